@@ -1,0 +1,41 @@
+# Every third-party dependency is found here, once, from the Debian system copies.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(fmt REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(PNG REQUIRED)
+find_package(JPEG REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(OpenSSL REQUIRED)
+pkg_check_modules(CLI11 REQUIRED IMPORTED_TARGET CLI11)
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)
+pkg_check_modules(OPENJPEG REQUIRED IMPORTED_TARGET libopenjp2)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+
+find_package(DCMTK REQUIRED CONFIG)
+# Only the ITK modules MedSight uses: linking all of Debian's ITK pulls in FFTW, MINC, HDF5 ...
+find_package(ITK 5.2 REQUIRED COMPONENTS
+  ITKCommon ITKIOImageBase ITKIONIFTI ITKIOPNG ITKIOJPEG ITKImageIntensity ITKImageFilterBase
+  ITKImageGrid ITKSmoothing ITKDenoising ITKAnisotropicSmoothing ITKBiasCorrection
+  ITKImageStatistics ITKThresholding ITKConnectedComponents ITKMathematicalMorphology
+  ITKBinaryMathematicalMorphology ITKLabelMap ITKRegistrationMethodsv4 ITKOptimizersv4
+  ITKMetricsv4 ITKTransform ITKIOTransformBase ITKIOTransformInsightLegacy ITKImageFunction
+  ITKDistanceMap ITKImageFusion ITKColormap ITKImageFeature ITKImageCompose)
+find_package(Torch REQUIRED)
+find_package(GTest)
+find_package(benchmark)
+
+# ITK's use file sets include directories globally; use its targets through a wrapper instead.
+add_library(medsight_itk INTERFACE)
+target_include_directories(medsight_itk SYSTEM INTERFACE ${ITK_INCLUDE_DIRS})
+target_link_libraries(medsight_itk INTERFACE ${ITK_LIBRARIES})
+
+add_library(medsight_torch INTERFACE)
+target_include_directories(medsight_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
+target_link_libraries(medsight_torch INTERFACE ${TORCH_LIBRARIES})

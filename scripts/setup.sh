@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs every Debian package MedSight needs to build, test and benchmark.
+# Idempotent, non-interactive, works as root (or through sudo). Runs `apt-get update` once.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git clang clang-format
+  libclang-rt-14-dev
+  # core libraries
+  libtorch-dev libinsighttoolkit5-dev libdcmtk-dev dcmtk libgdcm-dev libgdcm-tools
+  libopenjp2-7-dev libpng-dev libjpeg-dev zlib1g-dev libzip-dev
+  libsqlite3-dev libpqxx-dev postgresql libsodium-dev libssl-dev
+  libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
+  libicu-dev libre2-dev libopencv-dev libsvm-dev libxgboost-dev
+  # tests and reference tools
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  orthanc orthanc-dicomweb elastix dcm2niix dicom3tools
+  python3-torch python3-numpy python3-sklearn
+  chromium hyperfine valgrind wkhtmltopdf
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+# Node.js and npm may come from Debian or NodeSource; only install Debian's when absent.
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${#missing[@]} Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "setup: all Debian packages present"
+fi
+
+# Orthanc's Debian package starts a system service on 4242/8042; our tests start their own.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet orthanc 2>/dev/null; then
+  $SUDO systemctl stop orthanc || true
+fi

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/Command.h"
+
+namespace medsight {
+
+/// \brief The set of subcommands of the `medsight` executable, filled by each module's
+/// `register<Module>Commands` function and run by the CLI entry point.
+class CommandRegistry {
+ public:
+  /// \brief Adds a command; throws Internal if its name is already taken.
+  void add(std::unique_ptr<Command> command);
+  /// \brief Commands in registration order.
+  const std::vector<std::unique_ptr<Command>>& commands() const { return commands_; }
+  /// \brief The command with that name, or nullptr.
+  Command* find(const std::string& name) const;
+
+  /// \brief Parses argv, dispatches to the chosen command and maps every failure to the error
+  /// table: prints one line "medsight: error: ..." on stderr and returns its exit code.
+  int runMain(int argc, char** argv, const std::string& versionText) const;
+
+ private:
+  std::vector<std::unique_ptr<Command>> commands_;
+};
+
+}  // namespace medsight

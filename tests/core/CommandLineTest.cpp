@@ -1,0 +1,78 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "core/Error.h"
+#include "support/TestData.h"
+
+namespace medsight {
+namespace {
+
+int runMedsight(const std::string& args, std::string* out, std::string* err) {
+  return test::runCommand(test::medsightExecutable().string() + " " + args, out, err);
+}
+
+int exitCodeOf(ErrorCode code) {
+  return errorCodeInfo(code).exitCode;
+}
+
+}  // namespace
+
+TEST(CommandLine, VersionPrintsVersionAndExitsZero) {
+  std::string out, err;
+  EXPECT_EQ(runMedsight("--version", &out, &err), 0) << err;
+  EXPECT_NE(out.find("medsight 0."), std::string::npos) << out;
+}
+
+TEST(CommandLine, HelpListsRegisteredCommands) {
+  std::string out, err;
+  EXPECT_EQ(runMedsight("--help", &out, &err), 0);
+  EXPECT_NE(out.find("errors"), std::string::npos) << out;
+}
+
+TEST(CommandLine, UnknownCommandGivesOneLineErrorAndItsExitCode) {
+  std::string out, err;
+  EXPECT_EQ(runMedsight("frobnicate", &out, &err), exitCodeOf(ErrorCode::UnknownCommand));
+  EXPECT_NE(err.find("medsight: error [UnknownCommand]"), std::string::npos) << err;
+  EXPECT_NE(err.find("frobnicate"), std::string::npos) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+}
+
+TEST(CommandLine, UnknownFlagOfAKnownCommandIsInvalidArgument) {
+  std::string out, err;
+  EXPECT_EQ(runMedsight("errors --no-such-flag", &out, &err),
+            exitCodeOf(ErrorCode::InvalidArgument));
+  EXPECT_NE(err.find("--no-such-flag"), std::string::npos) << err;
+}
+
+TEST(CommandLine, MissingCommandIsInvalidArgument) {
+  std::string out, err;
+  EXPECT_EQ(runMedsight("", &out, &err), exitCodeOf(ErrorCode::InvalidArgument));
+  EXPECT_NE(err.find("command is required"), std::string::npos) << err;
+}
+
+TEST(CommandLine, ErrorsCommandPrintsTheTableAsJson) {
+  std::string out, err;
+  ASSERT_EQ(runMedsight("errors --json", &out, &err), 0) << err;
+  const auto table = nlohmann::json::parse(out);
+  ASSERT_EQ(table.size(), errorCodeTable().size());
+  bool sawCorrupt = false;
+  for (const auto& row : table) {
+    if (row["code"] == "CorruptData") {
+      sawCorrupt = true;
+      EXPECT_EQ(row["exit_code"], exitCodeOf(ErrorCode::CorruptData));
+      EXPECT_EQ(row["http_status"], 422);
+    }
+  }
+  EXPECT_TRUE(sawCorrupt);
+}
+
+TEST(CommandLine, BadLogLevelIsReportedNotAborted) {
+  std::string out, err;
+  EXPECT_EQ(runMedsight("--log-level loud errors", &out, &err),
+            exitCodeOf(ErrorCode::InvalidArgument));
+  EXPECT_NE(err.find("loud"), std::string::npos) << err;
+}
+
+}  // namespace medsight
