@@ -20,8 +20,10 @@ pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 find_package(DCMTK REQUIRED CONFIG)
 # Only the ITK modules MedSight uses: linking all of Debian's ITK pulls in FFTW, MINC, HDF5 ...
+# ITKIONIFTI is deliberately absent: its nifti1_io symbols clash with nifti_clib's libnifti2
+# (same function names, different structs), which MedSight uses for NIfTI-1 and NIfTI-2.
 find_package(ITK 5.2 REQUIRED COMPONENTS
-  ITKCommon ITKIOImageBase ITKIONIFTI ITKIOPNG ITKIOJPEG ITKImageIntensity ITKImageFilterBase
+  ITKCommon ITKIOImageBase ITKIOPNG ITKIOJPEG ITKImageIntensity ITKImageFilterBase
   ITKImageGrid ITKSmoothing ITKDenoising ITKAnisotropicSmoothing ITKBiasCorrection
   ITKImageStatistics ITKThresholding ITKConnectedComponents ITKMathematicalMorphology
   ITKBinaryMathematicalMorphology ITKLabelMap ITKRegistrationMethodsv4 ITKOptimizersv4
@@ -39,3 +41,16 @@ target_link_libraries(medsight_itk INTERFACE ${ITK_LIBRARIES})
 add_library(medsight_torch INTERFACE)
 target_include_directories(medsight_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
 target_link_libraries(medsight_torch INTERFACE ${TORCH_LIBRARIES})
+
+# nifti_clib's NIfTI-2 capable library. Debian's NIFTIConfig.cmake points at /usr/lib paths
+# that do not exist, so the library is found directly.
+find_path(NIFTI2_INCLUDE_DIR nifti2_io.h PATH_SUFFIXES nifti REQUIRED)
+find_library(NIFTI2_LIBRARY nifti2 REQUIRED)
+find_library(ZNZ_LIBRARY znz REQUIRED)
+add_library(medsight_nifti INTERFACE)
+target_include_directories(medsight_nifti SYSTEM INTERFACE ${NIFTI2_INCLUDE_DIR})
+target_link_libraries(medsight_nifti INTERFACE ${NIFTI2_LIBRARY} ${ZNZ_LIBRARY} ZLIB::ZLIB m)
+find_package(GDCM REQUIRED CONFIG)
+add_library(medsight_gdcm INTERFACE)
+target_include_directories(medsight_gdcm SYSTEM INTERFACE ${GDCM_INCLUDE_DIRS})
+target_link_libraries(medsight_gdcm INTERFACE gdcmMSFF)
