@@ -200,6 +200,8 @@ DicomHeader headerFromFile(DcmFileFormat& file, const std::filesystem::path& pat
   h.patientId = getString(ds, DCM_PatientID);
   h.studyDate = getString(ds, DCM_StudyDate);
   h.manufacturer = getString(ds, DCM_Manufacturer);
+  h.acquisitionTime = getString(ds, DCM_AcquisitionTime);
+  h.temporalPositionIdentifier = getInt(ds, DCM_TemporalPositionIdentifier, 0);
   h.seriesNumber = getInt(ds, DCM_SeriesNumber, 0);
   h.instanceNumber = getInt(ds, DCM_InstanceNumber, 0);
   h.rows = getInt(ds, DCM_Rows, 0);

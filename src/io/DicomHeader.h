@@ -34,6 +34,8 @@ struct DicomHeader {
   std::string studyDate;
   std::string manufacturer;
   std::string specificCharacterSet;
+  std::string acquisitionTime;         ///< (0008,0032), orders frames of a dynamic series
+  int temporalPositionIdentifier = 0;  ///< (0020,0100)
   int seriesNumber = 0;
   int instanceNumber = 0;
   int rows = 0;

@@ -1,0 +1,119 @@
+#include "io/DicomSeriesReader.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/Error.h"
+#include "core/MemoryBudget.h"
+#include "core/ParallelFor.h"
+#include "io/DicomFileReader.h"
+
+namespace medsight {
+
+Image DicomSeriesReader::read(const DicomSeriesInfo& series, int threads) {
+  const std::string where = "series " + series.seriesInstanceUid;
+  if (!series.notAVolume.empty()) throw Error(ErrorCode::InconsistentSeries, series.notAVolume);
+  if (series.instances.empty()) throw Error(ErrorCode::EmptyInput, where + ": no image instances");
+  const DicomHeader& first = series.instances.front();
+  const std::size_t slices = series.positions;
+  const std::size_t frames = series.timePoints;
+  if (slices * frames != series.instances.size()) {
+    throw Error(ErrorCode::Internal, where + ": instance count does not match positions x time");
+  }
+  if (first.frames > 1 && series.instances.size() > 1) {
+    throw Error(ErrorCode::InconsistentSeries,
+                where + ": several multi-frame instances cannot be stacked; read each file");
+  }
+  if (series.instances.size() == 1) return DicomFileReader::read(first.path);
+
+  MemoryBudget::checkedBytes(
+      where, 4,
+      {static_cast<std::uint64_t>(first.columns), static_cast<std::uint64_t>(first.rows), slices,
+       frames, static_cast<std::uint64_t>(first.samplesPerPixel)});
+  std::vector<Image> decoded(series.instances.size());
+  parallelFor(series.instances.size(), threads, [&](std::size_t i) {
+    decoded[i] = DicomFileReader::read(series.instances[i].path);
+    const Image& s = decoded[i];
+    if (s.size().x != static_cast<std::size_t>(first.columns) ||
+        s.size().y != static_cast<std::size_t>(first.rows) || s.size().z != 1 || s.size().t != 1) {
+      throw Error(ErrorCode::InconsistentSeries,
+                  where + ": " + series.instances[i].path + " has a different matrix size");
+    }
+  });
+  // One pixel type for the volume: shared if every slice agrees (e.g. int16 HU), else float32
+  // (slices with different rescale slopes, as in PET).
+  PixelType type = decoded.front().pixelType();
+  const int components = decoded.front().components();
+  for (const auto& s : decoded) {
+    if (s.components() != components) {
+      throw Error(ErrorCode::InconsistentSeries, where + ": slices differ in samples per pixel");
+    }
+    if (s.pixelType() != type) type = PixelType::Float32;
+  }
+  ImageGeometry geometry = decoded.front().geometry();
+  geometry.spacing[2] = series.sliceSpacing;
+  geometry.origin = first.imagePosition.value_or(geometry.origin);
+  // The third axis follows the sorting direction (the slice normal).
+  for (int r = 0; r < 3; ++r) geometry.direction[r * 3 + 2] = series.normal[r];
+  if (frames > 1 && first.frameTime) geometry.frameInterval = *first.frameTime / 1000.0;
+
+  const ImageSize size{static_cast<std::size_t>(first.columns),
+                       static_cast<std::size_t>(first.rows), slices, frames};
+  Image volume(type, size, 3, components, geometry);
+  const std::size_t sliceBytes =
+      size.x * size.y * static_cast<std::size_t>(components) * bytesPerSample(type);
+  for (std::size_t p = 0; p < slices; ++p) {
+    for (std::size_t t = 0; t < frames; ++t) {
+      const Image& s = decoded[p * frames + t];
+      const Image converted = s.pixelType() == type ? Image() : s.castTo(type);
+      const Image& src = s.pixelType() == type ? s : converted;
+      std::memcpy(volume.bytes().data() + (t * slices + p) * sliceBytes, src.bytes().data(),
+                  sliceBytes);
+    }
+  }
+  volume.setModality(decoded.front().modality());
+  volume.metadata() = decoded.front().metadata();
+  auto& meta = volume.metadata();
+  meta.erase("SOPInstanceUID");
+  meta.erase("InstanceNumber");
+  meta.erase("ImagePositionPatient");
+  meta["NumberOfSlices"] = std::to_string(slices);
+  if (frames > 1) meta["NumberOfTimePoints"] = std::to_string(frames);
+  meta["GantryTiltDegrees"] = std::to_string(series.gantryTiltDegrees);
+  meta["source.format"] = "DICOM series";
+  std::string warnings;
+  for (const auto& w : series.warnings) warnings += (warnings.empty() ? "" : "\n") + w;
+  if (!warnings.empty()) meta["series.warnings"] = warnings;
+  return volume;
+}
+
+Image DicomSeriesReader::readFolder(const std::filesystem::path& folder,
+                                    const std::string& seriesUid, int threads) {
+  const DicomScanResult scan = DicomSeriesScanner::scan(folder, true, threads);
+  const DicomSeriesInfo* chosen = nullptr;
+  for (const auto& s : scan.series) {
+    if (!seriesUid.empty()) {
+      if (s.seriesInstanceUid == seriesUid) {
+        chosen = &s;
+        break;
+      }
+    } else if (chosen == nullptr || s.instances.size() > chosen->instances.size()) {
+      chosen = &s;
+    }
+  }
+  if (chosen == nullptr) {
+    std::string why =
+        seriesUid.empty() ? "no DICOM image series" : "no series with UID " + seriesUid;
+    if (!scan.failures.empty()) {
+      why += "; " + std::to_string(scan.failures.size()) +
+             " file(s) failed, first: " + scan.failures.front().first + ": " +
+             scan.failures.front().second;
+    }
+    throw Error(scan.failures.empty() ? ErrorCode::EmptyInput : ErrorCode::CorruptData,
+                folder.string() + ": " + why);
+  }
+  return read(*chosen, threads);
+}
+
+}  // namespace medsight
