@@ -1,0 +1,193 @@
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "core/CommandRegistry.h"
+#include "core/Error.h"
+#include "language/ContextCorpusEvaluator.h"
+#include "language/FindingExtractor.h"
+#include "language/LanguageDataDirectory.h"
+#include "language/TextInput.h"
+
+namespace medsight {
+namespace {
+
+std::string readTextFile(const std::string& path, std::size_t maxBytes) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw Error(ErrorCode::FileNotFound, path + ": file not found");
+  }
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > maxBytes) {
+    throw Error(ErrorCode::TooLarge, path + ": " + std::to_string(size) +
+                                         " bytes exceeds the limit of " + std::to_string(maxBytes) +
+                                         " bytes for one document");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::FileUnreadable, path + ": cannot be read");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+nlohmann::json mentionJson(const FindingMention& f) {
+  return {{"concept", f.conceptId},
+          {"text", f.text},
+          {"begin", f.span.begin},
+          {"end", f.span.end},
+          {"sentence", f.sentence},
+          {"section", f.section},
+          {"language", f.language},
+          {"assertion", toString(f.assertion)},
+          {"temporality", toString(f.temporality)},
+          {"experiencer", toString(f.experiencer)},
+          {"laterality", toString(f.laterality)},
+          {"location", f.location},
+          {"evidence", f.evidence}};
+}
+
+/// `medsight language extract|eval|summary|compare`.
+class LanguageCommand : public Command {
+ public:
+  std::string name() const override { return "language"; }
+  std::string summary() const override {
+    return "Clinical text: extract findings, evaluate on ConText corpora, patient summaries";
+  }
+  void configure(CLI::App& app) override {
+    app.require_subcommand(1);
+    extract_ = app.add_subcommand("extract", "Extract findings from English/Chinese report text");
+    extract_->add_option("text", text_, "Report text (or use --file)");
+    extract_->add_option("--file,-f", file_, "Read the report from a UTF-8 file");
+    extract_->add_option("--lang", lang_, "en, zh or auto (default: per sentence by script)");
+    extract_->add_option("--max-bytes", maxBytes_, "Largest document accepted (default 32 MiB)");
+    extract_->add_flag("--json", jsonFlag_, "Print JSON");
+
+    eval_ = app.add_subcommand("eval", "Score negation/temporality/experiencer on a TSV corpus");
+    eval_->add_option("--data", data_, "Corpus TSV (context_dev.tsv layout)")->required();
+    eval_->add_option("--negex-triggers", negexTriggers_,
+                      "Use a published NegEx trigger list instead of MedSight's lexicon");
+    eval_->add_option("--triggers", triggers_, "Use another MedSight-format trigger TSV");
+    eval_->add_option("--part", part_, "all (default), odd or even rows (for split checks)");
+    eval_->add_option("--show-errors", showErrors_, "Include up to N mismatched rows");
+    eval_->add_flag("--json", jsonFlag_, "Print JSON");
+  }
+
+  int run(const CommandContext& context) override {
+    json_ = context.json || jsonFlag_;
+    if (extract_->parsed()) return runExtract();
+    if (eval_->parsed()) return runEval(context);
+    throw Error(ErrorCode::InvalidArgument, "language: choose extract, eval, summary or compare");
+  }
+
+ private:
+  int runExtract() {
+    if (text_.empty() == file_.empty()) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "language extract: give the report as TEXT or --file FILE (exactly one)");
+    }
+    ExtractionOptions options;
+    options.language = parseTextLanguage(lang_);
+    options.maxBytes = maxBytes_;
+    std::string text = text_;
+    options.inputName = "text";
+    if (!file_.empty()) {
+      text = readTextFile(file_, maxBytes_);
+      options.inputName = file_;
+    }
+    const auto extractor = FindingExtractor::loadDefault();
+    const auto result = extractor.extract(text, options);
+    if (json_) {
+      nlohmann::json findings = nlohmann::json::array();
+      for (const auto& f : result.findings) findings.push_back(mentionJson(f));
+      nlohmann::json out{{"input", options.inputName},
+                         {"sentences", result.sentenceCount},
+                         {"english_sentences", result.englishSentences},
+                         {"chinese_sentences", result.chineseSentences},
+                         {"findings", findings},
+                         {"warnings", result.warnings}};
+      std::cout << out.dump(2) << '\n';
+      return 0;
+    }
+    for (const auto& w : result.warnings) std::cerr << "medsight: warning: " << w << '\n';
+    std::cout << result.findings.size() << " finding mention(s) in " << result.sentenceCount
+              << " sentence(s)\n";
+    for (const auto& f : result.findings) {
+      std::cout << "  " << f.conceptId << " [" << toString(f.assertion) << ", "
+                << toString(f.temporality) << ", " << toString(f.experiencer);
+      if (f.laterality != Laterality::Unspecified) std::cout << ", " << toString(f.laterality);
+      if (!f.location.empty()) std::cout << ", " << f.location;
+      std::cout << "] \"" << f.text << "\"";
+      if (!f.section.empty()) std::cout << " (" << f.section << ")";
+      std::cout << '\n';
+    }
+    return 0;
+  }
+
+  int runEval(const CommandContext& context) {
+    auto rows = ContextCorpusEvaluator::read(data_);
+    if (part_ == "odd" || part_ == "even") {
+      std::vector<AnnotatedSentence> kept;
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        if ((i % 2 == 0) == (part_ == "odd")) kept.push_back(rows[i]);
+      }
+      rows = std::move(kept);
+    } else if (part_ != "all") {
+      throw Error(ErrorCode::InvalidArgument, "--part: use all, odd or even, not '" + part_ + "'");
+    }
+    auto extractor = FindingExtractor::loadDefault();
+    if (!negexTriggers_.empty() && !triggers_.empty()) {
+      throw Error(ErrorCode::InvalidArgument, "--negex-triggers and --triggers exclude each other");
+    }
+    if (!negexTriggers_.empty()) extractor.setTriggers(TriggerLexicon::loadNegEx(negexTriggers_));
+    if (!triggers_.empty()) extractor.setTriggers(TriggerLexicon::load(triggers_));
+    const unsigned threads = context.threads > 0
+                                 ? static_cast<unsigned>(context.threads)
+                                 : std::max(1u, std::thread::hardware_concurrency());
+    const auto report = ContextCorpusEvaluator::evaluate(extractor, rows, threads, showErrors_);
+    if (json_) {
+      auto out = report.toJson();
+      out["data"] = data_;
+      out["part"] = part_;
+      out["triggers"] = !negexTriggers_.empty() ? negexTriggers_
+                        : !triggers_.empty()
+                            ? triggers_
+                            : (LanguageDataDirectory::locate() / "triggers.tsv").string();
+      std::cout << out.dump(2) << '\n';
+      return 0;
+    }
+    std::printf("rows %zu (condition found in %zu)\n", report.rows, report.conditionsFound);
+    std::printf("negation     precision %.3f  recall %.3f  F1 %.3f  (tp %zu fp %zu fn %zu)\n",
+                report.negationPrecision(), report.negationRecall(), report.negationF1(),
+                report.truePositive, report.falsePositive, report.falseNegative);
+    std::printf("temporality  accuracy %.3f\n", report.temporalityAccuracy());
+    std::printf("experiencer  accuracy %.3f\n", report.experiencerAccuracy());
+    for (const auto& e : report.errors) std::cout << e.dump() << '\n';
+    return 0;
+  }
+
+  CLI::App* extract_ = nullptr;
+  CLI::App* eval_ = nullptr;
+  bool json_ = false;
+  bool jsonFlag_ = false;
+  std::string text_;
+  std::string file_;
+  std::string lang_ = "auto";
+  std::size_t maxBytes_ = TextInput::kDefaultMaxBytes;
+  std::string data_;
+  std::string negexTriggers_;
+  std::string triggers_;
+  std::string part_ = "all";
+  std::size_t showErrors_ = 0;
+};
+
+}  // namespace
+
+/// \brief Registers `medsight language`.
+void registerLanguageCommands(CommandRegistry& registry) {
+  registry.add(std::make_unique<LanguageCommand>());
+}
+
+}  // namespace medsight
