@@ -54,3 +54,27 @@ find_package(GDCM REQUIRED CONFIG)
 add_library(medsight_gdcm INTERFACE)
 target_include_directories(medsight_gdcm SYSTEM INTERFACE ${GDCM_INCLUDE_DIRS})
 target_link_libraries(medsight_gdcm INTERFACE gdcmMSFF)
+
+# Classical machine learning and radiomics: OpenCV ml (decision trees), LIBSVM, LIBLINEAR,
+# XGBoost (C API) and Qhull (convex hulls for IBSI morphology). Debian ships no CMake configs for
+# the last four, so they are found directly.
+find_package(OpenCV 4 REQUIRED COMPONENTS core ml)
+add_library(medsight_opencv_ml INTERFACE)
+target_include_directories(medsight_opencv_ml SYSTEM INTERFACE ${OpenCV_INCLUDE_DIRS})
+target_link_libraries(medsight_opencv_ml INTERFACE opencv_core opencv_ml)
+find_path(LIBSVM_INCLUDE_DIR svm.h PATH_SUFFIXES libsvm REQUIRED)
+find_library(LIBSVM_LIBRARY svm REQUIRED)
+find_path(LIBLINEAR_INCLUDE_DIR linear.h REQUIRED)
+find_library(LIBLINEAR_LIBRARY linear REQUIRED)
+find_path(XGBOOST_INCLUDE_DIR xgboost/c_api.h REQUIRED)
+find_library(XGBOOST_LIBRARY xgboost REQUIRED)
+find_path(QHULL_INCLUDE_DIR libqhull_r/libqhull_r.h REQUIRED)
+find_library(QHULL_R_LIBRARY qhull_r REQUIRED)
+add_library(medsight_learners INTERFACE)
+target_include_directories(medsight_learners SYSTEM INTERFACE ${LIBSVM_INCLUDE_DIR}
+                           ${LIBLINEAR_INCLUDE_DIR} ${XGBOOST_INCLUDE_DIR})
+target_link_libraries(medsight_learners INTERFACE ${LIBSVM_LIBRARY} ${LIBLINEAR_LIBRARY}
+                      ${XGBOOST_LIBRARY} medsight_opencv_ml)
+add_library(medsight_qhull INTERFACE)
+target_include_directories(medsight_qhull SYSTEM INTERFACE ${QHULL_INCLUDE_DIR})
+target_link_libraries(medsight_qhull INTERFACE ${QHULL_R_LIBRARY})

@@ -12,7 +12,7 @@ PACKAGES=(
   libopenjp2-7-dev libpng-dev libjpeg-dev zlib1g-dev libzip-dev libnifti2-dev libniftiio-dev
   libsqlite3-dev libpqxx-dev postgresql libsodium-dev libssl-dev
   libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libicu-dev libre2-dev libopencv-dev libsvm-dev libxgboost-dev
+  libicu-dev libre2-dev libopencv-dev libsvm-dev libxgboost-dev libqhull-dev liblinear-dev
   # tests and reference tools
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   orthanc orthanc-dicomweb elastix dcm2niix dicom3tools
