@@ -13,7 +13,6 @@ struct FindingExtractor::Document {
   struct Segment {
     std::uint32_t first = 0;
     std::uint32_t last = 0;
-    std::vector<TriggerHit> hits;
     ContextDefaults defaults;
     std::string section;
   };
@@ -22,6 +21,7 @@ struct FindingExtractor::Document {
     std::uint8_t languages = kEnglishBit;
     std::vector<Token> tokens;
     std::vector<std::uint32_t> wordIndex;
+    std::vector<std::uint32_t> triggerIds;
     std::vector<Segment> segments;
   };
   std::vector<SectionHeading> headings;
@@ -100,6 +100,21 @@ const TermSense* nearestAnatomy(const std::vector<PhraseMatcher::Match>& matches
   return best;
 }
 
+/// Trigger hits of a segment outside the findings' own words, so that a trigger phrase can
+/// never swallow the start of a finding ("no acute" + "acute fracture").
+void triggersAround(const ContextAnalyzer& analyzer, const std::vector<std::uint32_t>& ids,
+                    std::uint32_t first, std::uint32_t last,
+                    const std::vector<PhraseMatcher::Match>& findings, std::uint8_t languages,
+                    std::vector<TriggerHit>& hits) {
+  hits.clear();
+  std::uint32_t from = first;
+  for (const auto& f : findings) {
+    if (f.first > from) analyzer.findTriggers(ids, from, f.first, languages, hits);
+    from = std::max(from, f.last);
+  }
+  if (last > from) analyzer.findTriggers(ids, from, last, languages, hits);
+}
+
 }  // namespace
 
 FindingExtractor::FindingExtractor(ContextAnalyzer analyzer, TermLexicon concepts,
@@ -130,7 +145,6 @@ FindingExtractor::Document FindingExtractor::analyse(std::string_view text,
   doc.headings = sections_.find(text);
   const auto spans = SentenceSegmenter::split(text);
   doc.sentences.reserve(spans.size());
-  std::vector<std::uint32_t> ids;
   std::size_t nextHeading = 0;  // first heading not yet started
   const SectionHeading* current = nullptr;
   for (const auto& span : spans) {
@@ -146,14 +160,13 @@ FindingExtractor::Document FindingExtractor::analyse(std::string_view text,
       if (s.tokens[i].kind != TokenKind::Punctuation) ++words;
     }
     s.wordIndex[s.tokens.size()] = words;
-    analyzer_->lexicon().matcher().encode(s.tokens, ids);
+    analyzer_->lexicon().matcher().encode(s.tokens, s.triggerIds);
     // Headings split the sentence into segments; their own words are not triggers.
     Document::Segment segment;
     bool open = false;
     auto close = [&](std::uint32_t end) {
       if (!open) return;
       segment.last = end;
-      analyzer_->findTriggers(ids, segment.first, segment.last, s.languages, segment.hits);
       s.segments.push_back(std::move(segment));
       segment = {};
       open = false;
@@ -193,6 +206,7 @@ ExtractionResult FindingExtractor::extract(std::string_view text,
   std::vector<std::uint32_t> anatomyIds;
   std::vector<PhraseMatcher::Match> conceptMatches;
   std::vector<PhraseMatcher::Match> anatomyMatches;
+  std::vector<TriggerHit> hits;
   for (std::size_t si = 0; si < doc.sentences.size(); ++si) {
     const auto& s = doc.sentences[si];
     if ((s.languages & kEnglishBit) != 0) ++result.englishSentences;
@@ -205,6 +219,8 @@ ExtractionResult FindingExtractor::extract(std::string_view text,
       concepts_.matcher().findAll(conceptIds, seg.first, seg.last, conceptMatches);
       if (conceptMatches.empty()) continue;
       anatomy_.matcher().findAll(anatomyIds, seg.first, seg.last, anatomyMatches);
+      triggersAround(*analyzer_, s.triggerIds, seg.first, seg.last, conceptMatches, s.languages,
+                     hits);
       for (const auto& m : conceptMatches) {
         const TermSense* sense = nullptr;
         for (const auto& candidate : concepts_.senses(m.phrase)) {
@@ -215,7 +231,7 @@ ExtractionResult FindingExtractor::extract(std::string_view text,
         }
         if (sense == nullptr) continue;
         const ContextJudgement j =
-            analyzer_->judge(seg.hits, m.first, m.last, s.wordIndex, s.languages, seg.defaults);
+            analyzer_->judge(hits, m.first, m.last, s.wordIndex, s.languages, seg.defaults);
         FindingMention f;
         f.conceptId = sense->value;
         f.span = {s.tokens[m.first].begin, s.tokens[m.last - 1].end};
@@ -296,9 +312,12 @@ TargetJudgement FindingExtractor::judgeTarget(std::string_view text, std::string
     const auto last = static_cast<std::uint32_t>(bestFirst + n);
     for (const auto& seg : bestSentence->segments) {
       if (bestFirst >= seg.first && bestFirst < seg.last) {
-        out.judgement =
-            analyzer_->judge(seg.hits, bestFirst, std::min(last, seg.last), bestSentence->wordIndex,
-                             bestSentence->languages, seg.defaults);
+        const PhraseMatcher::Match target{bestFirst, std::min(last, seg.last), 0};
+        std::vector<TriggerHit> hits;
+        triggersAround(*analyzer_, bestSentence->triggerIds, seg.first, seg.last, {target},
+                       bestSentence->languages, hits);
+        out.judgement = analyzer_->judge(hits, target.first, target.last, bestSentence->wordIndex,
+                                         bestSentence->languages, seg.defaults);
         return out;
       }
     }
