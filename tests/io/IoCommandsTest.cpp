@@ -1,0 +1,79 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/Error.h"
+#include "io/NiftiReader.h"
+#include "support/TestData.h"
+
+namespace medsight {
+namespace {
+
+int medsight(const std::string& args, std::string* out, std::string* err) {
+  return test::runCommand(test::medsightExecutable().string() + " " + args, out, err);
+}
+
+}  // namespace
+
+TEST(IoCommandsData, InfoJsonDescribesAFolderOfSeries) {
+  MEDSIGHT_DATASET(dir, "sts/dicom/STS_001");
+  std::string out, err;
+  ASSERT_EQ(medsight("info --json " + dir.string(), &out, &err), 0) << err;
+  const auto j = nlohmann::json::parse(out);
+  ASSERT_EQ(j["series"].size(), 3u);
+  EXPECT_EQ(j["series"][0]["size"][2], 59);
+  EXPECT_EQ(j["non_image_instances"].size(), 3u);
+}
+
+TEST(IoCommandsData, InfoHidesIdentifiersUnlessAsked) {
+  MEDSIGHT_DATASET(file, "dicom-samples/test_files/CT_small.dcm");
+  std::string out, err;
+  ASSERT_EQ(medsight("info --json " + file.string(), &out, &err), 0) << err;
+  EXPECT_FALSE(nlohmann::json::parse(out)["metadata"].contains("PatientName"));
+  ASSERT_EQ(medsight("info --json --identifiers " + file.string(), &out, &err), 0) << err;
+  EXPECT_TRUE(nlohmann::json::parse(out)["metadata"].contains("PatientName"));
+}
+
+TEST(IoCommandsData, ConvertDicomSeriesToNifti) {
+  MEDSIGHT_DATASET(dir, "sts/dicom/STS_001/MR_T1/image");
+  const auto out = test::temporaryDirectory("convert") / "mr.nii.gz";
+  std::string stdoutText, err;
+  ASSERT_EQ(medsight("convert " + dir.string() + " " + out.string(), &stdoutText, &err), 0) << err;
+  const Image mr = NiftiReader::read(out);
+  EXPECT_EQ(mr.size(), (ImageSize{174, 158, 59, 1}));
+}
+
+TEST(IoCommandsData, ConvertNpzToPngFolder) {
+  MEDSIGHT_DATASET(npz, "pneumoniamnist/pneumoniamnist.npz");
+  const auto out = test::temporaryDirectory("pngs") / "val";
+  std::string stdoutText, err;
+  ASSERT_EQ(
+      medsight("convert " + npz.string() + " " + out.string() + " --array val_images --limit 5",
+               &stdoutText, &err),
+      0)
+      << err;
+  EXPECT_TRUE(std::filesystem::exists(out / "val_images_000004.png"));
+  EXPECT_FALSE(std::filesystem::exists(out / "val_images_000005.png"));
+}
+
+TEST(IoCommands, BadInputsGiveOneLineErrorsAndTableExitCodes) {
+  std::string out, err;
+  EXPECT_EQ(medsight("info /no/such/file.dcm", &out, &err),
+            errorCodeInfo(ErrorCode::FileNotFound).exitCode);
+  EXPECT_NE(err.find("/no/such/file.dcm"), std::string::npos);
+  const auto dir = test::temporaryDirectory("badinput");
+  std::ofstream(dir / "notes.txt") << "hello";
+  EXPECT_EQ(medsight("info " + (dir / "notes.txt").string(), &out, &err),
+            errorCodeInfo(ErrorCode::UnsupportedFormat).exitCode);
+  EXPECT_EQ(medsight("convert " + (dir / "notes.txt").string() + " " + (dir / "x.nii").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::UnsupportedFormat).exitCode);
+  EXPECT_FALSE(std::filesystem::exists(dir / "x.nii"));
+  EXPECT_EQ(medsight("convert " + (dir / "notes.txt").string() + " " + (dir / "x.png").string() +
+                         " --window rainbow",
+                     &out, &err),
+            errorCodeInfo(ErrorCode::InvalidArgument).exitCode);
+}
+
+}  // namespace medsight
