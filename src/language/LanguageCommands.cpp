@@ -8,8 +8,11 @@
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
 #include "language/ContextCorpusEvaluator.h"
+#include "language/FindingComparator.h"
 #include "language/FindingExtractor.h"
 #include "language/LanguageDataDirectory.h"
+#include "language/PatientSummaryWriter.h"
+#include "language/ReadabilityScorer.h"
 #include "language/TextInput.h"
 
 namespace medsight {
@@ -31,6 +34,15 @@ std::string readTextFile(const std::string& path, std::size_t maxBytes) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+nlohmann::json readJsonFile(const std::string& path) {
+  const std::string text = readTextFile(path, std::size_t{64} << 20);
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorCode::BadJson, path + ": " + e.what());
+  }
 }
 
 nlohmann::json mentionJson(const FindingMention& f) {
@@ -73,30 +85,38 @@ class LanguageCommand : public Command {
     eval_->add_option("--part", part_, "all (default), odd or even rows (for split checks)");
     eval_->add_option("--show-errors", showErrors_, "Include up to N mismatched rows");
     eval_->add_flag("--json", jsonFlag_, "Print JSON");
+
+    summary_ = app.add_subcommand("summary", "Plain-language patient summary of signed findings");
+    summary_->add_option("findings", findingsFile_, "Signed findings JSON")->required();
+    summary_->add_option("--lang", summaryLang_, "en (default) or zh");
+    summary_->add_flag("--json", jsonFlag_, "Print JSON");
+
+    compare_ =
+        app.add_subcommand("compare", "Flag disagreement between AI findings and report text");
+    compare_->add_option("--ai", aiFile_, "AI findings JSON (concept, probability, threshold)")
+        ->required();
+    compare_->add_option("text", text_, "Doctor's text (or use --file)");
+    compare_->add_option("--file,-f", file_, "Read the doctor's text from a UTF-8 file");
+    compare_->add_option("--lang", lang_, "en, zh or auto (default)");
+    compare_->add_flag("--json", jsonFlag_, "Print JSON");
   }
 
   int run(const CommandContext& context) override {
     json_ = context.json || jsonFlag_;
     if (extract_->parsed()) return runExtract();
     if (eval_->parsed()) return runEval(context);
+    if (summary_->parsed()) return runSummary();
+    if (compare_->parsed()) return runCompare();
     throw Error(ErrorCode::InvalidArgument, "language: choose extract, eval, summary or compare");
   }
 
  private:
   int runExtract() {
-    if (text_.empty() == file_.empty()) {
-      throw Error(ErrorCode::InvalidArgument,
-                  "language extract: give the report as TEXT or --file FILE (exactly one)");
-    }
     ExtractionOptions options;
     options.language = parseTextLanguage(lang_);
     options.maxBytes = maxBytes_;
-    std::string text = text_;
-    options.inputName = "text";
-    if (!file_.empty()) {
-      text = readTextFile(file_, maxBytes_);
-      options.inputName = file_;
-    }
+    const auto [text, inputName] = reportText("extract");
+    options.inputName = inputName;
     const auto extractor = FindingExtractor::loadDefault();
     const auto result = extractor.extract(text, options);
     if (json_) {
@@ -168,6 +188,77 @@ class LanguageCommand : public Command {
     return 0;
   }
 
+  /// The report text from TEXT or --file (exactly one), with its name for messages.
+  std::pair<std::string, std::string> reportText(const char* command) const {
+    if (text_.empty() == file_.empty()) {
+      throw Error(ErrorCode::InvalidArgument, std::string("language ") + command +
+                                                  ": give the text as TEXT or --file FILE "
+                                                  "(exactly one)");
+    }
+    if (file_.empty()) return {text_, "text"};
+    return {readTextFile(file_, maxBytes_), file_};
+  }
+
+  int runSummary() {
+    const auto language = parseTextLanguage(summaryLang_);
+    const auto study = PatientSummaryWriter::parse(readJsonFile(findingsFile_), findingsFile_);
+    const PatientSummaryWriter writer(LanguageDataDirectory::file("patient_summary.json"),
+                                      language);
+    const auto summary = writer.write(study);
+    if (json_) {
+      const auto stats = language == TextLanguage::Chinese
+                             ? ReadabilityScorer::chinese(summary.sentences)
+                             : ReadabilityScorer::english(summary.sentences);
+      nlohmann::json readability{{"sentences", stats.sentences},
+                                 {"longest_sentence", stats.longestSentence}};
+      if (language != TextLanguage::Chinese) {
+        readability["flesch_reading_ease"] = stats.fleschReadingEase;
+      }
+      std::cout << nlohmann::json{{"language", summary.language},
+                                  {"sentences", summary.sentences},
+                                  {"text", summary.text()},
+                                  {"readability", readability}}
+                       .dump(2)
+                << '\n';
+      return 0;
+    }
+    std::cout << summary.text() << '\n';
+    return 0;
+  }
+
+  int runCompare() {
+    const auto ai = FindingComparator::parseAiFindings(readJsonFile(aiFile_), aiFile_);
+    const auto [text, inputName] = reportText("compare");
+    ExtractionOptions options;
+    options.language = parseTextLanguage(lang_);
+    options.inputName = inputName;
+    const auto extractor = FindingExtractor::loadDefault();
+    const auto report = FindingComparator(extractor).compare(ai, text, options);
+    if (json_) {
+      std::cout << report.toJson().dump(2) << '\n';
+      return 0;
+    }
+    std::cout << report.disagreements << " disagreement(s), " << report.needsReview
+              << " item(s) for review\n";
+    for (const auto& c : report.concepts) {
+      std::cout << "  " << (c.needsReview ? "! " : "  ") << c.conceptId << ": "
+                << toString(c.verdict);
+      if (c.ai) {
+        std::printf(" (AI p=%.2f, threshold %.2f)", c.ai->probability, c.ai->threshold);
+        std::cout.flush();
+      }
+      std::cout << "; text " << toString(c.text);
+      if (!c.evidence.empty()) std::cout << ": \"" << c.evidence << "\"";
+      std::cout << '\n';
+    }
+    return 0;
+  }
+
+  CLI::App* summary_ = nullptr;
+  CLI::App* compare_ = nullptr;
+  std::string findingsFile_;
+  std::string summaryLang_ = "en";
+  std::string aiFile_;
   CLI::App* extract_ = nullptr;
   CLI::App* eval_ = nullptr;
   bool json_ = false;
