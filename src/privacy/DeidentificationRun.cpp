@@ -1,0 +1,220 @@
+#include "privacy/DeidentificationRun.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "core/Error.h"
+#include "core/ProgressReporter.h"
+#include "privacy/AuditLog.h"
+#include "privacy/KeyFile.h"
+#include "privacy/ReidentificationTable.h"
+
+namespace medsight {
+namespace {
+
+std::filesystem::path resolved(const std::filesystem::path& path) {
+  std::error_code ec;
+  auto out = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+  return ec ? std::filesystem::absolute(path).lexically_normal() : out;
+}
+
+bool isInside(const std::filesystem::path& inner, const std::filesystem::path& outer) {
+  auto i = inner.begin();
+  for (auto o = outer.begin(); o != outer.end(); ++o, ++i) {
+    if (o->empty()) continue;  // trailing separator
+    if (i == inner.end() || *i != *o) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::size_t DeidentificationSummary::done() const {
+  return static_cast<std::size_t>(
+      std::count_if(files.begin(), files.end(), [](const auto& f) { return f.status == "done"; }));
+}
+
+std::size_t DeidentificationSummary::quarantined() const {
+  return files.size() - done();
+}
+
+nlohmann::json DeidentificationSummary::toJson(const DeidentificationRunSettings& s) const {
+  nlohmann::json options = nlohmann::json::array();
+  for (const auto o : s.profile.options())
+    options.push_back(DeidentificationProfile::optionName(o));
+  nlohmann::json quarantinedFiles = nlohmann::json::array();
+  for (const auto& f : files) {
+    if (f.status != "done") {
+      quarantinedFiles.push_back({{"file", f.input.string()},
+                                  {"quarantined_as", f.output.string()},
+                                  {"reason", f.reason}});
+    }
+  }
+  nlohmann::json failed = nlohmann::json::array();
+  for (const auto& [file, reason] : failures)
+    failed.push_back({{"file", file.string()}, {"reason", reason}});
+  std::size_t cleaned = 0;
+  for (const auto& f : files) cleaned += f.pixelsCleaned ? 1 : 0;
+  return {{"input", s.input.string()},
+          {"output", s.output.string()},
+          {"quarantine", s.quarantine.string()},
+          {"profile", "basic"},
+          {"options", options},
+          {"files_total", filesTotal},
+          {"done", done()},
+          {"pixels_cleaned", cleaned},
+          {"quarantined", quarantinedFiles},
+          {"failed", failed},
+          {"seconds", seconds},
+          {"files_per_second", seconds > 0 ? static_cast<double>(files.size()) / seconds : 0.0}};
+}
+
+void DeidentificationRun::requireOutside(const std::filesystem::path& inner,
+                                         const std::string& innerRole,
+                                         const std::filesystem::path& outer,
+                                         const std::string& outerRole) {
+  if (isInside(resolved(inner), resolved(outer))) {
+    throw Error(ErrorCode::InvalidArgument, innerRole + " " + inner.string() + " is inside " +
+                                                outerRole + " " + outer.string() +
+                                                "; choose a separate folder");
+  }
+}
+
+std::vector<std::filesystem::path> DeidentificationRun::listInputs(
+    const std::filesystem::path& input) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(input, ec)) return {input};
+  std::vector<std::filesystem::path> files;
+  for (auto it = std::filesystem::recursive_directory_iterator(
+           input, std::filesystem::directory_options::skip_permission_denied, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code typeError;
+    const bool brokenLink =
+        it->is_symlink(typeError) && !std::filesystem::exists(it->path(), typeError);
+    if (it->is_regular_file(typeError) || brokenLink) files.push_back(it->path());
+  }
+  if (ec) throw Error(ErrorCode::FileUnreadable, input.string() + ": cannot list: " + ec.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+DeidentificationRun::DeidentificationRun(DeidentificationRunSettings settings)
+    : settings_(std::move(settings)) {
+  auto& s = settings_;
+  std::error_code ec;
+  if (!std::filesystem::exists(s.input, ec)) {
+    throw Error(ErrorCode::FileNotFound, s.input.string() + ": input not found");
+  }
+  if (s.output.empty())
+    throw Error(ErrorCode::InvalidArgument, "deid: an output folder is required");
+  if (s.quarantine.empty()) s.quarantine = s.output.string() + "-quarantine";
+  if (std::filesystem::exists(s.output, ec) && !std::filesystem::is_directory(s.output, ec)) {
+    throw Error(ErrorCode::InvalidArgument,
+                s.output.string() + ": output exists and is not a folder");
+  }
+  // Never write next to the originals and never mix originals into what is released.
+  requireOutside(s.output, "output folder", s.input, "input");
+  requireOutside(s.input, "input", s.output, "output folder");
+  requireOutside(s.quarantine, "quarantine folder", s.input, "input");
+  requireOutside(s.quarantine, "quarantine folder", s.output, "output folder");
+  requireOutside(s.output, "output folder", s.quarantine, "quarantine folder");
+  KeyFile::load(s.keyFile);  // fail on a missing or unsafe key before anything is written
+  if (s.safePrivateFile) SafePrivateList::load(*s.safePrivateFile);
+  if (s.pixelRulesFile) BurnedInAnnotationScreen::loadRules(*s.pixelRulesFile);
+  if (s.reidentificationTable) {
+    requireOutside(*s.reidentificationTable, "re-identification table", s.output, "output folder");
+  }
+}
+
+DeidentificationSummary DeidentificationRun::run() {
+  const auto& s = settings_;
+  const auto start = std::chrono::steady_clock::now();
+  const KeyFile key = KeyFile::load(s.keyFile);
+  SafePrivateList safe = SafePrivateList::builtIn();
+  if (s.safePrivateFile) safe.merge(SafePrivateList::load(*s.safePrivateFile));
+  BurnedInAnnotationScreen screen = s.pixelRulesFile
+                                        ? BurnedInAnnotationScreen::loadRules(*s.pixelRulesFile)
+                                        : BurnedInAnnotationScreen();
+  const DicomDeidentifier deidentifier(s.profile, key, std::move(safe), std::move(screen));
+
+  const auto inputs = listInputs(s.input);
+  std::error_code ec;
+  std::filesystem::create_directories(s.output, ec);
+  if (ec)
+    throw Error(ErrorCode::FileWriteFailed, s.output.string() + ": cannot create: " + ec.message());
+  std::filesystem::create_directories(s.quarantine, ec);
+  if (ec) {
+    throw Error(ErrorCode::FileWriteFailed,
+                s.quarantine.string() + ": cannot create: " + ec.message());
+  }
+
+  DeidentificationSummary summary;
+  summary.filesTotal = inputs.size();
+  std::vector<std::optional<DeidentifiedFile>> results(inputs.size());
+  std::vector<std::string> errors(inputs.size());
+  std::atomic<std::size_t> next{0};
+  ProgressReporter progress("deid", inputs.size());
+  auto worker = [&] {
+    for (std::size_t i = next++; i < inputs.size(); i = next++) {
+      try {
+        results[i] = deidentifier.deidentify(inputs[i], s.output, s.quarantine);
+      } catch (const Error& e) {
+        errors[i] = std::string(e.codeName()) + ": " + e.what();
+      } catch (const std::exception& e) {
+        errors[i] = std::string("Internal: ") + e.what();
+      }
+      progress.advance();
+    }
+  };
+  const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t threads =
+      std::min<std::size_t>(s.threads > 0 ? static_cast<std::size_t>(s.threads) : hardware,
+                            std::max<std::size_t>(1, inputs.size()));
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& thread : pool) thread.join();
+  progress.finish();
+
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (results[i]) {
+      summary.files.push_back(std::move(*results[i]));
+    } else {
+      summary.failures.emplace_back(inputs[i], errors[i]);
+    }
+  }
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  if (s.reidentificationTable) {
+    auto table = ReidentificationTable::load(*s.reidentificationTable, key);
+    for (const auto& f : summary.files) {
+      table.add(f.pseudonym, {f.originalPatientId, f.originalPatientName});
+    }
+    table.save(*s.reidentificationTable, key);
+  }
+  if (s.auditLog) {
+    AuditEvent event;
+    event.eventId = "110106";
+    event.eventName = "Export";
+    event.action = 'R';
+    event.eventType = "de-identification (DICOM PS3.15 E.1 Basic Profile)";
+    event.outcome = summary.failures.empty() ? 0 : 4;
+    event.outcomeDescription = std::to_string(summary.done()) + " done, " +
+                               std::to_string(summary.quarantined()) + " quarantined, " +
+                               std::to_string(summary.failures.size()) + " failed";
+    event.participants.push_back({s.user.empty() ? "unknown" : s.user, "", "", true});
+    std::set<std::string> patients;
+    for (const auto& f : summary.files) patients.insert(f.pseudonym);
+    for (const auto& p : patients) event.objects.push_back({1, 1, "2", p, "", "pseudonym"});
+    event.objects.push_back({2, 4, "110182", s.output.string(), "output", ""});
+    AuditLog::openFile(*s.auditLog, key).record(event);
+  }
+  return summary;
+}
+
+}  // namespace medsight

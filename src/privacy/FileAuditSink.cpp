@@ -1,0 +1,94 @@
+#include "privacy/FileAuditSink.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "core/Error.h"
+#include "privacy/StagedOutputFile.h"
+
+namespace medsight {
+namespace {
+
+/// The last non-empty line of an open file, read backwards from the end.
+std::string lastLine(int fd) {
+  const off_t size = ::lseek(fd, 0, SEEK_END);
+  std::string tail;
+  off_t pos = size;
+  while (pos > 0) {
+    const off_t step = std::min<off_t>(pos, 4096);
+    pos -= step;
+    std::string block(static_cast<std::size_t>(step), '\0');
+    if (::pread(fd, block.data(), block.size(), pos) != step) break;
+    tail.insert(0, block);
+    const auto trimmed = tail.find_last_not_of('\n');
+    if (trimmed == std::string::npos) continue;
+    const auto start = tail.rfind('\n', trimmed);
+    if (start != std::string::npos) return tail.substr(start + 1, trimmed - start);
+  }
+  const auto trimmed = tail.find_last_not_of('\n');
+  return trimmed == std::string::npos ? std::string() : tail.substr(0, trimmed + 1);
+}
+
+}  // namespace
+
+FileAuditSink::FileAuditSink(std::filesystem::path path)
+    : path_(std::move(path)), anchorPath_(path_.string() + ".head") {}
+
+void FileAuditSink::append(
+    const std::function<std::pair<std::string, std::string>(const std::string& last)>& makeRecord) {
+  std::lock_guard lock(mutex_);
+  std::error_code ec;
+  if (!path_.parent_path().empty()) std::filesystem::create_directories(path_.parent_path(), ec);
+  const int fd = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    throw Error(ErrorCode::FileWriteFailed,
+                path_.string() + ": cannot open audit log: " + std::strerror(errno));
+  }
+  if (::flock(fd, LOCK_EX) != 0) {
+    ::close(fd);
+    throw Error(ErrorCode::FileWriteFailed, path_.string() + ": cannot lock audit log");
+  }
+  try {
+    auto [record, anchorText] = makeRecord(lastLine(fd));
+    record.push_back('\n');
+    if (::write(fd, record.data(), record.size()) != static_cast<ssize_t>(record.size()) ||
+        ::fsync(fd) != 0) {
+      throw Error(ErrorCode::FileWriteFailed,
+                  path_.string() + ": audit record not written: " + std::strerror(errno));
+    }
+    StagedOutputFile::writeAll(anchorPath_, anchorText + "\n", 0600);
+  } catch (...) {
+    ::flock(fd, LOCK_UN);
+    ::close(fd);
+    throw;
+  }
+  ::flock(fd, LOCK_UN);
+  ::close(fd);
+}
+
+std::vector<std::string> FileAuditSink::records() const {
+  std::ifstream in(path_);
+  if (!in) {
+    throw Error(ErrorCode::FileNotFound, path_.string() + ": audit log not found");
+  }
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+std::optional<std::string> FileAuditSink::anchor() const {
+  std::ifstream in(anchorPath_);
+  std::string line;
+  if (!in || !std::getline(in, line)) return std::nullopt;
+  return line;
+}
+
+}  // namespace medsight
