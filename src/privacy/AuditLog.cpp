@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/Error.h"
 #include "privacy/FileAuditSink.h"
@@ -153,6 +154,13 @@ AuditVerification AuditLog::verify() const {
   AuditVerification result;
   const auto lines = sink_->records();
   result.records = lines.size();
+  std::set<std::uint64_t> present;
+  for (const auto& text : lines) {
+    try {
+      present.insert(json::parse(text).at("seq").get<std::uint64_t>());
+    } catch (const json::exception&) {
+    }
+  }
   std::string previousHash = kGenesis;
   std::uint64_t expectedSeq = 1;
   std::uint64_t lastSeq = 0;
@@ -182,9 +190,18 @@ AuditVerification AuditLog::verify() const {
            "record seq " + std::to_string(seq) + ": content does not match its hash"});
     }
     if (seq > expectedSeq) {
-      result.problems.push_back({line, "removed",
-                                 "records seq " + std::to_string(expectedSeq) + ".." +
-                                     std::to_string(seq - 1) + " are missing before this line"});
+      bool laterInFile = true;  // missing here but present further down: moved, not deleted
+      for (std::uint64_t s = expectedSeq; s < seq && laterInFile; ++s)
+        laterInFile = present.count(s) != 0;
+      if (laterInFile) {
+        result.problems.push_back({line, "reordered",
+                                   "record seq " + std::to_string(seq) + " comes before seq " +
+                                       std::to_string(expectedSeq)});
+      } else {
+        result.problems.push_back({line, "removed",
+                                   "records seq " + std::to_string(expectedSeq) + ".." +
+                                       std::to_string(seq - 1) + " are missing before this line"});
+      }
     } else if (seq < expectedSeq) {
       result.problems.push_back({line, "reordered",
                                  "record seq " + std::to_string(seq) + " appears after seq " +

@@ -70,6 +70,8 @@ class DeidentificationRun {
   explicit DeidentificationRun(DeidentificationRunSettings settings);
   /// \brief Runs the batch.
   DeidentificationSummary run();
+  /// \brief The settings after validation (quarantine folder filled in).
+  const DeidentificationRunSettings& settings() const { return settings_; }
 
   /// \brief Throws InvalidArgument if `inner` is `outer` or inside it (after resolving links).
   static void requireOutside(const std::filesystem::path& inner, const std::string& innerRole,

@@ -67,7 +67,7 @@ class DeidCommand : public Command {
     settings_.threads = context.threads;
     DeidentificationRun job(settings_);
     const DeidentificationSummary summary = job.run();
-    const nlohmann::json json = summary.toJson(settings_);
+    const nlohmann::json json = summary.toJson(job.settings());
     if (!summaryFile_.empty()) StagedOutputFile::writeAll(summaryFile_, json.dump(2) + "\n");
     if (context.json) {
       std::cout << json.dump(2) << '\n';
