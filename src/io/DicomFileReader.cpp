@@ -1,11 +1,13 @@
 #include "io/DicomFileReader.h"
 
+#include <dcmtk/dcmdata/dccodec.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmimage/diregist.h>  // registers colour image support in DicomImage
 #include <dcmtk/dcmimgle/dcmimage.h>
-#include <gdcmImageReader.h>
 
 #include <algorithm>
 #include <cmath>
@@ -17,6 +19,7 @@
 #include "core/Error.h"
 #include "core/MemoryBudget.h"
 #include "io/DicomFileLoader.h"
+#include "io/Jpeg2000Decoder.h"
 
 namespace medsight {
 namespace {
@@ -61,55 +64,102 @@ void validatePixelModule(const DicomHeader& h) {
        static_cast<std::uint64_t>(h.frames), static_cast<std::uint64_t>(h.samplesPerPixel)});
 }
 
-/// JPEG 2000: decode with GDCM (built on OpenJPEG) and put the native pixels back into the
-/// DCMTK dataset, so the rest of the pipeline is the same for every transfer syntax.
-void decodeJpeg2000Into(DcmDataset& ds, DicomHeader& h) {
-  gdcm::ImageReader reader;
-  reader.SetFileName(h.path.c_str());
-  if (!reader.Read()) {
-    throw Error(ErrorCode::CorruptData, h.path + ": JPEG 2000 pixel data cannot be read");
+/// The encapsulated fragments of `frame` (PS3.5 A.4): from the Basic Offset Table, one fragment
+/// per frame, or (no table, several fragments per frame) fragments that begin a codestream.
+std::vector<std::byte> frameCodestream(DcmPixelSequence& sequence, std::uint32_t frame,
+                                       std::int32_t frames, const std::string& name) {
+  const unsigned long items = sequence.card();
+  auto startOf = [&](std::uint32_t f) -> unsigned long {
+    if (f >= static_cast<std::uint32_t>(frames)) return items;
+    Uint32 start = 0;
+    if (DcmCodec::determineStartFragment(f, frames, &sequence, start).good()) return start;
+    if (frames == 1) return 1;
+    throw Error(ErrorCode::CorruptData,
+                name + ": cannot locate the fragments of JPEG 2000 frame " + std::to_string(f));
+  };
+  const unsigned long first = startOf(frame), last = startOf(frame + 1);
+  if (first < 1 || first >= last || last > items) {
+    throw Error(ErrorCode::CorruptData,
+                name + ": JPEG 2000 frame " + std::to_string(frame) + " has no fragments");
   }
-  const gdcm::Image& image = reader.GetImage();
-  const unsigned long length = image.GetBufferLength();
-  const std::uint64_t expected = MemoryBudget::checkedBytes(
-      h.path, static_cast<std::uint64_t>(h.bitsAllocated / 8),
-      {static_cast<std::uint64_t>(h.columns), static_cast<std::uint64_t>(h.rows),
-       static_cast<std::uint64_t>(h.frames), static_cast<std::uint64_t>(h.samplesPerPixel)});
-  if (length != expected) {
-    throw Error(ErrorCode::CorruptData, h.path + ": JPEG 2000 decoder produced " +
-                                            std::to_string(length) + " bytes, expected " +
-                                            std::to_string(expected));
-  }
-  std::vector<char> buffer(length);
-  if (!image.GetBuffer(buffer.data())) {
-    throw Error(ErrorCode::CorruptData, h.path + ": JPEG 2000 pixel data cannot be decoded");
-  }
-  // The decoded stream defines signedness and colour (YBR_ICT/RCT become RGB).
-  const gdcm::PixelFormat& pf = image.GetPixelFormat();
-  h.pixelRepresentation = pf.GetPixelRepresentation();
-  ds.putAndInsertUint16(DCM_PixelRepresentation, static_cast<Uint16>(h.pixelRepresentation));
-  const char* pi = image.GetPhotometricInterpretation().GetString();
-  if (pi != nullptr && *pi != '\0') {
-    h.photometricInterpretation = pi;
-    while (!h.photometricInterpretation.empty() && h.photometricInterpretation.back() == ' ') {
-      h.photometricInterpretation.pop_back();
+  std::vector<std::byte> bytes;
+  for (unsigned long i = first; i < last; ++i) {
+    DcmPixelItem* item = nullptr;
+    Uint8* data = nullptr;
+    if (sequence.getItem(item, i).bad() || item == nullptr) {
+      throw Error(ErrorCode::CorruptData, name + ": missing pixel data fragment");
     }
-    ds.putAndInsertString(DCM_PhotometricInterpretation, h.photometricInterpretation.c_str());
+    const Uint32 length = item->getLength();
+    if (length == 0) continue;
+    if (item->getUint8Array(data).bad() || data == nullptr) {
+      throw Error(ErrorCode::CorruptData, name + ": unreadable pixel data fragment");
+    }
+    const auto* p = reinterpret_cast<const std::byte*>(data);
+    bytes.insert(bytes.end(), p, p + length);
   }
-  h.planarConfiguration = static_cast<int>(image.GetPlanarConfiguration());
-  if (h.samplesPerPixel > 1) {
-    ds.putAndInsertUint16(DCM_PlanarConfiguration, static_cast<Uint16>(h.planarConfiguration));
+  return bytes;
+}
+
+/// JPEG 2000 (PS3.5 A.4.4): decode each frame with OpenJPEG and put the native pixels back into
+/// the DCMTK dataset, so the rest of the pipeline is the same for every transfer syntax.
+void decodeJpeg2000Into(DcmDataset& ds, DicomHeader& h) {
+  if (h.bitsAllocated != 8 && h.bitsAllocated != 16) {
+    throw Error(ErrorCode::UnsupportedFormat,
+                h.path + ": JPEG 2000 with Bits Allocated " + std::to_string(h.bitsAllocated));
   }
+  DcmElement* element = nullptr;
+  DcmPixelSequence* sequence = nullptr;
+  if (ds.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr ||
+      element->ident() != EVR_PixelData ||
+      static_cast<DcmPixelData*>(element)
+          ->getEncapsulatedRepresentation(ds.getOriginalXfer(), nullptr, sequence)
+          .bad() ||
+      sequence == nullptr) {
+    throw Error(ErrorCode::CorruptData, h.path + ": JPEG 2000 pixel data is not encapsulated");
+  }
+  const int bytesPerSample = h.bitsAllocated / 8;
+  const std::size_t frameBytes = MemoryBudget::checkedBytes(
+      h.path, static_cast<std::uint64_t>(bytesPerSample),
+      {static_cast<std::uint64_t>(h.columns), static_cast<std::uint64_t>(h.rows),
+       static_cast<std::uint64_t>(h.samplesPerPixel)});
+  std::vector<std::byte> pixels(frameBytes * static_cast<std::size_t>(h.frames));
+  Jpeg2000FrameInfo info;
+  for (int f = 0; f < h.frames; ++f) {
+    const std::vector<std::byte> codestream =
+        frameCodestream(*sequence, static_cast<std::uint32_t>(f), h.frames, h.path);
+    const std::span<std::byte> out(pixels.data() + static_cast<std::size_t>(f) * frameBytes,
+                                   frameBytes);
+    info = Jpeg2000Decoder::decode(codestream, static_cast<std::size_t>(h.columns),
+                                   static_cast<std::size_t>(h.rows), h.samplesPerPixel,
+                                   bytesPerSample, out, h.path);
+  }
+  // When Pixel Representation and the codestream's signedness disagree the data set wins, as in
+  // GDCM and pydicom (PS3.5 8.2.4): the decoded bits are kept and read with Bits Stored and Pixel
+  // Representation, so a 13-bit signed CT stored as an unsigned codestream still gives -2000 HU.
+  // A colour transform in the codestream (YBR_ICT/YBR_RCT) is undone by the decoder: RGB.
+  if (info.precision > h.bitsStored) {
+    h.bitsStored = info.precision;
+    h.highBit = info.precision - 1;
+    ds.putAndInsertUint16(DCM_BitsStored, static_cast<Uint16>(h.bitsStored));
+    ds.putAndInsertUint16(DCM_HighBit, static_cast<Uint16>(h.highBit));
+  }
+  if (h.photometricInterpretation == "YBR_ICT" || h.photometricInterpretation == "YBR_RCT") {
+    h.photometricInterpretation = "RGB";
+    ds.putAndInsertString(DCM_PhotometricInterpretation, "RGB");
+  }
+  h.planarConfiguration = 0;
+  if (h.samplesPerPixel > 1) ds.putAndInsertUint16(DCM_PlanarConfiguration, 0);
   OFCondition st;
-  if (h.bitsAllocated == 8) {
-    st = ds.putAndInsertUint8Array(DCM_PixelData, reinterpret_cast<const Uint8*>(buffer.data()),
-                                   length);
+  if (bytesPerSample == 1) {
+    st = ds.putAndInsertUint8Array(DCM_PixelData, reinterpret_cast<const Uint8*>(pixels.data()),
+                                   static_cast<unsigned long>(pixels.size()));
   } else {
-    st = ds.putAndInsertUint16Array(DCM_PixelData, reinterpret_cast<const Uint16*>(buffer.data()),
-                                    length / 2);
+    st = ds.putAndInsertUint16Array(DCM_PixelData, reinterpret_cast<const Uint16*>(pixels.data()),
+                                    static_cast<unsigned long>(pixels.size() / 2));
   }
-  if (st.bad())
+  if (st.bad()) {
     throw Error(ErrorCode::Internal, h.path + ": cannot store decoded JPEG 2000 pixels");
+  }
 }
 
 template <class T>

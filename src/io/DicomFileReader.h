@@ -14,7 +14,7 @@ namespace medsight {
 /// MONOCHROME1 is recorded, not inverted, so stored values keep their physical meaning.
 ///
 /// Compressed transfer syntaxes: JPEG baseline/extended/lossless, JPEG-LS, RLE (DCMTK) and
-/// JPEG 2000 (GDCM with OpenJPEG); deflate and big endian are handled by DCMTK.
+/// JPEG 2000 (OpenJPEG, Jpeg2000Decoder); deflate and big endian are handled by DCMTK.
 class DicomFileReader {
  public:
   /// \brief Reads the file. Multi-frame objects with per-frame positions become 3D volumes

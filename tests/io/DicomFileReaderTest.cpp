@@ -91,6 +91,42 @@ TEST(DicomFileReaderData, ColourAndMultiFrameSamples) {
   EXPECT_NEAR(ybr.valueAt(50, 2, 0, 0, 1), 0.0, 3.0);
 }
 
+TEST(DicomFileReaderData, JpegLsNearLosslessMatchesDcmtkDecoder) {
+  MEDSIGHT_DATASET(dir, "dicom-samples/test_files");
+  // Reference values from `dcmdjpls` (DCMTK's own decoder) on the same files.
+  const Image eight = DicomFileReader::read(dir / "JPEGLSNearLossless_08.dcm");
+  EXPECT_EQ(eight.size(), (ImageSize{10, 45, 1, 1}));
+  EXPECT_EQ(eight.valueAt(0, 0), 255.0);
+  EXPECT_EQ(eight.valueAt(0, 10), 65.0);
+  double sum = 0;
+  for (std::size_t i = 0; i < eight.sampleCount(); ++i) sum += eight.valueAt(i % 10, i / 10);
+  EXPECT_EQ(sum, 25000.0);
+  const Image sixteen = DicomFileReader::read(dir / "JPEGLSNearLossless_16.dcm");
+  EXPECT_EQ(sixteen.valueAt(0, 0), 65535.0);
+  EXPECT_EQ(sixteen.valueAt(0, 10), 16385.0);
+}
+
+TEST(DicomFileReaderData, Jpeg2000ColourAndSignednessFollowTheStandard) {
+  MEDSIGHT_DATASET(dir, "dicom-samples/test_files");
+  // YBR_RCT codestream: the decoder undoes the colour transform. Reference pixel from
+  // `gdcmconv --raw` (GDCM's decoder) of the same file.
+  const Image rct = DicomFileReader::read(dir / "examples_jpeg2k.dcm");
+  ASSERT_EQ(rct.size(), (ImageSize{640, 480, 1, 1}));
+  ASSERT_EQ(rct.components(), 3);
+  EXPECT_EQ(rct.valueAt(200, 200, 0, 0, 0), 255.0);
+  EXPECT_EQ(rct.valueAt(200, 200, 0, 0, 1), 149.0);
+  EXPECT_EQ(rct.valueAt(200, 200, 0, 0, 2), 0.0);
+  // A JP2 file embedded instead of a bare codestream is decoded too.
+  EXPECT_EQ(DicomFileReader::read(dir / "GDCMJ2K_TextGBR.dcm").size(), (ImageSize{400, 400, 1, 1}));
+  // Pixel Representation 1 with an unsigned 13-bit codestream: the data set wins (PS3.5 8.2.4),
+  // so padding is -2000 HU as GDCM and pydicom read it, not 6192.
+  const Image ct = DicomFileReader::read(dir / "J2K_pixelrep_mismatch.dcm");
+  const auto [lo, hi] = ct.minMax();
+  EXPECT_EQ(lo, -2000.0);
+  EXPECT_EQ(hi, 1896.0);
+  EXPECT_EQ(ct.valueAt(256, 256), 27.0);
+}
+
 TEST(DicomFileReaderData, TruncatedFileGivesCorruptDataNamingTheFile) {
   MEDSIGHT_DATASET(path, "dicom-samples/test_files/MR_truncated.dcm");
   try {
