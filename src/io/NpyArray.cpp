@@ -178,8 +178,8 @@ NpyArray NpyArray::parseHeader(std::span<const std::byte> head, const std::strin
   }
   a.itemSize_ = static_cast<std::size_t>(std::stoi(sizeText));
   const bool validKind =
-      (a.kind_ == 'u' || a.kind_ == 'i') &&
-          (a.itemSize_ == 1 || a.itemSize_ == 2 || a.itemSize_ == 4 || a.itemSize_ == 8) ||
+      ((a.kind_ == 'u' || a.kind_ == 'i') &&
+       (a.itemSize_ == 1 || a.itemSize_ == 2 || a.itemSize_ == 4 || a.itemSize_ == 8)) ||
       (a.kind_ == 'f' && (a.itemSize_ == 4 || a.itemSize_ == 8)) ||
       (a.kind_ == 'b' && a.itemSize_ == 1);
   if (!validKind || (order != '<' && order != '>' && order != '|' && order != '=')) {
@@ -280,10 +280,28 @@ double NpyArray::valueAt(std::size_t i) const {
 }
 
 std::vector<std::int64_t> NpyArray::asInt64() const {
+  // 64-bit integers are taken exactly (a double holds only 53 bits); everything else goes through
+  // double and must be an integer inside the int64 range, since casting a double outside it is
+  // undefined behaviour (found by fuzz/NpzReaderFuzzer with '<u8' and '<f8' arrays).
+  constexpr double kTwoTo63 = 9223372036854775808.0;
   std::vector<std::int64_t> out(elementCount());
   for (std::size_t i = 0; i < out.size(); ++i) {
+    const std::byte* p = data_.get() + i * itemSize_;
+    if (itemSize_ == 8 && kind_ == 'i') {
+      out[i] = loadElement<std::int64_t>(p);
+      continue;
+    }
+    if (itemSize_ == 8 && kind_ == 'u') {
+      const auto u = loadElement<std::uint64_t>(p);
+      if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        throw Error(ErrorCode::CorruptData, "npy: element " + std::to_string(i) + " = " +
+                                                std::to_string(u) + " is out of the label range");
+      }
+      out[i] = static_cast<std::int64_t>(u);
+      continue;
+    }
     const double v = valueAt(i);
-    if (!std::isfinite(v) || std::floor(v) != v) {
+    if (!std::isfinite(v) || std::floor(v) != v || v < -kTwoTo63 || v >= kTwoTo63) {
       throw Error(ErrorCode::CorruptData, "npy: element " + std::to_string(i) + " = " +
                                               std::to_string(v) + " is not an integer label");
     }
