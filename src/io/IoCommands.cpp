@@ -235,7 +235,8 @@ class ConvertCommand : public Command {
     } else if (ext == ".npz") {
       const Image f = image.castTo(PixelType::Float32);
       NpzWriter writer(output_);
-      std::vector<std::size_t> shape{1};
+      // (N, [D,] H, W[, C]) with N the frames of a time series (1 otherwise), in C order.
+      std::vector<std::size_t> shape{image.size().t};
       if (image.spatialDimension() == 3) shape.push_back(image.size().z);
       shape.push_back(image.size().y);
       shape.push_back(image.size().x);
