@@ -15,6 +15,8 @@ struct CommandContext {
   bool json = false;
   /// \brief Number of worker threads the user allows (0 = all cores).
   int threads = 0;
+  /// \brief The command line as typed (recorded in model manifests and reports).
+  std::string commandLine;
 };
 
 /// \brief One `medsight` subcommand. Modules implement commands and register them in the

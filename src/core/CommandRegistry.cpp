@@ -43,6 +43,10 @@ int CommandRegistry::runMain(int argc, char** argv, const std::string& versionTe
   app.fallthrough();
 
   CommandContext context;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) context.commandLine += ' ';
+    context.commandLine += argv[i];
+  }
   std::string logLevel = "warn";
   bool logJson = false;
   bool quiet = false;

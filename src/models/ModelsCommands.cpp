@@ -1,0 +1,214 @@
+// `medsight train`, `medsight eval`, `medsight predict`.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "core/CommandRegistry.h"
+#include "core/Error.h"
+#include "core/ProgressReporter.h"
+#include "eval/BinaryEvaluation.h"
+#include "io/ImageFileReader.h"
+#include "io/NpzReader.h"
+#include "models/ImageClassifier.h"
+#include "models/LabeledImageSet.h"
+#include "models/ModelTrainer.h"
+
+namespace medsight {
+namespace {
+
+using nlohmann::json;
+
+class TrainCommand : public Command {
+ public:
+  std::string name() const override { return "train"; }
+  std::string summary() const override {
+    return "Train an image classifier from a JSON config and write a model package";
+  }
+  void configure(CLI::App& app) override {
+    app.add_option("--config", config_, "Training configuration (JSON)")->required();
+    app.add_option("--out", out_, "Output model folder (default models/<name>)");
+    app.add_flag("--resume", resume_, "Continue from the checkpoints in the output folder");
+  }
+  int run(const CommandContext& context) override {
+    const TrainingConfig config = TrainingConfig::fromFile(config_);
+    const std::filesystem::path out =
+        out_.empty() ? std::filesystem::path("models") / config.name : std::filesystem::path(out_);
+    ModelTrainer trainer(config, out, context.threads, context.commandLine);
+    const ModelManifest m = trainer.run(resume_);
+    const json summary{{"model", out.string()},       {"name", m.name},
+                       {"members", m.members.size()}, {"temperature", m.temperature},
+                       {"threshold", m.threshold},    {"validation", m.validation}};
+    if (context.json) {
+      std::cout << summary.dump(2) << '\n';
+    } else {
+      const auto& auc = m.validation["metrics"]["auc"];
+      std::cout << "wrote " << out.string() << " (" << m.members.size() << " member(s))\n"
+                << "validation AUC " << auc["value"] << " [" << auc["ci_lower"] << ", "
+                << auc["ci_upper"] << "], threshold " << m.threshold << ", temperature "
+                << m.temperature << '\n';
+    }
+    return 0;
+  }
+
+ private:
+  std::string config_, out_;
+  bool resume_ = false;
+};
+
+/// Loads labelled data for evaluation: an npz split or a labels CSV.
+LabeledImageSet loadEvaluationData(const std::string& data, std::string split,
+                                   const std::string& imageColumn, std::string labelColumn,
+                                   const ModelManifest& manifest, int threads) {
+  if (LabeledImageSet::isNpz(data)) {
+    if (split.empty()) {
+      const NpzReader npz(data);
+      split = npz.contains("test_images") ? "test" : "val";
+    }
+    return LabeledImageSet::fromNpz(data, split);
+  }
+  if (!split.empty()) {
+    throw Error(ErrorCode::InvalidArgument,
+                "--split applies to npz data; " + data + " is read as a labels CSV");
+  }
+  if (labelColumn.empty()) {
+    const auto cfg =
+        manifest.training.value("config", json::object()).value("data", json::object());
+    labelColumn = cfg.value("label_column", "label");
+  }
+  return LabeledImageSet::fromCsv(data, imageColumn, labelColumn, threads);
+}
+
+class EvalCommand : public Command {
+ public:
+  std::string name() const override { return "eval"; }
+  std::string summary() const override {
+    return "Evaluate a model on labelled data: AUC, accuracy, sensitivity, specificity, PPV, "
+           "NPV with bootstrap 95% CIs";
+  }
+  void configure(CLI::App& app) override {
+    app.add_option("--model", model_, "Model package folder")->required();
+    app.add_option("--data", data_, "npz archive (MedMNIST splits) or labels CSV")->required();
+    app.add_option("--split", split_, "npz split (default: test if present, else val)");
+    app.add_option("--image-column", imageColumn_, "CSV column with image paths")
+        ->capture_default_str();
+    app.add_option("--label-column", labelColumn_, "CSV column with labels (default from model)");
+    app.add_option("--threshold", threshold_, "Operating threshold (default: the model's)");
+    app.add_option("--bootstrap", replicates_, "Bootstrap replicates")->capture_default_str();
+    app.add_option("--seed", seed_, "Bootstrap seed")->capture_default_str();
+  }
+  int run(const CommandContext& context) override {
+    const ImageClassifier classifier = ImageClassifier::load(model_, context.threads);
+    const auto& m = classifier.manifest();
+    const LabeledImageSet data =
+        loadEvaluationData(data_, split_, imageColumn_, labelColumn_, m, context.threads);
+    data.validateLabels(static_cast<int>(m.labels.size()), data.source);
+    const auto predictions = classifier.predict(data.images);
+    std::vector<double> p;
+    for (const auto& pr : predictions) p.push_back(pr.probability);
+    BootstrapOptions options;
+    options.replicates = replicates_;
+    options.seed = seed_;
+    const double threshold = threshold_ >= 0 ? threshold_ : m.threshold;
+    const auto evaluation = BinaryEvaluation::compute(p, data.labels, threshold, options);
+    json out{
+        {"model", {{"name", m.name}, {"version", m.version}, {"weights_sha256", m.weightsHash()}}},
+        {"data",
+         {{"source", data.source}, {"samples", data.size()}, {"sha256", data.contentHash()}}},
+        {"evaluation", evaluation.toJson()},
+        {"expected_calibration_error", BinaryMetrics::expectedCalibrationError(p, data.labels)},
+        {"brier_score", BinaryMetrics::brierScore(p, data.labels)}};
+    if (context.json) {
+      std::cout << out.dump(2) << '\n';
+      return 0;
+    }
+    std::cout << m.name << " " << m.version << " on " << data.source << " (" << data.size()
+              << " images, " << evaluation.positives << " " << m.labels[1] << ")\n"
+              << "threshold " << threshold << "\n";
+    for (const char* k : {"auc", "accuracy", "sensitivity", "specificity", "ppv", "npv", "f1"}) {
+      const auto& e = evaluation.metrics.at(k);
+      std::printf("  %-12s %.4f  [%.4f, %.4f]\n", k, e.value, e.lower, e.upper);
+    }
+    std::printf("  confusion    TP %zu  FP %zu  TN %zu  FN %zu\n", evaluation.counts.tp,
+                evaluation.counts.fp, evaluation.counts.tn, evaluation.counts.fn);
+    return 0;
+  }
+
+ private:
+  std::string model_, data_, split_, imageColumn_ = "image", labelColumn_;
+  double threshold_ = -1.0;
+  int replicates_ = 2000;
+  std::uint64_t seed_ = 20261125;
+};
+
+class PredictCommand : public Command {
+ public:
+  std::string name() const override { return "predict"; }
+  std::string summary() const override {
+    return "Predict with a model on image files (DICOM, PNG, JPEG, NIfTI, npz)";
+  }
+  void configure(CLI::App& app) override {
+    app.add_option("--model", model_, "Model package folder")->required();
+    app.add_option("files", files_, "Image files")->required();
+    app.add_option("--array", array_, "npz array (default *_images)");
+    app.add_option("--index", indices_, "npz image indices (default 0)");
+  }
+  int run(const CommandContext& context) override {
+    const ImageClassifier classifier = ImageClassifier::load(model_, context.threads);
+    const auto& m = classifier.manifest();
+    std::vector<Image> images;
+    std::vector<std::string> names;
+    for (const auto& f : files_) {
+      if (detectImageFileFormat(f) == ImageFileFormat::Npz) {
+        const std::vector<std::size_t> idx =
+            indices_.empty() ? std::vector<std::size_t>{0} : indices_;
+        for (auto i : idx) {
+          images.push_back(ImageFileReader::read(f, {array_, i, context.threads}));
+          names.push_back(f + "#" + std::to_string(i));
+        }
+      } else {
+        images.push_back(ImageFileReader::read(f, {"", 0, context.threads}));
+        names.push_back(f);
+      }
+    }
+    const auto predictions = classifier.predict(images);
+    json results = json::array();
+    for (std::size_t i = 0; i < predictions.size(); ++i) {
+      const auto& p = predictions[i];
+      results.push_back({{"file", names[i]},
+                         {"label", p.labelName},
+                         {"probability", p.probability},
+                         {"uncalibrated_probability", p.uncalibrated},
+                         {"threshold", m.threshold}});
+    }
+    if (context.json) {
+      std::cout
+          << json{{"model",
+                   {{"name", m.name}, {"version", m.version}, {"weights_sha256", m.weightsHash()}}},
+                  {"predictions", results}}
+                 .dump(2)
+          << '\n';
+    } else {
+      for (const auto& r : results) {
+        std::printf("%s\t%s\tp=%.3f\n", r["file"].get<std::string>().c_str(),
+                    r["label"].get<std::string>().c_str(), r["probability"].get<double>());
+      }
+    }
+    return 0;
+  }
+
+ private:
+  std::string model_, array_;
+  std::vector<std::string> files_;
+  std::vector<std::size_t> indices_;
+};
+
+}  // namespace
+
+/// \brief Registers the models module's commands (train, eval, predict).
+void registerModelsCommands(CommandRegistry& registry) {
+  registry.add(std::make_unique<TrainCommand>());
+  registry.add(std::make_unique<EvalCommand>());
+  registry.add(std::make_unique<PredictCommand>());
+}
+
+}  // namespace medsight

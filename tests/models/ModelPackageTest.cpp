@@ -1,0 +1,165 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/Error.h"
+#include "io/NpzWriter.h"
+#include "models/ImageClassifier.h"
+#include "models/LabeledImageSet.h"
+#include "models/ModelTrainer.h"
+#include "support/TestData.h"
+
+namespace medsight {
+namespace {
+
+nlohmann::json smokeConfig(const std::filesystem::path& npz) {
+  return {{"name", "smoke"},
+          {"labels", {"normal", "pneumonia"}},
+          {"data",
+           {{"format", "npz"}, {"path", npz.string()}, {"train_limit", 600}, {"val_limit", 300}}},
+          {"model", {{"name", "resnet18"}, {"width", 8}}},
+          {"preprocess", {{"height", 28}, {"width", 28}}},
+          {"augment", {{"rotation_degrees", 5}}},
+          {"train", {{"epochs", 3}, {"batch_size", 32}, {"learning_rate", 0.003}, {"seed", 3}}},
+          {"deploy", {{"accepted_modalities", {"CR", "DX", "OT"}}}}};
+}
+
+/// Trains the smoke model once for all tests of this suite.
+const std::filesystem::path& trainedSmokeModel(const std::filesystem::path& npz) {
+  static std::filesystem::path folder;
+  if (folder.empty()) {
+    folder = test::temporaryDirectory("model") / "smoke";
+    const auto config = TrainingConfig::fromJson(smokeConfig(npz), "smoke.json");
+    ModelTrainer(config, folder, 2, "test").run();
+  }
+  return folder;
+}
+
+}  // namespace
+
+TEST(ModelTrainingData, ShortTrainingLearnsAndWritesAVerifiedPackage) {
+  MEDSIGHT_DATASET(npz, "pneumoniamnist/pneumoniamnist.npz");
+  const auto& folder = trainedSmokeModel(npz);
+  const ModelManifest m = ModelManifest::read(folder);
+  const auto& log = m.training["log"];
+  ASSERT_GE(log.size(), 2u);
+  EXPECT_LT(log.back()["train_loss"].get<double>(), log.front()["train_loss"].get<double>())
+      << "training loss did not fall";
+  // Chance is 0.5; three short epochs on 600 images must clearly beat it.
+  EXPECT_GT(m.validation["metrics"]["auc"]["value"].get<double>(), 0.8);
+  EXPECT_EQ(m.training["data_sha256"].get<std::string>().size(), 64u);
+  EXPECT_NO_THROW(m.verify(folder));
+}
+
+TEST(ModelTrainingData, SaveLoadPredictIsDeterministic) {
+  MEDSIGHT_DATASET(npz, "pneumoniamnist/pneumoniamnist.npz");
+  const auto& folder = trainedSmokeModel(npz);
+  const auto val = LabeledImageSet::fromNpz(npz, "val");
+  std::vector<Image> images(val.images.begin(), val.images.begin() + 20);
+  const auto a = ImageClassifier::load(folder, 2).predict(images);
+  const auto b = ImageClassifier::load(folder, 1).predict(images);
+  ASSERT_EQ(a.size(), 20u);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_NEAR(a[i].logit, b[i].logit, 1e-5);
+    EXPECT_GE(a[i].probability, 0.0);
+    EXPECT_LE(a[i].probability, 1.0);
+  }
+}
+
+TEST(ModelTrainingData, TamperedWeightsAreRefused) {
+  MEDSIGHT_DATASET(npz, "pneumoniamnist/pneumoniamnist.npz");
+  const auto& folder = trainedSmokeModel(npz);
+  const auto copy = test::temporaryDirectory("tampered") / "m";
+  std::filesystem::copy(folder, copy, std::filesystem::copy_options::recursive);
+  {
+    std::fstream f(copy / "weights-0.pt", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(200);
+    f.put('\x42');
+  }
+  try {
+    ImageClassifier::load(copy);
+    FAIL() << "tampered weights were loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::ModelTampered) << e.what();
+  }
+  std::ofstream(copy / "manifest.json") << "{ not json";
+  try {
+    ImageClassifier::load(copy);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::ModelInvalid) << e.what();
+  }
+}
+
+TEST(ModelTrainingData, QualityGateRefusesWrongModalityAndVolumes) {
+  MEDSIGHT_DATASET(npz, "pneumoniamnist/pneumoniamnist.npz");
+  const auto classifier = ImageClassifier::load(trainedSmokeModel(npz));
+  Image ct(PixelType::Int16, {28, 28, 1, 1}, 2);
+  ct.setModality("CT");
+  try {
+    classifier.predict({ct});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::WrongModality) << e.what();
+  }
+  Image volume(PixelType::UInt8, {28, 28, 5, 1}, 3);
+  volume.setModality("OT");
+  EXPECT_THROW(classifier.predict({volume}), Error);
+}
+
+TEST(TrainingConfig, RejectsUnknownKeysBadValuesAndMissingData) {
+  const nlohmann::json good{
+      {"name", "x"}, {"labels", {"a", "b"}}, {"data", {{"format", "npz"}, {"path", "/"}}}};
+  EXPECT_NO_THROW(TrainingConfig::fromJson(good, "c.json"));
+  auto bad = good;
+  bad["colour"] = "red";
+  EXPECT_THROW(TrainingConfig::fromJson(bad, "c.json"), Error);
+  bad = good;
+  bad["labels"] = {"a", "b", "c"};
+  EXPECT_THROW(TrainingConfig::fromJson(bad, "c.json"), Error);
+  bad = good;
+  bad["train"] = {{"epochs", 0}};
+  EXPECT_THROW(TrainingConfig::fromJson(bad, "c.json"), Error);
+  bad = good;
+  bad["data"]["path"] = "no/such/data.npz";
+  try {
+    TrainingConfig::fromJson(bad, "c.json");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::FileNotFound);
+  }
+  const auto dir = test::temporaryDirectory("config");
+  std::ofstream(dir / "broken.json") << "{\"name\": ";
+  try {
+    TrainingConfig::fromFile(dir / "broken.json");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::BadJson);
+  }
+}
+
+TEST(ModelTraining, SingleClassTrainingSetIsRefused) {
+  const auto dir = test::temporaryDirectory("oneclass");
+  NpzWriter writer(dir / "one.npz");
+  std::vector<std::uint8_t> pixels(20 * 28 * 28, 100);
+  std::vector<std::int64_t> labels(20, 1);
+  writer.add("train_images", "|u1", {20, 28, 28}, std::as_bytes(std::span(pixels)));
+  writer.addInt64("train_labels", {20, 1}, labels);
+  writer.add("val_images", "|u1", {20, 28, 28}, std::as_bytes(std::span(pixels)));
+  writer.addInt64("val_labels", {20, 1}, labels);
+  writer.close();
+  nlohmann::json j{{"name", "x"},
+                   {"labels", {"a", "b"}},
+                   {"data", {{"format", "npz"}, {"path", (dir / "one.npz").string()}}},
+                   {"model", {{"width", 4}}},
+                   {"train", {{"epochs", 1}, {"batch_size", 8}}}};
+  try {
+    ModelTrainer(TrainingConfig::fromJson(j, "x.json"), dir / "out", 1, "test").run();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::LabelMismatch) << e.what();
+  }
+}
+
+}  // namespace medsight
