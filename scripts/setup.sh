@@ -15,7 +15,7 @@ PACKAGES=(
   libicu-dev libre2-dev libopencv-dev libsvm-dev libxgboost-dev libqhull-dev liblinear-dev
   # tests and reference tools
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  orthanc orthanc-dicomweb elastix dcm2niix dicom3tools
+  orthanc orthanc-dicomweb elastix dcm2niix dicom3tools openssl
   python3-torch python3-numpy python3-sklearn
   chromium hyperfine valgrind wkhtmltopdf
 )
