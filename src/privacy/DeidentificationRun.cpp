@@ -13,6 +13,7 @@
 #include "privacy/AuditLog.h"
 #include "privacy/KeyFile.h"
 #include "privacy/ReidentificationTable.h"
+#include "privacy/StagedOutputFile.h"
 
 namespace medsight {
 namespace {
@@ -140,7 +141,10 @@ DeidentificationSummary DeidentificationRun::run() {
   BurnedInAnnotationScreen screen = s.pixelRulesFile
                                         ? BurnedInAnnotationScreen::loadRules(*s.pixelRulesFile)
                                         : BurnedInAnnotationScreen();
-  const DicomDeidentifier deidentifier(s.profile, key, std::move(safe), std::move(screen));
+  DicomDeidentifier deidentifier(s.profile, key, std::move(safe), std::move(screen));
+  // Each output is renamed into place atomically; durability is made once for the whole batch
+  // (syncfs) instead of two journal commits per file, which dominated the run time on ext4.
+  deidentifier.setDurableWrites(s.fsyncEachFile);
 
   const auto inputs = listInputs(s.input);
   std::error_code ec;
@@ -180,6 +184,10 @@ DeidentificationSummary DeidentificationRun::run() {
   worker();
   for (auto& thread : pool) thread.join();
   progress.finish();
+  if (!s.fsyncEachFile) {
+    StagedOutputFile::syncTree(s.output);
+    StagedOutputFile::syncTree(s.quarantine);
+  }
 
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (results[i]) {

@@ -38,6 +38,9 @@ struct DeidentificationRunSettings {
   std::string user;
   /// \brief Worker threads (0 = all cores).
   int threads = 0;
+  /// \brief fsync every output file as it is written (slower); by default the batch is flushed
+  /// once at the end, before the run reports success.
+  bool fsyncEachFile = false;
 };
 
 /// \brief Outcome of a run.

@@ -302,7 +302,7 @@ DeidentifiedFile DicomDeidentifier::deidentify(const std::filesystem::path& inpu
   if (saved.bad()) {
     throw Error(ErrorCode::FileWriteFailed, result.output.string() + ": " + saved.text());
   }
-  staged.commit();
+  staged.commit(durable_);
   if (!result.reason.empty()) {
     StagedOutputFile::writeAll(result.output.string() + ".reason.txt", result.reason + "\n");
   }

@@ -66,10 +66,14 @@ class DicomDeidentifier {
 
   /// \brief The profile in use.
   const DeidentificationProfile& profile() const;
+  /// \brief With false, outputs are renamed into place without a per-file fsync; the caller
+  /// then makes the batch durable with StagedOutputFile::syncTree (DeidentificationRun does).
+  void setDurableWrites(bool durable) { durable_ = durable; }
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  bool durable_ = true;
 };
 
 }  // namespace medsight

@@ -53,6 +53,8 @@ class DeidCommand : public Command {
     app.add_option("--user", settings_.user, "Who runs the de-identification (audit)");
     app.add_option("--role", role_, "Role of the user; checked against the permission table");
     app.add_option("--summary", summaryFile_, "Also write the JSON summary to this file");
+    app.add_flag("--fsync-each-file", settings_.fsyncEachFile,
+                 "fsync every output as it is written (default: one flush for the whole batch)");
   }
   int run(const CommandContext& context) override {
     if (!role_.empty()) {

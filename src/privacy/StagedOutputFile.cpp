@@ -45,20 +45,38 @@ StagedOutputFile::~StagedOutputFile() {
   }
 }
 
-void StagedOutputFile::commit() {
+void StagedOutputFile::commit(bool durable) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(temporary_, ec)) {
     throw Error(ErrorCode::FileWriteFailed, target_.string() + ": nothing was written");
   }
-  syncPath(temporary_, target_);
+  if (durable) syncPath(temporary_, target_);
   std::filesystem::rename(temporary_, target_, ec);
   if (ec) {
     throw Error(ErrorCode::FileWriteFailed,
                 target_.string() + ": cannot move into place: " + ec.message());
   }
   committed_ = true;
-  syncPath(target_.parent_path().empty() ? std::filesystem::path(".") : target_.parent_path(),
-           target_);
+  if (durable) {
+    syncPath(target_.parent_path().empty() ? std::filesystem::path(".") : target_.parent_path(),
+             target_);
+  }
+}
+
+void StagedOutputFile::syncTree(const std::filesystem::path& root) {
+  const int fd = ::open(root.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::syncfs(fd) != 0) {
+    const std::string err = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    throw Error(ErrorCode::FileWriteFailed, root.string() + ": syncfs failed: " + err);
+  }
+  ::close(fd);
+  syncPath(root, root);
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_directory()) syncPath(it->path(), it->path());
+  }
 }
 
 void StagedOutputFile::writeAll(const std::filesystem::path& target, const std::string& bytes,

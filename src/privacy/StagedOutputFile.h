@@ -22,8 +22,14 @@ class StagedOutputFile {
   const std::filesystem::path& temporaryPath() const { return temporary_; }
   /// \brief The final name.
   const std::filesystem::path& target() const { return target_; }
-  /// \brief Makes the content durable and visible under the target name (replacing it).
-  void commit();
+  /// \brief Makes the content visible under the target name (replacing it). With `durable`
+  /// (default) the file and folder are fsynced first; without, the rename is still atomic for
+  /// readers and the caller makes a batch durable later with syncTree() (one flush, not two
+  /// journal commits per file).
+  void commit(bool durable = true);
+  /// \brief Flushes the file system holding `root` (syncfs) and fsyncs every folder under it,
+  /// making a batch of non-durable commits durable; throws FileWriteFailed.
+  static void syncTree(const std::filesystem::path& root);
 
   /// \brief Writes `bytes` to `target` atomically in one call.
   static void writeAll(const std::filesystem::path& target, const std::string& bytes,
