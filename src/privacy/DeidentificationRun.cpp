@@ -157,6 +157,21 @@ DeidentificationSummary DeidentificationRun::run() {
                 s.quarantine.string() + ": cannot create: " + ec.message());
   }
 
+  // Temporaries of an earlier run that was killed mid-write (".name.part-PID-N.ext") are ours
+  // and never complete: remove them so an interrupted run leaves no partial file behind.
+  for (const auto& root : {s.output, s.quarantine}) {
+    for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (!name.empty() && name[0] == '.' && name.find(".part-") != std::string::npos &&
+          it->is_regular_file()) {
+        std::error_code removeError;
+        std::filesystem::remove(it->path(), removeError);
+      }
+    }
+    ec.clear();
+  }
+
   DeidentificationSummary summary;
   summary.filesTotal = inputs.size();
   std::vector<std::optional<DeidentifiedFile>> results(inputs.size());

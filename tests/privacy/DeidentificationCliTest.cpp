@@ -114,6 +114,21 @@ TEST_F(DeidCliE2E, MixedFolderDoesGoodFilesReportsBadOnesAndLeavesInputUntouched
   EXPECT_EQ(dump.status, 0) << "medsight info cannot load the output: " << dump.err;
 }
 
+TEST_F(DeidCliE2E, SingleFileInputAndLeftoversOfAKilledRunAreCleanedUp) {
+  const fs::path input = mixedInput(dir_);
+  fs::create_directories(dir_ / "out" / "x");
+  std::ofstream(dir_ / "out" / "x" / ".000001.part-999-0.dcm") << "half a file";
+  fs::path first;
+  for (const auto& e : fs::directory_iterator(input / "series")) {
+    if (e.path().extension() == ".dcm" && !fs::is_symlink(e.path())) first = e.path();
+  }
+  const CliRun r = medsight("deid " + first.string() + " " + (dir_ / "out").string() + " --key " +
+                            key_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(countFiles(dir_ / "out", ".part-"), 0u) << "stale temporary not removed";
+  EXPECT_EQ(countFiles(dir_ / "out", ".dcm"), 1u);
+}
+
 TEST_F(DeidCliE2E, OutputInsideInputIsRefusedBeforeWritingAnything) {
   const fs::path input = mixedInput(dir_);
   const auto before = snapshot(input);

@@ -212,3 +212,52 @@ TEST(DicomDeidentifierData, SarcomaSeriesStayLinkedUnderNewUidsAndShiftedDates) 
 
 }  // namespace
 }  // namespace medsight
+
+namespace medsight {
+namespace {
+
+TEST(DicomDeidentifierData, UltrasoundIsQuarantinedUnlessADeviceRuleCleansItsPixels) {
+  MEDSIGHT_DATASET(samples, "dicom-samples/test_files");
+  const auto input = samples / "examples_ybr_color.dcm";  // SonoSite US, JPEG baseline
+  const auto out = test::temporaryDirectory("deid-us");
+  {
+    const DicomDeidentifier deid(DeidentificationProfile(), kKey);
+    const auto result = deid.deidentify(input, out / "out", out / "quarantine");
+    EXPECT_EQ(result.status, "quarantined");
+    EXPECT_NE(result.reason.find("modality US"), std::string::npos) << result.reason;
+    EXPECT_EQ(result.output.string().find((out / "quarantine").string()), 0u);
+    EXPECT_TRUE(std::filesystem::exists(result.output.string() + ".reason.txt"));
+    EXPECT_FALSE(std::filesystem::exists(out / "out"));
+  }
+  BurnedInAnnotationScreen screen;
+  screen.addRule({"sonosite", "", 240, 320, {{{0, 0, 320, 20}}}});
+  const DicomDeidentifier deid(DeidentificationProfile(), kKey, SafePrivateList::builtIn(), screen);
+  const auto result = deid.deidentify(input, out / "out", out / "quarantine");
+  ASSERT_EQ(result.status, "done") << result.reason;
+  EXPECT_TRUE(result.pixelsCleaned);
+  DcmFileFormat file;
+  ASSERT_TRUE(file.loadFile(result.output.c_str()).good());
+  DcmDataset& ds = *file.getDataset();
+  EXPECT_EQ(get(ds, DCM_BurnedInAnnotation), "NO");
+  const std::string methods = get(ds, DCM_DeidentificationMethod);
+  EXPECT_NE(methods.find("Clean Pixel Data"), std::string::npos) << methods;
+  const Uint8* pixels = nullptr;
+  ASSERT_TRUE(ds.findAndGetUint8Array(DCM_PixelData, pixels).good());
+  Uint16 channels = 1, planar = 0;
+  ds.findAndGetUint16(DCM_SamplesPerPixel, channels);
+  ds.findAndGetUint16(DCM_PlanarConfiguration, planar);
+  ASSERT_EQ(planar, 0);
+  std::size_t nonZeroInside = 0, nonZeroOutside = 0;
+  for (std::size_t y = 0; y < 240; ++y) {
+    for (std::size_t x = 0; x < 320 * channels; ++x) {
+      const bool inside = y < 20;
+      (inside ? nonZeroInside : nonZeroOutside) += pixels[y * 320 * channels + x] != 0;
+    }
+  }
+  EXPECT_EQ(nonZeroInside, 0u) << "text band not blanked";
+  EXPECT_GT(nonZeroOutside, 1000u) << "image content lost";
+  EXPECT_EQ(dcmdump(result.output), 0);
+}
+
+}  // namespace
+}  // namespace medsight
