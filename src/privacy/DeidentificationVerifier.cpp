@@ -233,7 +233,10 @@ VerificationReport DeidentificationVerifier::verify(const std::filesystem::path&
       }
       if (const auto* rule = table.find(g, e)) {
         const bool sequence = element.ident() == EVR_SQ;
-        if (profile_.resolve(*rule, sequence).action == DeidAction::Remove) {
+        // An emptied attribute carries no information: only values (or items) left behind count.
+        const bool hasContent = sequence ? static_cast<DcmSequenceOfItems&>(element).card() > 0
+                                         : element.getLength() > 0;
+        if (hasContent && profile_.resolve(*rule, sequence).action == DeidAction::Remove) {
           report.findings.push_back({path, at, keywordOf(element), "attribute-not-removed",
                                      "PS3.15 Table E.1-1 action " + profile_.effectiveCode(*rule)});
         }

@@ -41,7 +41,8 @@ struct VerificationReport {
 };
 
 /// \brief Checks de-identified DICOM files against the profile they claim (`medsight
-/// deid-verify`): attributes that the profile removes (X) but are present, private attributes not
+/// deid-verify`): attributes that the profile removes (X) but still hold a value, private
+/// attributes not
 /// on the safe list, missing Patient Identity Removed = YES, and, when the originals are given,
 /// any value equal to (or, for names and IDs, containing) an original identifier, compared in
 /// UTF-8 after DICOM character-set conversion so that Chinese or Greek names are caught too.
