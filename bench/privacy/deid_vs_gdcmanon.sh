@@ -113,8 +113,10 @@ for name in medsight1 medsight gdcmanon; do
   n=$(count_out "$out")
   read -r total attr priv ident marker unread <<<"$(verify "$out")"
   inproc="-"
-  if [ "$name" != gdcmanon ]; then  # medsight's own timer: excludes process start-up
-    inproc=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%.1f" % d["files_per_second"])' "$WORK/$name.log" 2>/dev/null || echo "-")
+  if [ "$name" != gdcmanon ]; then
+    # medsight's own timer excludes process start-up; files = inputs processed (copies of one
+    # instance share one output path, named by its replacement UID).
+    read -r inproc n < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%.1f" % d["files_per_second"], d["done"] + len(d["quarantined"]))' "$WORK/$name.log" 2>/dev/null || echo "- $n")
   fi
   printf '%-26s %8.3f %8s %9.1f %11s | %7s %9s %8s %10s %7s\n' "$label" "$t" "$n" "$(awk -v n="$n" -v t="$t" 'BEGIN { print n / t }')" \
     "$inproc" "$total" "$attr" "$priv" "$ident" "$marker"

@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <mutex>
+#include <set>
 
 #include "core/Error.h"
 #include "privacy/DateShifter.h"
@@ -51,9 +52,11 @@ const DcmTagKey kIdentifiers[] = {
     DCM_PatientAddress,   DCM_PatientTelephoneNumbers, DCM_RETIRED_MedicalRecordLocator,
     DCM_AdmissionID,      DCM_IssuerOfPatientID,       DCM_StudyID};
 
-/// True if the file has the Part 10 preamble and "DICM" prefix (PS3.10 7.1).
+/// True if the file has the Part 10 preamble and "DICM" prefix (PS3.10 7.1); throws
+/// FileUnreadable naming the file if it cannot be opened at all.
 bool hasPart10Prefix(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::FileUnreadable, path.string() + ": cannot open for reading");
   char prefix[132] = {};
   in.read(prefix, sizeof prefix);
   return in.gcount() == sizeof prefix && std::string(prefix + 128, 4) == "DICM";
@@ -136,16 +139,39 @@ void putSequenceItemCode(DcmItem& item, const std::string& value, const std::str
 }  // namespace
 
 struct DicomDeidentifier::Impl {
+  Impl(DeidentificationProfile p, const KeyFile& key, SafePrivateList safe,
+       BurnedInAnnotationScreen s)
+      : profile(std::move(p)),
+        pseudonymizer(key),
+        safePrivate(std::move(safe)),
+        screen(std::move(s)) {}
+
   DeidentificationProfile profile;
   Pseudonymizer pseudonymizer;
   SafePrivateList safePrivate;
   BurnedInAnnotationScreen screen;
+  std::mutex foldersMutex;
+  std::set<std::string> folders;  // created already: many files share one series folder
+
+  void ensureFolder(const std::filesystem::path& folder) {
+    {
+      std::lock_guard lock(foldersMutex);
+      if (folders.count(folder.string()) && std::filesystem::is_directory(folder)) return;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    if (ec) {
+      throw Error(ErrorCode::FileWriteFailed, folder.string() + ": cannot create: " + ec.message());
+    }
+    std::lock_guard lock(foldersMutex);
+    folders.insert(folder.string());
+  }
 };
 
 DicomDeidentifier::DicomDeidentifier(DeidentificationProfile profile, const KeyFile& key,
                                      SafePrivateList safePrivate, BurnedInAnnotationScreen screen)
-    : impl_(std::make_unique<Impl>(Impl{std::move(profile), Pseudonymizer(key),
-                                        std::move(safePrivate), std::move(screen)})) {}
+    : impl_(std::make_unique<Impl>(std::move(profile), key, std::move(safePrivate),
+                                   std::move(screen))) {}
 
 DicomDeidentifier::~DicomDeidentifier() = default;
 
@@ -157,10 +183,6 @@ DeidentifiedFile DicomDeidentifier::deidentify(const std::filesystem::path& inpu
                                                const std::filesystem::path& outputRoot,
                                                const std::filesystem::path& quarantineRoot) const {
   const std::string name = input.string();
-  {
-    std::ifstream probe(input, std::ios::binary);
-    if (!probe) throw Error(ErrorCode::FileUnreadable, name + ": cannot open for reading");
-  }
   // DCMTK reports parse problems through its own logger; MedSight reports them as errors.
   DicomDatasetRewriter::silenceDcmtkLog();
   const bool part10 = hasPart10Prefix(input);
@@ -289,11 +311,7 @@ DeidentifiedFile DicomDeidentifier::deidentify(const std::filesystem::path& inpu
   const std::string series = get(dataset, DCM_SeriesInstanceUID);
   folder /= study.empty() ? "unknown-study" : study;
   folder /= series.empty() ? "unknown-series" : series;
-  std::error_code ec;
-  std::filesystem::create_directories(folder, ec);
-  if (ec) {
-    throw Error(ErrorCode::FileWriteFailed, folder.string() + ": cannot create: " + ec.message());
-  }
+  impl_->ensureFolder(folder);
   result.output = folder / (sop + ".dcm");
   StagedOutputFile staged(result.output);
   const OFCondition saved =
