@@ -9,6 +9,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "privacy/DeidentificationProfile.h"
+#include "privacy/KeyFile.h"
 #include "privacy/SafePrivateList.h"
 
 namespace medsight {
@@ -53,6 +54,11 @@ class DeidentificationVerifier {
   DeidentificationVerifier(DeidentificationProfile profile, SafePrivateList safePrivate);
   /// \brief Collects the identifiers of the original files (file or folder) to look for.
   void addOriginals(const std::filesystem::path& originals);
+  /// \brief With the project key the verifier can pair each output with its original (through
+  /// the keyed UID mapping) and look for names and IDs inside free text of that instance only;
+  /// without it, names of every original are looked for in every output, which can flag a
+  /// word that is a name elsewhere in the corpus.
+  void setPairingKey(const KeyFile& key);
   /// \brief Number of distinct original identifiers collected.
   std::size_t identifierCount() const { return exact_.size(); }
   /// \brief Scans a de-identified file or folder.
@@ -64,6 +70,9 @@ class DeidentificationVerifier {
   std::map<std::string, std::string> exact_;  // value -> attribute it came from
   std::vector<std::string> contained_;        // names/IDs that must not appear inside text
   std::set<std::string> kept_;                // values of attributes the profile keeps
+  std::map<std::string, std::vector<std::string>> containedBySop_;  // original SOP -> names/IDs
+  std::map<std::string, std::set<std::string>> exactBySop_;         // original SOP -> values
+  std::map<std::string, std::string> originalByOutputUid_;          // output SOP -> original
 };
 
 }  // namespace medsight

@@ -117,6 +117,8 @@ class DeidVerifyCommand : public Command {
     app.add_option("--originals", originals_,
                    "Original files: also report any value equal to an original identifier");
     app.add_option("--safe-private", safePrivate_, "Extra safe private attributes (TSV)");
+    app.add_option("--key", key_,
+                   "Project key used by deid: pairs outputs with originals for text checks");
     app.add_option("--max-findings", maxFindings_, "Findings listed in the report")
         ->default_val(1000);
   }
@@ -125,6 +127,7 @@ class DeidVerifyCommand : public Command {
     if (!safePrivate_.empty()) safe.merge(SafePrivateList::load(safePrivate_));
     DeidentificationVerifier verifier(DeidentificationProfile(parseOptions(options_)), safe);
     if (!originals_.empty()) verifier.addOriginals(originals_);
+    if (!key_.empty()) verifier.setPairingKey(KeyFile::load(key_));
     const VerificationReport report = verifier.verify(folder_);
     nlohmann::json json = report.toJson(maxFindings_);
     json["original_identifiers"] = verifier.identifierCount();
@@ -152,7 +155,7 @@ class DeidVerifyCommand : public Command {
   }
 
  private:
-  std::string folder_, originals_, safePrivate_;
+  std::string folder_, originals_, safePrivate_, key_;
   std::vector<std::string> options_;
   std::size_t maxFindings_ = 1000;
 };

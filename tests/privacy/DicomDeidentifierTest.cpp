@@ -261,3 +261,46 @@ TEST(DicomDeidentifierData, UltrasoundIsQuarantinedUnlessADeviceRuleCleansItsPix
 
 }  // namespace
 }  // namespace medsight
+
+#include "privacy/DeidentificationRun.h"
+
+namespace medsight {
+namespace {
+
+TEST(DicomDeidentifierData, EveryOptionCombinationLeavesNothingOnTheWholeSampleFolder) {
+  MEDSIGHT_DATASET(samples, "dicom-samples");
+  using O = ConfidentialityOption;
+  const std::vector<std::vector<O>> combinations{
+      {},
+      {O::RetainSafePrivate, O::RetainUids},
+      {O::RetainLongitudinalModifiedDates, O::CleanDescriptors, O::CleanStructuredContent,
+       O::CleanGraphics},
+      {O::RetainLongitudinalFullDates, O::RetainDeviceIdentity, O::RetainInstitutionIdentity,
+       O::RetainPatientCharacteristics}};
+  const auto dir = test::temporaryDirectory("deid-matrix");
+  const auto keyPath = dir / "k.key";
+  const KeyFile key = KeyFile::create(keyPath);
+  int index = 0;
+  for (const auto& options : combinations) {
+    DeidentificationRunSettings settings;
+    settings.input = samples;
+    settings.output = dir / ("out" + std::to_string(index++));
+    settings.keyFile = keyPath;
+    settings.profile = DeidentificationProfile(options);
+    settings.threads = 2;
+    const auto summary = DeidentificationRun(settings).run();
+    EXPECT_GT(summary.done(), 100u);
+    EXPECT_GT(summary.quarantined(), 30u);  // secondary captures, ultrasound
+    DeidentificationVerifier verifier(DeidentificationProfile(options), SafePrivateList::builtIn());
+    verifier.addOriginals(samples);
+    verifier.setPairingKey(key);
+    for (const auto& folder :
+         {settings.output, std::filesystem::path(settings.output.string() + "-quarantine")}) {
+      const auto report = verifier.verify(folder);
+      EXPECT_EQ(report.findings.size(), 0u) << folder << report.toJson(10).dump(2);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace medsight
