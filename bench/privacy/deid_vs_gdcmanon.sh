@@ -6,6 +6,9 @@
 # private tags, values equal to an original identifier).
 #
 # Usage: deid_vs_gdcmanon.sh MEDSIGHT_EXECUTABLE [--smoke] [--repeat N] [--copies N]
+#                            [--library build/bench/privacy/medsight_bench_privacy]
+#   --library   also time the same de-identification run in a process that links only the
+#               privacy module (no LibTorch start-up of the all-modules `medsight` executable)
 #   --copies N  process N copies of the cohort folder (more files, start-up amortised)
 #
 # Facts about the peer found while setting this up (GDCM 3.0.21):
@@ -24,11 +27,13 @@ shift
 SMOKE=0
 REPEAT=3
 COPIES=1
+LIBRARY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) SMOKE=1; REPEAT=1 ;;
     --repeat) REPEAT=$2; shift ;;
     --copies) COPIES=$2; shift ;;
+    --library) LIBRARY=$2; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -85,6 +90,10 @@ run_timed() {  # name, command...
 
 t_ms1=$(run_timed medsight1 "$MEDSIGHT" -q --json --threads 1 deid "$WORK/in" "$WORK/out-medsight1" --profile basic --key "$WORK/project.key")
 t_ms=$(run_timed medsight "$MEDSIGHT" -q --json deid "$WORK/in" "$WORK/out-medsight" --profile basic --key "$WORK/project.key")
+t_lib=""
+if [ -n "$LIBRARY" ]; then
+  t_lib=$(run_timed library "$LIBRARY" "$WORK/in" "$WORK/out-library" "$WORK/project.key" 1)
+fi
 t_gd=$(run_timed gdcmanon gdcmanon -e -c "$WORK/peer-cert.pem" -r --continue -i "$WORK/in" -o "$WORK/out-gdcmanon")
 
 count_out() { find "$1" -type f -name '*' ! -name '*.txt' 2>/dev/null | wc -l; }
@@ -103,8 +112,11 @@ EOF
 printf '\nDe-identification benchmark (PS3.15 Basic Profile), %s real DICOM files, %.1f MB, best of %s\n' \
   "$FILES" "$(awk -v b="$BYTES" 'BEGIN { print b / 1048576 }')" "$REPEAT"
 printf '%-26s %8s %8s %9s %11s | %7s %9s %8s %10s %7s\n' tool seconds files files/s "in-process" findings "attr-left" private identifier marker
-for name in medsight1 medsight gdcmanon; do
+names="medsight1 medsight"
+[ -n "$LIBRARY" ] && names="$names library"
+for name in $names gdcmanon; do
   case $name in
+    library) t=$t_lib; label="privacy library (1 thread)" ;;
     medsight1) t=$t_ms1; label="medsight deid (1 thread)" ;;
     medsight) t=$t_ms; label="medsight deid ($(nproc) thr)" ;;
     gdcmanon) t=$t_gd; label="gdcmanon -e" ;;
