@@ -2,8 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
 #include <CLI/CLI.hpp>
+
+#include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 
 #include "core/Error.h"
@@ -36,7 +40,45 @@ int reportError(const Error& e) {
 
 }  // namespace
 
+std::string CommandRegistry::firstCommandToken(int argc, char** argv) {
+  // Global options that take a value (see runMain); their value is not a command.
+  static const char* withValue[] = {"--log-level", "--threads", "--memory-budget"};
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a.empty() || a[0] != '-') return a;
+    for (const char* o : withValue) {
+      if (a == o) ++i;
+    }
+  }
+  return "";
+}
+
+std::string CommandRegistry::delegatePath() const {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return delegate_;
+  return (self.parent_path() / delegate_).string();
+}
+
+void CommandRegistry::printCommandList() const {
+  for (const auto& c : commands_) std::cout << c->name() << '\t' << c->summary() << '\n';
+}
+
 int CommandRegistry::runMain(int argc, char** argv, const std::string& versionText) const {
+  const std::string token = firstCommandToken(argc, argv);
+  if (token == "__commands") {
+    printCommandList();
+    return 0;
+  }
+  if (!delegate_.empty() && !token.empty() && find(token) == nullptr) {
+    const std::string path = delegatePath();
+    if (::access(path.c_str(), X_OK) == 0) {
+      std::vector<char*> args(argv, argv + argc);
+      args.push_back(nullptr);
+      ::execv(path.c_str(), args.data());
+      // execv only returns on failure; fall through to the normal "unknown command" path.
+    }
+  }
   CLI::App app{"MedSight: AI-assisted medical image diagnosis", "medsight"};
   app.set_version_flag("--version", versionText);
   app.require_subcommand(1);
@@ -72,7 +114,27 @@ int CommandRegistry::runMain(int argc, char** argv, const std::string& versionTe
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    const int rc = app.exit(e);
+    if (!delegate_.empty() && app.get_subcommands().empty()) {
+      const std::string list = delegatePath() + " __commands";
+      if (FILE* p = ::popen(list.c_str(), "r")) {
+        char line[512];
+        bool first = true;
+        while (std::fgets(line, sizeof line, p) != nullptr) {
+          std::string l(line);
+          const auto tab = l.find('\t');
+          if (tab == std::string::npos || find(l.substr(0, tab)) != nullptr) continue;
+          if (first) std::cout << "Deep-learning subcommands (run in " << delegate_ << "):\n";
+          first = false;
+          char row[600];
+          std::snprintf(row, sizeof row, "  %-28s%s", l.substr(0, tab).c_str(),
+                        l.substr(tab + 1).c_str());
+          std::cout << row;
+        }
+        ::pclose(p);
+      }
+    }
+    return rc;
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {

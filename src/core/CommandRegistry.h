@@ -23,8 +23,22 @@ class CommandRegistry {
   /// table: prints one line "medsight: error: ..." on stderr and returns its exit code.
   int runMain(int argc, char** argv, const std::string& versionText) const;
 
+  /// \brief Hands commands this registry does not have to `program` (a file name in the same
+  /// folder as the running executable), with the same arguments; `--help` lists its commands
+  /// too. Used to keep LibTorch out of the process for commands that do not need it.
+  void delegateUnknownCommandsTo(std::string program) { delegate_ = std::move(program); }
+
+  /// \brief Prints "name<TAB>summary" per command (hidden `__commands` used by delegation).
+  void printCommandList() const;
+
  private:
+  /// \brief The first argument that is not a global option or its value, or "".
+  static std::string firstCommandToken(int argc, char** argv);
+  /// \brief Path of the delegate executable next to the running one.
+  std::string delegatePath() const;
+
   std::vector<std::unique_ptr<Command>> commands_;
+  std::string delegate_;
 };
 
 }  // namespace medsight
