@@ -162,6 +162,28 @@ void decodeJpeg2000Into(DcmDataset& ds, DicomHeader& h) {
   }
 }
 
+/// DCMTK fills missing pixels with zeros; a Pixel Data value shorter than Rows x Columns x
+/// Number of Frames x samples (PS3.5 8.1.1; 4:2:2 YBR stores two samples per pixel, PS3.3
+/// C.7.6.3.1.2) is a truncated file and reported as such, not shown as a black region.
+void checkNativePixelLength(DcmDataset& ds, const DicomHeader& h) {
+  DcmElement* pixels = nullptr;
+  if (ds.findAndGetElement(DCM_PixelData, pixels).bad() || pixels == nullptr) return;
+  const bool ybr422 = h.photometricInterpretation == "YBR_FULL_422" ||
+                      h.photometricInterpretation == "YBR_PARTIAL_422";
+  const std::uint64_t samples = static_cast<std::uint64_t>(h.rows) *
+                                static_cast<std::uint64_t>(h.columns) *
+                                static_cast<std::uint64_t>(h.frames) *
+                                (ybr422 ? 2u : static_cast<std::uint64_t>(h.samplesPerPixel));
+  const std::uint64_t needed = (samples * static_cast<std::uint64_t>(h.bitsAllocated) + 7) / 8;
+  const std::uint64_t length = pixels->getLength();
+  if (length < needed) {
+    throw Error(ErrorCode::CorruptData,
+                h.path + ": Pixel Data holds " + std::to_string(length) + " bytes, " +
+                    std::to_string(h.frames) + " frame(s) of " + std::to_string(h.columns) + "x" +
+                    std::to_string(h.rows) + " need " + std::to_string(needed));
+  }
+}
+
 template <class T>
 void copyInter(const void* src, std::size_t n, Image& out) {
   std::memcpy(out.bytes().data(), src, n * sizeof(T));
@@ -272,6 +294,7 @@ Image DicomFileReader::read(const std::filesystem::path& path) {
     }
     xfer = EXS_LittleEndianExplicit;
   }
+  checkNativePixelLength(ds, h);
   const bool monochrome = h.samplesPerPixel == 1 && h.photometricInterpretation != "PALETTE COLOR";
   unsigned long flags = CIF_NeverAccessEmbeddedOverlays;
   // With a rescale we do the modality stage ourselves in double precision; DCMTK would round
