@@ -9,7 +9,7 @@ PACKAGES=(
   libclang-rt-14-dev
   # core libraries
   libtorch-dev libinsighttoolkit5-dev libdcmtk-dev dcmtk libgdcm-dev libgdcm-tools
-  libopenjp2-7-dev libpng-dev libjpeg-dev zlib1g-dev libzip-dev libnifti2-dev libniftiio-dev
+  libopenjp2-7-dev libpng-dev libjpeg-dev zlib1g-dev libdeflate-dev libzip-dev libnifti2-dev libniftiio-dev
   libsqlite3-dev libpqxx-dev postgresql libsodium-dev libssl-dev
   libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libicu-dev libre2-dev libopencv-dev libsvm-dev libxgboost-dev libqhull-dev liblinear-dev

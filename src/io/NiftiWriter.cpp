@@ -2,10 +2,14 @@
 
 #include <nifti2_io.h>
 
+#include <libdeflate.h>
 #include <zlib.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "core/AtomicFile.h"
 #include "core/Error.h"
@@ -50,26 +54,69 @@ bool hasGzipSuffix(const std::filesystem::path& p) {
   return p.extension() == ".gz";
 }
 
+/// gzip level of `.nii.gz` output: zlib's and dcm2niix's default.
+constexpr int kGzipLevel = 6;
+/// Largest image compressed in one libdeflate call (which needs the input and output in memory).
+constexpr std::size_t kWholeBufferGzipLimit = std::size_t{512} << 20;
+
+/// Writes the parts one after another to `path`; throws FileWriteFailed.
+void writeParts(const std::filesystem::path& path,
+                std::initializer_list<std::span<const std::byte>> parts, const std::string& name) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(std::fopen(path.c_str(), "wb"), &std::fclose);
+  bool ok = out != nullptr;
+  for (const auto& part : parts) {
+    ok = ok && (part.empty() || std::fwrite(part.data(), part.size(), 1, out.get()) == 1);
+  }
+  ok = out && std::fclose(out.release()) == 0 && ok;
+  if (!ok) throw Error(ErrorCode::FileWriteFailed, name + ": write failed");
+}
+
 /// Single-file NIfTI output (".nii", ".nii.gz") written here rather than by
 /// nifti_image_write: nifti_clib 3.0.1 (Debian 12) truncates NIfTI-2 headers when it reopens the
 /// file for the voxels and misplaced the voxels of gzipped NIfTI-1 files in our tests. The
 /// header struct still comes from the library (nifti_convert_nim2n{1,2}hdr).
+/// gzip output is one member made by libdeflate, which at the same level is about 3.5x faster
+/// than zlib's streaming deflate on CT volumes (bench/io) and compresses as well.
 template <class Header>
 void writeSingleFile(const Header& header, const std::filesystem::path& tmp, bool gzip,
                      std::span<const std::byte> voxels, const std::string& name) {
-  const char extension[4] = {0, 0, 0, 0};  // no extensions follow the header
-  gzFile out = gzopen(tmp.c_str(), gzip ? "wb6" : "wbT");
-  if (out == nullptr) throw Error(ErrorCode::FileWriteFailed, name + ": cannot create file");
-  bool ok = gzwrite(out, &header, sizeof header) == static_cast<int>(sizeof header) &&
-            gzwrite(out, extension, 4) == 4;
-  std::size_t done = 0;
-  while (ok && done < voxels.size()) {
-    const auto chunk = static_cast<unsigned>(std::min<std::size_t>(voxels.size() - done, 1 << 26));
-    ok = gzwrite(out, voxels.data() + done, chunk) == static_cast<int>(chunk);
-    done += chunk;
+  const std::byte extension[4] = {};  // no extensions follow the header
+  const auto headerBytes = std::as_bytes(std::span(&header, 1));
+  if (!gzip) {
+    writeParts(tmp, {headerBytes, extension, voxels}, name);
+    return;
   }
-  ok = gzclose(out) == Z_OK && ok;
-  if (!ok) throw Error(ErrorCode::FileWriteFailed, name + ": write failed");
+  if (voxels.size() > kWholeBufferGzipLimit) {
+    // Very large images: zlib's streaming deflate, so memory stays at one copy of the image.
+    gzFile out = gzopen(tmp.c_str(), "wb6");
+    if (out == nullptr) throw Error(ErrorCode::FileWriteFailed, name + ": cannot create file");
+    bool ok = gzwrite(out, headerBytes.data(), static_cast<unsigned>(headerBytes.size())) ==
+                  static_cast<int>(headerBytes.size()) &&
+              gzwrite(out, extension, 4) == 4;
+    for (std::size_t done = 0; ok && done < voxels.size();) {
+      const auto chunk =
+          static_cast<unsigned>(std::min<std::size_t>(voxels.size() - done, 1 << 26));
+      ok = gzwrite(out, voxels.data() + done, chunk) == static_cast<int>(chunk);
+      done += chunk;
+    }
+    ok = gzclose(out) == Z_OK && ok;
+    if (!ok) throw Error(ErrorCode::FileWriteFailed, name + ": write failed");
+    return;
+  }
+  // libdeflate compresses one buffer: header, extension flag and voxels are put together.
+  std::vector<std::byte> plain(sizeof header + 4 + voxels.size());
+  std::memcpy(plain.data(), headerBytes.data(), headerBytes.size());
+  std::memcpy(plain.data() + sizeof header, extension, 4);
+  if (!voxels.empty()) std::memcpy(plain.data() + sizeof header + 4, voxels.data(), voxels.size());
+  std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)> compressor(
+      libdeflate_alloc_compressor(kGzipLevel), &libdeflate_free_compressor);
+  if (!compressor) throw Error(ErrorCode::Internal, name + ": cannot create a gzip compressor");
+  std::vector<std::byte> packed(libdeflate_gzip_compress_bound(compressor.get(), plain.size()));
+  const std::size_t size = libdeflate_gzip_compress(compressor.get(), plain.data(), plain.size(),
+                                                    packed.data(), packed.size());
+  if (size == 0) throw Error(ErrorCode::Internal, name + ": gzip compression failed");
+  plain = {};
+  writeParts(tmp, {std::span<const std::byte>(packed).first(size)}, name);
 }
 
 void writeNifti(nifti_image* nim, bool nifti2, const std::filesystem::path& tmp, bool gzip,
