@@ -5,16 +5,20 @@
 #include <dcmtk/dcmdata/dcdict.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
+#include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
 #include <dcmtk/dcmjpls/djdecode.h>
 #include <dcmtk/oflog/oflog.h>
+#include <zlib.h>
 
 #include <cmath>
 #include <fstream>
 #include <mutex>
+#include <vector>
 
 #include "core/Error.h"
+#include "core/MemoryBudget.h"
 
 namespace medsight {
 namespace {
@@ -117,6 +121,52 @@ void readFunctionalGroups(DcmDataset& ds, DicomHeader& h) {
   }
 }
 
+/// Deflated Explicit VR Little Endian (PS3.5 A.5): DCMTK inflates the whole data set while it
+/// parses (a deflated stream cannot be re-read lazily), so a file of a few hundred kilobytes could
+/// declare gigabytes of element values. The inflated size is measured first, without keeping the
+/// data, and held to the memory budget.
+void checkDeflatedSize(const std::filesystem::path& path, const std::string& name) {
+  DcmFileFormat metaOnly;
+  if (metaOnly.loadFile(OFFilename(name.c_str()), EXS_Unknown, EGL_noChange, 4096, ERM_metaOnly)
+          .bad()) {
+    return;  // the full load reports what is wrong
+  }
+  DcmMetaInfo* meta = metaOnly.getMetaInfo();
+  OFString syntax;
+  if (meta == nullptr || meta->findAndGetOFString(DCM_TransferSyntaxUID, syntax).bad() ||
+      syntax != UID_DeflatedExplicitVRLittleEndianTransferSyntax) {
+    return;
+  }
+  // The deflated stream starts after the preamble, "DICM" and the meta information group.
+  const std::uint64_t offset = 132 + meta->getLength(EXS_LittleEndianExplicit, EET_ExplicitLength);
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(offset));
+  z_stream zs{};
+  if (!in || inflateInit2(&zs, -MAX_WBITS) != Z_OK) return;
+  std::vector<unsigned char> input(1 << 16), output(1 << 18);
+  std::uint64_t inflated = 0;
+  int status = Z_OK;
+  while (status == Z_OK && in) {
+    in.read(reinterpret_cast<char*>(input.data()), static_cast<std::streamsize>(input.size()));
+    zs.next_in = input.data();
+    zs.avail_in = static_cast<uInt>(in.gcount());
+    if (zs.avail_in == 0) break;
+    do {
+      zs.next_out = output.data();
+      zs.avail_out = static_cast<uInt>(output.size());
+      status = inflate(&zs, Z_NO_FLUSH);
+      inflated += output.size() - zs.avail_out;
+    } while (status == Z_OK && zs.avail_out == 0);
+    if (inflated > MemoryBudget::maxImageBytes()) {
+      inflateEnd(&zs);
+      throw Error(ErrorCode::TooLarge,
+                  name + ": deflated data set inflates to more than the memory budget of " +
+                      std::to_string(MemoryBudget::maxImageBytes()) + " bytes");
+    }
+  }
+  inflateEnd(&zs);
+}
+
 }  // namespace
 
 void registerDicomCodecs() {
@@ -141,6 +191,7 @@ std::unique_ptr<DcmFileFormat> loadDicomFile(const std::filesystem::path& path, 
   if (!dcmDataDict.isDictionaryLoaded()) {
     throw Error(ErrorCode::Internal, "DCMTK data dictionary is not loaded (check DCMDICTPATH)");
   }
+  checkDeflatedSize(path, name);
   auto file = std::make_unique<DcmFileFormat>();
   const Uint32 maxRead = headerOnly ? 4096 : DCM_MaxReadLength;
   const OFCondition status =

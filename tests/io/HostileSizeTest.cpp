@@ -4,6 +4,7 @@
 // one under test (DICOM PS3.5 7.1.2 explicit VR little endian, NIfTI-1/2 header layouts).
 #include <gtest/gtest.h>
 #include <zip.h>
+#include <zlib.h>
 
 #include <cstdint>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include "core/MemoryBudget.h"
 #include "io/DicomFileReader.h"
 #include "io/DicomSeriesReader.h"
+#include "io/DicomSeriesScanner.h"
 #include "io/NiftiReader.h"
 #include "io/NpzReader.h"
 #include "support/TestData.h"
@@ -154,6 +156,54 @@ TEST(HostileSizes, DicomSeriesVolumeBeyondTheBudgetIsTooLarge) {
   }
   EXPECT_EQ(codeOf([&] { DicomSeriesReader::readFolder(dir, "", 1); }), ErrorCode::TooLarge);
   MemoryBudget::setMaxImageBytes(saved);
+}
+
+TEST(HostileSizes, DeflatedDicomBombIsTooLargeBeforeDcmtkInflatesIt) {
+  // Deflated Explicit VR Little Endian (PS3.5 A.5) with a 64 MiB private OB element of zeros:
+  // about 64 KiB on disk. DCMTK would inflate and hold all of it while parsing.
+  std::string meta;
+  element(meta, 0x0002, 0x0001, "OB", std::string("\0\1", 2));
+  element(meta, 0x0002, 0x0002, "UI", "1.2.840.10008.5.1.4.1.1.7");
+  element(meta, 0x0002, 0x0003, "UI", "2.25.99");
+  element(meta, 0x0002, 0x0010, "UI", "1.2.840.10008.1.2.1.99");
+  std::string file(128, '\0');
+  file += "DICM";
+  std::string length;
+  put<std::uint32_t>(length, static_cast<std::uint32_t>(meta.size()));
+  element(file, 0x0002, 0x0000, "UL", length);
+  file += meta;
+  std::string dataset;
+  element(dataset, 0x0008, 0x0016, "UI", "1.2.840.10008.5.1.4.1.1.7");
+  element(dataset, 0x0008, 0x0018, "UI", "2.25.99");
+  element(dataset, 0x0008, 0x0060, "CS", "OT");
+  element(dataset, 0x0009, 0x0010, "LO", "MEDSIGHT TEST");
+  element(dataset, 0x0009, 0x1000, "OB", std::string(64u << 20, '\0'));
+  z_stream zs{};
+  ASSERT_EQ(deflateInit2(&zs, 9, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string packed(deflateBound(&zs, dataset.size()), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(dataset.data());
+  zs.avail_in = static_cast<uInt>(dataset.size());
+  zs.next_out = reinterpret_cast<Bytef*>(packed.data());
+  zs.avail_out = static_cast<uInt>(packed.size());
+  ASSERT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  packed.resize(zs.total_out);
+  deflateEnd(&zs);
+  const auto dir = test::temporaryDirectory("hostile-deflate");
+  const auto path = dir / "bomb.dcm";
+  std::ofstream(path, std::ios::binary) << file << packed;
+  ASSERT_LT(std::filesystem::file_size(path), 1u << 20);
+
+  const std::uint64_t saved = MemoryBudget::maxImageBytes();
+  MemoryBudget::setMaxImageBytes(16u << 20);
+  EXPECT_EQ(codeOf([&] { DicomFileReader::readHeader(path); }), ErrorCode::TooLarge);
+  EXPECT_EQ(codeOf([&] { DicomFileReader::read(path); }), ErrorCode::TooLarge);
+  const DicomScanResult scan = DicomSeriesScanner::scan(dir, false, 1);
+  ASSERT_EQ(scan.failures.size(), 1u);
+  EXPECT_NE(scan.failures.front().second.find("memory budget"), std::string::npos);
+  MemoryBudget::setMaxImageBytes(saved);
+  // Within the budget the same file is parsed (and refused for having no pixel data).
+  EXPECT_EQ(DicomFileReader::readHeader(path).sopInstanceUid, "2.25.99");
+  EXPECT_EQ(codeOf([&] { DicomFileReader::read(path); }), ErrorCode::WrongModality);
 }
 
 TEST(HostileSizes, NiftiDimensionsBeyondTheBudgetAreTooLarge) {
