@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
 #include "core/ProgressReporter.h"
@@ -11,6 +12,7 @@
 #include "io/NpzReader.h"
 #include "models/ImageClassifier.h"
 #include "models/LabeledImageSet.h"
+#include "models/ModelCardWriter.h"
 #include "models/ModelTrainer.h"
 
 namespace medsight {
@@ -202,13 +204,42 @@ class PredictCommand : public Command {
   std::vector<std::size_t> indices_;
 };
 
+class ModelCardCommand : public Command {
+ public:
+  std::string name() const override { return "model-card"; }
+  std::string summary() const override {
+    return "Write a model package's model card (Markdown) from its manifest";
+  }
+  void configure(CLI::App& app) override {
+    app.add_option("--model", model_, "Model package folder")->required();
+    app.add_option("--out", out_, "Output file (default MODEL_CARD.md in the package)");
+    app.add_option("--config", config_, "Training config whose \"card\" section to use");
+  }
+  int run(const CommandContext&) override {
+    const ModelManifest m = ModelManifest::read(model_);
+    m.verify(model_);
+    const std::filesystem::path out = out_.empty() ? std::filesystem::path(model_) / "MODEL_CARD.md"
+                                                   : std::filesystem::path(out_);
+    nlohmann::json card;
+    if (!config_.empty())
+      card = TrainingConfig::fromFile(config_).raw.value("card", json::object());
+    AtomicFile::write(out, ModelCardWriter::render(m, card));
+    std::cout << "wrote " << out.string() << '\n';
+    return 0;
+  }
+
+ private:
+  std::string model_, out_, config_;
+};
+
 }  // namespace
 
-/// \brief Registers the models module's commands (train, eval, predict).
+/// \brief Registers the models module's commands (train, eval, predict, model-card).
 void registerModelsCommands(CommandRegistry& registry) {
   registry.add(std::make_unique<TrainCommand>());
   registry.add(std::make_unique<EvalCommand>());
   registry.add(std::make_unique<PredictCommand>());
+  registry.add(std::make_unique<ModelCardCommand>());
 }
 
 }  // namespace medsight

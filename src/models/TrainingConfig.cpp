@@ -41,7 +41,7 @@ TrainingConfig TrainingConfig::fromJson(const nlohmann::json& j,
   if (!j.is_object()) throw Error(ErrorCode::InvalidConfiguration, ctx + ": must be a JSON object");
   static const std::vector<std::string> known{"name",  "version", "description", "labels",
                                               "data",  "model",   "preprocess",  "augment",
-                                              "train", "deploy"};
+                                              "train", "deploy",  "card"};
   for (const auto& [key, value] : j.items()) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       throw Error(ErrorCode::InvalidConfiguration, ctx + ": unknown key '" + key + "'");
