@@ -1,0 +1,35 @@
+#include "server/ApiRouter.h"
+
+#include "core/Error.h"
+
+namespace medsight {
+
+nlohmann::json ApiRequest::jsonBody(std::size_t maxBytes) const {
+  if (body.size() > maxBytes) {
+    throw Error(ErrorCode::PayloadTooLarge, method + " " + path + ": JSON body of " +
+                                                std::to_string(body.size()) + " bytes exceeds " +
+                                                std::to_string(maxBytes));
+  }
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded()) {
+    throw Error(ErrorCode::BadJson, method + " " + path + ": body is not valid JSON");
+  }
+  if (!j.is_object())
+    throw Error(ErrorCode::BadJson, method + " " + path + ": body must be a JSON object");
+  return j;
+}
+
+std::string ApiRequest::queryValue(const std::string& key, const std::string& fallback) const {
+  const auto it = query.find(key);
+  return it == query.end() ? fallback : it->second;
+}
+
+ApiResponse ApiResponse::json(const nlohmann::json& value, int status) {
+  ApiResponse r;
+  r.status = status;
+  // Replace invalid UTF-8 rather than throw: stored text came from DICOM and may be odd.
+  r.body = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+}  // namespace medsight
