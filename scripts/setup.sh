@@ -18,6 +18,8 @@ PACKAGES=(
   orthanc orthanc-dicomweb elastix dcm2niix dicom3tools openssl
   python3-torch python3-numpy python3-sklearn
   chromium hyperfine valgrind wkhtmltopdf
+  # server benchmarks and tests: HTTP load generator, zip archives for upload tests
+  wrk zip
 )
 
 SUDO=""
