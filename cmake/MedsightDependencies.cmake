@@ -57,8 +57,8 @@ target_include_directories(medsight_gdcm SYSTEM INTERFACE ${GDCM_INCLUDE_DIRS})
 target_link_libraries(medsight_gdcm INTERFACE gdcmMSFF)
 
 # Classical machine learning and radiomics: OpenCV ml (decision trees), LIBSVM, LIBLINEAR,
-# XGBoost (C API) and Qhull (convex hulls for IBSI morphology). Debian ships no CMake configs for
-# the last four, so they are found directly.
+# XGBoost (C API), Qhull (convex hulls for IBSI morphology) and FFTW (Moran's I by convolution).
+# Debian ships no CMake configs for LIBSVM, LIBLINEAR, XGBoost and Qhull: found directly.
 find_package(OpenCV 4 REQUIRED COMPONENTS core ml)
 add_library(medsight_opencv_ml INTERFACE)
 target_include_directories(medsight_opencv_ml SYSTEM INTERFACE ${OpenCV_INCLUDE_DIRS})
@@ -76,6 +76,7 @@ target_include_directories(medsight_learners SYSTEM INTERFACE ${LIBSVM_INCLUDE_D
                            ${LIBLINEAR_INCLUDE_DIR} ${XGBOOST_INCLUDE_DIR})
 target_link_libraries(medsight_learners INTERFACE ${LIBSVM_LIBRARY} ${LIBLINEAR_LIBRARY}
                       ${XGBOOST_LIBRARY} medsight_opencv_ml)
+pkg_check_modules(FFTW3 REQUIRED IMPORTED_TARGET fftw3)
 add_library(medsight_qhull INTERFACE)
 target_include_directories(medsight_qhull SYSTEM INTERFACE ${QHULL_INCLUDE_DIR})
 target_link_libraries(medsight_qhull INTERFACE ${QHULL_R_LIBRARY})
