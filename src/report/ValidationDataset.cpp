@@ -1,0 +1,128 @@
+#include "report/ValidationDataset.h"
+
+#include <algorithm>
+
+#include "core/Error.h"
+#include "io/NpzReader.h"
+#include "models/ModelManifest.h"
+
+namespace medsight {
+namespace {
+
+std::string roleName(DataRole role) {
+  switch (role) {
+    case DataRole::Training:
+      return "training";
+    case DataRole::ModelSelection:
+      return "model-selection";
+    case DataRole::Independent:
+      return "independent";
+    case DataRole::Unknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+DataRole ValidationDataset::roleFor(const std::filesystem::path& data, const std::string& split,
+                                    const ModelManifest& manifest) {
+  const auto config = manifest.training.value("config", nlohmann::json::object());
+  const auto dataConfig = config.value("data", nlohmann::json::object());
+  const std::string trainedOn = dataConfig.value("path", "");
+  if (trainedOn.empty()) return DataRole::Unknown;
+  const bool sameFile = std::filesystem::path(trainedOn).filename() == data.filename();
+  if (!sameFile) return DataRole::Independent;
+  const std::string format = dataConfig.value("format", "npz");
+  if (format != "npz" || split.empty()) {
+    // Labels CSVs are trained with cross-validation: every row was used for training.
+    return DataRole::Training;
+  }
+  if (split == dataConfig.value("train_split", "train")) return DataRole::Training;
+  if (split == dataConfig.value("val_split", "val")) return DataRole::ModelSelection;
+  return DataRole::Independent;
+}
+
+ValidationDataset ValidationDataset::load(const std::filesystem::path& data,
+                                          const std::string& split, const std::string& imageColumn,
+                                          const std::string& labelColumn,
+                                          const ModelManifest& manifest, int threads) {
+  std::error_code ec;
+  if (!std::filesystem::exists(data, ec)) {
+    throw Error(ErrorCode::FileNotFound, data.string() + ": data file not found");
+  }
+  ValidationDataset d;
+  d.path = data;
+  if (LabeledImageSet::isNpz(data)) {
+    d.split = split;
+    if (d.split.empty()) {
+      const NpzReader npz(data);
+      d.split = npz.contains("test_images") ? "test" : "val";
+    }
+    d.set = LabeledImageSet::fromNpz(data, d.split);
+  } else {
+    if (!split.empty()) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "--split applies to npz data; " + data.string() + " is read as a labels CSV");
+    }
+    std::string column = labelColumn;
+    if (column.empty()) {
+      column = manifest.training.value("config", nlohmann::json::object())
+                   .value("data", nlohmann::json::object())
+                   .value("label_column", "label");
+    }
+    d.set = LabeledImageSet::fromCsv(data, imageColumn, column, threads);
+  }
+  const std::string context = data.string() + (d.split.empty() ? "" : " split " + d.split);
+  if (d.set.size() == 0) throw Error(ErrorCode::EmptyInput, context + ": no images");
+  d.set.validateLabels(static_cast<int>(manifest.labels.size()), context);
+  const auto counts = d.set.classCounts();
+  for (int label = 0; label < static_cast<int>(manifest.labels.size()); ++label) {
+    if (counts.count(label) == 0) {
+      throw Error(ErrorCode::LabelMismatch,
+                  context + ": no image has label " + std::to_string(label) + " ('" +
+                      manifest.labels[static_cast<std::size_t>(label)] +
+                      "'); ROC, sensitivity and specificity need both labels of model " +
+                      manifest.name);
+    }
+  }
+  d.hash = d.set.contentHash();
+  d.role = roleFor(data, d.split, manifest);
+  switch (d.role) {
+    case DataRole::Training:
+      d.roleTitle = "Training data";
+      d.roleNote =
+          "The model's weights were fitted on these images. Every figure below is optimistic "
+          "and says nothing about performance on new patients.";
+      break;
+    case DataRole::ModelSelection:
+      d.roleTitle = "Validation split used for model selection";
+      d.roleNote =
+          "This split chose the training epoch (early stopping), fitted the calibration "
+          "temperature and set the operating threshold. Figures are therefore optimistic; "
+          "they are not an estimate of performance on new patients. Use held-out test data for "
+          "that.";
+      break;
+    case DataRole::Independent:
+      d.roleTitle = "Data not used in training or model selection";
+      d.roleNote =
+          "According to the model's manifest these images were not used to fit, select or "
+          "calibrate the model.";
+      break;
+    case DataRole::Unknown:
+      d.roleTitle = "Data of unknown relation to the model";
+      d.roleNote =
+          "The model's manifest does not record its training data; check that these "
+          "images were not used to build it.";
+      break;
+  }
+  return d;
+}
+
+nlohmann::json ValidationDataset::toJson() const {
+  return {{"path", path.string()},  {"split", split}, {"source", set.source},
+          {"samples", set.size()},  {"sha256", hash}, {"role", roleName(role)},
+          {"role_title", roleTitle}};
+}
+
+}  // namespace medsight
