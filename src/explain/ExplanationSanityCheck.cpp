@@ -53,6 +53,10 @@ SanityCheckReport ExplanationSanityCheck::run(const ImageClassifier& classifier,
     classifier.checkAccepts(images[i], "sanity-check image " + std::to_string(i));
   }
   const auto& manifest = classifier.manifest();
+  if (manifest.task != "binary" || manifest.labels.size() != 2) {
+    throw Error(ErrorCode::ModelInvalid,
+                classifier.folder().string() + ": explanation checks support binary classifiers");
+  }
   const ClassifierEnsemble trained = ClassifierEnsemble::fromClassifier(classifier);
   const std::string layer =
       manifest.gradcamLayer.empty() ? trained.featureLayerName() : manifest.gradcamLayer;
@@ -66,8 +70,12 @@ SanityCheckReport ExplanationSanityCheck::run(const ImageClassifier& classifier,
   const auto stages = ModelRandomizer::cascadeStages(*trained.networks().front());
   const std::size_t stageCount =
       options.maxStages == 0 ? stages.size() : std::min(options.maxStages, stages.size());
-  std::vector<ClassifierEnsemble> randomized;
+  std::vector<std::size_t> depths;
   for (std::size_t s = 1; s <= stageCount; ++s) {
+    if (!options.firstAndLastOnly || s == 1 || s == stageCount) depths.push_back(s);
+  }
+  std::vector<ClassifierEnsemble> randomized;
+  for (const std::size_t s : depths) {
     std::vector<std::shared_ptr<ClassifierNetworkImpl>> nets;
     for (std::size_t m = 0; m < trained.networks().size(); ++m) {
       nets.push_back(ModelRandomizer::randomizedCopy(manifest.architecture, *trained.networks()[m],
@@ -98,8 +106,8 @@ SanityCheckReport ExplanationSanityCheck::run(const ImageClassifier& classifier,
       const torch::Tensor rmaps = computeAttribution(randomized[s], unit, sign, eo, layer, nullptr);
       std::vector<double> rho, rhoAbs;
       RandomizationStage stage;
-      stage.block = stages[s];
-      stage.blocks = s + 1;
+      stage.block = stages[depths[s] - 1];
+      stage.blocks = depths[s];
       for (int64_t i = 0; i < maps.size(0); ++i) {
         const auto a = toDoubles(maps[i]), b = toDoubles(rmaps[i]);
         const double r = RankCorrelation::spearman(a, b);

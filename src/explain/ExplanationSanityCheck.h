@@ -47,6 +47,8 @@ struct SanityCheckOptions {
   std::uint64_t seed = 7;
   /// \brief Cascade stages to evaluate (0 = every block down to the input).
   std::size_t maxStages = 0;
+  /// \brief Evaluate only the first stage (top block) and the fully randomised network.
+  bool firstAndLastOnly = false;
 };
 
 /// \brief Results for one model on a set of images.

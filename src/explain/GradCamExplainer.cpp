@@ -18,7 +18,14 @@ torch::Tensor GradCamExplainer::attribute(const ClassifierEnsemble& ensemble,
   const auto h = unit.size(2), w = unit.size(3);
   torch::Tensor sum;
   for (const auto& net : ensemble.networks()) {
-    const torch::Tensor features = net->features(x);
+    // The gradient is needed only with respect to the feature map: run the trunk without
+    // autograd and differentiate the head from a fresh leaf.
+    torch::Tensor features;
+    {
+      torch::NoGradGuard noGrad;
+      features = net->features(x);
+    }
+    features = features.detach().requires_grad_(true);
     // Samples are independent in eval mode, so one backward pass of the sum gives each
     // sample's own gradient.
     const torch::Tensor score = (net->head(features).view({-1}) * sign).sum();
