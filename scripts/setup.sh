@@ -49,3 +49,19 @@ fi
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet orthanc 2>/dev/null; then
   $SUDO systemctl stop orthanc || true
 fi
+
+# npm packages, pinned by their lock files: the plotting libraries inlined into validation
+# reports and playwright-core, which drives the system Chromium in the report's browser test.
+# `npm ci` reinstalls from scratch, so it only runs when the lock file changed since last time.
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+for npm_dir in "$REPO_ROOT/report"; do
+  if [ -f "$npm_dir/package-lock.json" ]; then
+    stamp="$npm_dir/node_modules/.medsight-lock-sha256"
+    want="$(sha256sum "$npm_dir/package-lock.json" | cut -d' ' -f1)"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+      echo "setup: npm ci in ${npm_dir#"$REPO_ROOT"/}"
+      (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error)
+      echo "$want" >"$stamp"
+    fi
+  fi
+done
