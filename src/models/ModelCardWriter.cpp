@@ -59,6 +59,8 @@ std::string ModelCardWriter::render(const ModelManifest& m, const nlohmann::json
      << "`" << m.training.value("data_sha256", std::string("?")) << "`\n"
      << "- Validation: " << m.validation.value("data", std::string("?")) << "\n"
      << text(card, "data_notes", "") << "\n\n"
+     << (m.training.contains("note") ? "Note: " + m.training["note"].get<std::string>() + "\n\n"
+                                     : "")
      << "## Validation metrics\n\n"
      << "At threshold " << num(m.validation.value("threshold", 0.5)) << " on "
      << m.validation.value("samples", 0) << " images (" << m.validation.value("positives", 0) << " "

@@ -173,13 +173,14 @@ class MemberTraining {
                     state.bestEpoch);
       progress.setStatus(status);
       spdlog::info("{} {}", tag_, status);
-      log_.push_back({{"member", tag_},
-                      {"epoch", epoch + 1},
-                      {"train_loss", lossSum / static_cast<double>(n)},
-                      {"val_loss", valLoss},
-                      {"val_auc", auc},
-                      {"seconds", seconds},
-                      {"improved", improved}});
+      logEpoch({{"member", tag_},
+                {"epoch", epoch + 1},
+                {"train_loss", lossSum / static_cast<double>(n)},
+                {"val_loss", valLoss},
+                {"val_auc", auc},
+                {"seconds", seconds},
+                {"improved", improved}});
+      AtomicFile::write(dir_ / "training-log.json", log_.dump(2));
     }
     progress.finish();
     torch::load(net, best.string());
@@ -192,7 +193,16 @@ class MemberTraining {
   std::filesystem::path dir_;
   std::string tag_;
   nlohmann::json& log_;
+
+  void logEpoch(nlohmann::json record) { log_.push_back(std::move(record)); }
 };
+
+/// Training time summed over every logged epoch (a resumed run includes earlier sessions).
+double epochSeconds(const nlohmann::json& log) {
+  double total = 0.0;
+  for (const auto& e : log) total += e.value("seconds", 0.0);
+  return total;
+}
 
 double chooseThreshold(const std::string& rule, const std::vector<double>& probabilities,
                        const std::vector<int>& labels) {
@@ -229,6 +239,16 @@ ModelManifest ModelTrainer::run(bool resume) {
   std::filesystem::create_directories(output_ / "checkpoints");
   const ImagePreprocessor pre(config_.preprocessing);
   nlohmann::json log = nlohmann::json::array();
+  // The epoch log is kept with the checkpoints so a resumed run reports the whole history.
+  const auto logPath = output_ / "checkpoints" / "training-log.json";
+  if (resume && std::filesystem::exists(logPath)) {
+    std::ifstream in(logPath);
+    try {
+      log = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception&) {
+      log = nlohmann::json::array();
+    }
+  }
   std::vector<MemberResult> members;
   std::vector<double> validationLogits;
   std::vector<int> validationLabels;
@@ -339,19 +359,21 @@ ModelManifest ModelTrainer::run(bool resume) {
   std::time_t t = std::chrono::system_clock::to_time_t(finished);
   char date[32];
   std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  manifest.training = {{"command", commandLine_},
-                       {"config", config_.raw},
-                       {"data", config_.dataPath.filename().string()},
-                       {"data_sha256", dataHash},
-                       {"training_images", trainCount},
-                       {"medsight_version", kVersion},
-                       {"medsight_commit", kGitCommit},
-                       {"finished_utc", date},
-                       {"seconds", std::chrono::duration<double>(finished - started).count()},
-                       {"threads", resolveThreadCount(threads_)},
-                       {"log", log}};
+  manifest.training = {
+      {"command", commandLine_},
+      {"config", config_.raw},
+      {"data", config_.dataPath.filename().string()},
+      {"data_sha256", dataHash},
+      {"training_images", trainCount},
+      {"medsight_version", kVersion},
+      {"medsight_commit", kGitCommit},
+      {"finished_utc", date},
+      {"seconds", epochSeconds(log)},
+      {"seconds_this_run", std::chrono::duration<double>(finished - started).count()},
+      {"threads", resolveThreadCount(threads_)},
+      {"log", log}};
   manifest.write(output_);
-  AtomicFile::write(output_ / "checkpoints" / "training-log.json", log.dump(2));
+  AtomicFile::write(logPath, log.dump(2));
   return manifest;
 }
 
