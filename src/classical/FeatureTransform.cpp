@@ -75,11 +75,15 @@ FeatureTransform FeatureTransform::fit(const FeatureTable& table, std::span<cons
     throw Error(ErrorCode::InvalidArgument, source + ": every feature is constant on the " +
                                                 std::to_string(n) + " training samples");
   }
-  // Rank by univariate separation, then keep greedily while pruning correlated features.
-  std::vector<double> score(p, 0.0);
-  for (std::size_t c : candidates) score[c] = std::abs(featureAuc(column[c], labels) - 0.5);
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
+  // Rank by univariate separation, then keep greedily while pruning correlated features. With
+  // neither selection nor pruning every varying feature is kept, in input order.
+  const bool selecting = settings.selectCount > 0 || settings.correlationLimit < 1.0;
+  if (selecting) {
+    std::vector<double> score(p, 0.0);
+    for (std::size_t c : candidates) score[c] = std::abs(featureAuc(column[c], labels) - 0.5);
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
+  }
   const std::size_t limit = settings.selectCount ? settings.selectCount : candidates.size();
   for (std::size_t c : candidates) {
     if (t.kept_.size() >= limit) break;

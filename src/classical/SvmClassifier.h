@@ -4,20 +4,24 @@
 
 #include "classical/Classifier.h"
 
-struct svm_model;
-struct svm_node;
-
 namespace medsight {
 
-/// \brief C-support vector classification through LIBSVM (Chang and Lin, ACM TIST 2011) with an
-/// RBF kernel (params C and gamma, or gamma_scale = gamma x number of features) or a linear
-/// kernel (C), and per-class error weights. The score
-/// is the signed decision value.
+/// \brief C-support vector classification whose dual problem is solved by LIBSVM (Chang and
+/// Lin, ACM TIST 2011), with an RBF kernel (params C and gamma, or gamma_scale = gamma x number
+/// of features) or a linear kernel (C), and per-class error weights.
+///
+/// For up to kMaxGramRows training rows the kernel matrix is computed once with dense
+/// arithmetic and handed to LIBSVM as a precomputed kernel, which makes each kernel lookup O(1)
+/// instead of a sparse dot product; larger problems use LIBSVM's own kernels. Either way the
+/// solution (support vectors, dual coefficients, bias) is kept and saved as JSON, and the score
+/// is the decision value sum_i a_i K(x, sv_i) - rho.
 class SvmClassifier : public Classifier {
  public:
+  /// \brief Largest training set solved through a precomputed kernel matrix (n^2 doubles).
+  static constexpr std::size_t kMaxGramRows = 4000;
+
   /// \brief An untrained SVM.
   explicit SvmClassifier(LearnerSpec spec);
-  ~SvmClassifier() override;
   /// \brief Reads a model written by save().
   static std::unique_ptr<SvmClassifier> load(LearnerSpec spec, const std::filesystem::path& path);
 
@@ -26,17 +30,16 @@ class SvmClassifier : public Classifier {
            const std::array<double, 2>& classWeight) override;
   std::vector<double> score(const DenseMatrix& x) const override;
   void save(const std::filesystem::path& path) const override;
-  std::string fileSuffix() const override { return ".libsvm"; }
+  std::string fileSuffix() const override { return ".svm.json"; }
 
  private:
-  struct ModelDeleter {
-    void operator()(svm_model* m) const;
-  };
+  double kernel(const double* a, const double* b) const;
   LearnerSpec spec_;
-  std::unique_ptr<svm_model, ModelDeleter> model_;
-  // LIBSVM's model points into the training nodes: they live as long as the model.
-  std::vector<svm_node> nodes_;
-  double sign_ = 1.0;  // +1 when LIBSVM's first label is the positive class
+  bool rbf_ = true;
+  double gamma_ = 0;
+  DenseMatrix supportVectors_;
+  std::vector<double> coefficients_;  // signed so that positive scores mean class 1
+  double bias_ = 0;
 };
 
 }  // namespace medsight
