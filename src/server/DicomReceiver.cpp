@@ -96,7 +96,7 @@ class ReceiverWorker : public DcmBaseSCPPool::DcmBaseSCPWorker, private DcmThrea
                               e.code() == ErrorCode::CorruptData || e.code() == ErrorCode::Conflict;
       status = inputFault ? kStatusCannotUnderstand : kStatusOutOfResources;
       ++context_.metrics->instancesRejected;
-      spdlog::warn("dicom: refused {}: {}", name, e.what());
+      spdlog::warn("dicom: refused: {}", e.what());
     } catch (const std::exception& e) {
       status = kStatusOutOfResources;
       ++context_.metrics->instancesRejected;

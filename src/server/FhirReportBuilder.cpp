@@ -118,7 +118,7 @@ nlohmann::json FhirReportBuilder::build(const StudyResults& r) {
     report["identifier"] = {
         {{"type", {{"text", "Accession Number"}}}, {"value", r.study.accessionNumber}}};
   }
-  entries.insert(entries.begin(), {{"fullUrl", reportId}, {"resource", report}});
+  entries.insert(entries.begin(), nlohmann::json{{"fullUrl", reportId}, {"resource", report}});
   return {{"resourceType", "Bundle"},
           {"type", "collection"},
           {"timestamp", isoTime(r.study.updatedAt)},

@@ -141,6 +141,7 @@ void JobWorker::process(const JobRecord& job, const std::string& owner, ModelCat
 
   std::vector<DicomObject> results = std::move(outcome.outputs);
   if (outcome.state == "analysed") {
+    for (auto& e : outcome.evidence) e.studyInstanceUid = study.studyUid;
     StructuredReportOptions options;
     results.push_back(StructuredReportWriter::write(outcome.sourcePart10, outcome.evidence,
                                                     outcome.findings, options));
@@ -181,8 +182,10 @@ void JobWorker::process(const JobRecord& job, const std::string& owner, ModelCat
     actor.userId = actor.modelName.empty() ? "medsight-worker" : "model:" + actor.modelName;
     actor.networkAccessPoint = owner;
     event.participants.push_back(actor);
-    event.objects.push_back(
-        {.idTypeCode = "110180", .id = study.studyUid, .detail = "series=" + series.seriesUid});
+    event.objects.push_back({.idTypeCode = "110180",
+                             .id = study.studyUid,
+                             .name = "",
+                             .detail = "series=" + series.seriesUid});
     context_.audit->record(event);
   }
   spdlog::info("job #{}: series {} {} {}", job.id, series.seriesUid, outcome.state, outcome.reason);

@@ -40,7 +40,7 @@ nlohmann::json PatientSummaryBuilder::build(const StudyResults& r, const std::st
       if (details.is_object()) signedStudy.bodyPart = details.value("body_part", std::string());
     }
   }
-  if (signedStudy.bodyPart.empty()) signedStudy.bodyPart = "body";
+  if (signedStudy.bodyPart.empty()) signedStudy.bodyPart = "other";
   const PatientSummaryWriter writer(
       LanguageDataDirectory::file("patient_summary.json"),
       language == "zh" ? TextLanguage::Chinese : TextLanguage::English);

@@ -19,7 +19,7 @@ void RequestAudit::record(ServerServices& services, const ApiRequest& request,
   who.networkAccessPoint = request.peer;
   e.participants.push_back(who);
   if (!studyUid.empty() || !detail.empty()) {
-    e.objects.push_back({.idTypeCode = "110180", .id = studyUid, .detail = detail});
+    e.objects.push_back({.idTypeCode = "110180", .id = studyUid, .name = "", .detail = detail});
   }
   services.audit->record(e);
 }

@@ -65,6 +65,9 @@ DicomObject StructuredReportWriter::write(const std::string& sourcePart10,
   ok(report.addProcedureReported(DSRCodedEntryValue("363679005", "SCT", "Imaging")), "procedure");
 
   // Image library (TID 1600): the instances the model read.
+  if (!report.getImageLibrary().hasImageLibrary()) {
+    ok(report.getImageLibrary().createNewImageLibrary(), "image library");
+  }
   ok(report.getImageLibrary().addImageGroup(), "image library group");
   for (const auto& e : evidence) {
     DcmDataset item;

@@ -1,0 +1,171 @@
+#include <gtest/gtest.h>
+
+#include "ServerTestHarness.h"
+#include "server/DicomObject.h"
+#include "server/SampleStudyWriter.h"
+#include "store/StudyStore.h"
+
+namespace medsight {
+namespace {
+
+std::string syntheticChest() {
+  Image image(PixelType::UInt8, {32, 32, 1, 1}, 2);
+  auto px = image.pixels<std::uint8_t>();
+  for (std::size_t i = 0; i < px.size(); ++i) px[i] = static_cast<std::uint8_t>((i * 7) % 256);
+  SampleStudySpec spec;
+  spec.patientName = "Zhang^San";
+  spec.patientId = "MRN-77";
+  return SampleStudyWriter::write({image}, spec).at(0);
+}
+
+void expectError(const httplib::Result& res, int status, const std::string& code) {
+  ASSERT_TRUE(res) << "no answer";
+  EXPECT_EQ(res->status, status) << res->body;
+  const auto j = nlohmann::json::parse(res->body, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << res->body;
+  EXPECT_EQ(j["error"]["code"], code) << res->body;
+  EXPECT_FALSE(j["error"]["message"].get<std::string>().empty());
+}
+
+class RestApi : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    harness_ = std::make_unique<test::ServerTestHarness>(
+        [](ServerConfig& c) { c.maxUploadBytes = 256 * 1024; });
+  }
+  static void TearDownTestSuite() { harness_.reset(); }
+  static std::unique_ptr<test::ServerTestHarness> harness_;
+};
+std::unique_ptr<test::ServerTestHarness> RestApi::harness_;
+
+TEST_F(RestApi, PublicRoutesAnswerAndEverythingElseNeedsAToken) {
+  auto c = harness_->client();
+  auto health = c.Get("/api/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  const auto openapi = nlohmann::json::parse(c.Get("/api/openapi.json")->body);
+  EXPECT_EQ(openapi["openapi"], "3.0.3");
+  EXPECT_TRUE(openapi["paths"].contains("/api/studies/{uid}/reports/sr"));
+  EXPECT_TRUE(openapi["paths"]["/api/worklist"].contains("get"));
+  expectError(c.Get("/api/studies"), 401, "Unauthenticated");
+  expectError(c.Get("/api/studies", {{"Authorization", "Bearer forged"}}), 401, "Unauthenticated");
+  expectError(c.Get("/api/no/such/route"), 404, "NotFound");
+  EXPECT_NE(c.Get("/api/metrics")->body.find("medsight_http_requests_total"), std::string::npos);
+}
+
+TEST_F(RestApi, BadLoginsAndBadJsonAreClientErrors) {
+  auto c = harness_->client();
+  expectError(c.Post("/api/auth/login", "{not json", "application/json"), 400, "BadJson");
+  expectError(c.Post("/api/auth/login", "[1,2]", "application/json"), 400, "BadJson");
+  expectError(c.Post("/api/auth/login", R"({"username": "u-radiologist", "password": "nope-nope"})",
+                     "application/json"),
+              401, "Unauthenticated");
+  expectError(c.Post("/api/auth/login", R"({"username": 5})", "application/json"), 400, "BadJson");
+  expectError(c.Post("/api/auth/login", std::string(2 << 20, ' '), "application/json"), 413,
+              "PayloadTooLarge");
+}
+
+TEST_F(RestApi, UploadStoresValidObjectsAndNothingOfBrokenOnes) {
+  auto c = harness_->client();
+  const auto tech = harness_->auth("technologist");
+  const std::string object = syntheticChest();
+  const auto before = harness_->server().studies().listStudies().size();
+  expectError(
+      c.Post("/api/studies", tech, object.substr(0, object.size() / 2), "application/dicom"), 422,
+      "CorruptData");
+  expectError(
+      c.Post("/api/studies", tech, "hello, not dicom at all, just text", "application/dicom"), 422,
+      "CorruptData");
+  expectError(c.Post("/api/studies", tech, std::string(300 * 1024, 'x'), "application/dicom"), 413,
+              "PayloadTooLarge");
+  expectError(c.Post("/api/studies", harness_->auth("researcher"), object, "application/dicom"),
+              403, "Forbidden");
+  EXPECT_EQ(harness_->server().studies().listStudies().size(), before)
+      << "a refused upload stored something";
+  auto res = c.Post("/api/studies", tech, object, "application/dicom");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 201) << res->body;
+  res = c.Post("/api/studies", tech, object, "application/dicom");
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(res->body)["duplicates"].size(), 1u);
+}
+
+TEST_F(RestApi, SeriesWithoutAnInstalledModelIsVisiblyNotAnalysedAndCanBeSigned) {
+  auto c = harness_->client();
+  const std::string object = syntheticChest();
+  const auto stored = nlohmann::json::parse(
+      c.Post("/api/studies", harness_->auth("technologist"), object, "application/dicom")->body);
+  const std::string uid = DicomObject::parse(object, "x").summary.studyInstanceUid;
+  ASSERT_TRUE(harness_->waitForJobs(30));
+  int status = 0;
+  const auto study = harness_->getJson("/api/studies/" + uid, "radiologist", &status);
+  ASSERT_EQ(status, 200) << study.dump();
+  EXPECT_EQ(study["study"]["state"], "not_analysed");
+  EXPECT_NE(study["study"]["not_analysed_reason"].get<std::string>().find("not installed"),
+            std::string::npos)
+      << study.dump();
+  const auto worklist = harness_->getJson("/api/worklist", "radiologist");
+  bool listed = false;
+  for (const auto& s : worklist["worklist"]) listed |= s["study_uid"] == uid;
+  EXPECT_TRUE(listed);
+  // Roles: researchers get de-identified views and no worklist; technologists cannot sign.
+  const auto research = harness_->getJson("/api/studies/" + uid, "researcher", &status);
+  EXPECT_EQ(status, 200);
+  EXPECT_FALSE(research["study"].contains("patient_name"));
+  EXPECT_EQ(research["study"]["patient_id"].get<std::string>().rfind("anon-", 0), 0u);
+  EXPECT_EQ(research.dump().find("MRN-77"), std::string::npos);
+  harness_->getJson("/api/worklist", "researcher", &status);
+  EXPECT_EQ(status, 403);
+  expectError(c.Post("/api/studies/" + uid + "/sign", harness_->auth("technologist"), "",
+                     "application/json"),
+              403, "Forbidden");
+  expectError(c.Put("/api/studies/" + uid + "/report", harness_->auth("radiologist"),
+                    "{\"text\": 5}", "application/json"),
+              400, "BadJson");
+  expectError(c.Put("/api/studies/" + uid + "/report", harness_->auth("radiologist"),
+                    "{\"text\": \"bad \xff utf8\"}", "application/json"),
+              400, "BadJson");
+  auto res = c.Put("/api/studies/" + uid + "/report", harness_->auth("radiologist"),
+                   R"({"text": "No consolidation. Lungs are clear."})", "application/json");
+  ASSERT_EQ(res->status, 200) << res->body;
+  res = c.Post("/api/studies/" + uid + "/sign", harness_->auth("radiologist"), "",
+               "application/json");
+  ASSERT_EQ(res->status, 200) << res->body;
+  expectError(c.Post("/api/studies/" + uid + "/sign", harness_->auth("radiologist"), "",
+                     "application/json"),
+              409, "Conflict");
+  const auto summary =
+      harness_->getJson("/api/studies/" + uid + "/reports/summary?lang=zh", "radiologist", &status);
+  EXPECT_EQ(status, 200) << summary.dump();
+}
+
+TEST_F(RestApi, UnknownIdsAreNotFoundAndMalformedIdsAreBadRequests) {
+  auto c = harness_->client();
+  const auto dr = harness_->auth("radiologist");
+  expectError(c.Get("/api/studies/1.2.999.404", dr), 404, "NotFound");
+  expectError(c.Get("/api/studies/1.2.999.404/reports/fhir", dr), 404, "NotFound");
+  expectError(c.Get("/api/instances/1.2.3.4", dr), 404, "NotFound");
+  expectError(c.Post("/api/findings/abc/review", dr, R"({"action": "accept"})", "application/json"),
+              400, "InvalidArgument");
+  expectError(
+      c.Post("/api/findings/999999/review", dr, R"({"action": "accept"})", "application/json"), 404,
+      "NotFound");
+  expectError(c.Get("/api/jobs?state=bogus", dr), 400, "InvalidArgument");
+  expectError(c.Get("/api/studies?limit=-3", dr), 400, "InvalidArgument");
+}
+
+TEST_F(RestApi, EveryStepIsAuditedAndOnlyAdministratorsReadTheTrail) {
+  int status = 0;
+  harness_->getJson("/api/audit", "radiologist", &status);
+  EXPECT_EQ(status, 403);
+  const auto audit = harness_->getJson("/api/audit?limit=100000", "administrator", &status);
+  ASSERT_EQ(status, 200);
+  EXPECT_TRUE(audit["intact"].get<bool>()) << audit["problems"].dump();
+  const std::string text = audit["records"].dump();
+  EXPECT_NE(text.find("User Authentication"), std::string::npos);
+  EXPECT_NE(text.find("u-administrator"), std::string::npos);
+  EXPECT_EQ(harness_->client().Get("/api/health")->status, 200) << "server went down";
+}
+
+}  // namespace
+}  // namespace medsight
