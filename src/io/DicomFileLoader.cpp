@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <mutex>
 #include <vector>
@@ -126,6 +127,25 @@ void readFunctionalGroups(DcmDataset& ds, DicomHeader& h) {
 /// declare gigabytes of element values. The inflated size is measured first, without keeping the
 /// data, and held to the memory budget.
 void checkDeflatedSize(const std::filesystem::path& path, const std::string& name) {
+  {
+    // Cheap test first: when the meta information group ends inside the first 4 KiB (its Group
+    // Length (0002,0000) follows "DICM", PS3.10 7.1) and does not hold the deflate UID, the
+    // data set is not deflated and no second parse is needed.
+    std::ifstream head(path, std::ios::binary);
+    std::string bytes(4096, '\0');
+    head.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<std::size_t>(head.gcount()));
+    if (bytes.size() >= 144 && bytes.compare(128, 4, "DICM") == 0 &&
+        bytes.compare(132, 6, std::string("\x02\0\0\0UL", 6)) == 0) {
+      const auto* p = reinterpret_cast<const unsigned char*>(bytes.data()) + 140;
+      const std::uint64_t metaEnd =
+          144 + (p[0] | (p[1] << 8) | (p[2] << 16) | (std::uint64_t{p[3]} << 24));
+      if (metaEnd <= bytes.size() &&
+          bytes.find(UID_DeflatedExplicitVRLittleEndianTransferSyntax) == std::string::npos) {
+        return;
+      }
+    }
+  }
   DcmFileFormat metaOnly;
   if (metaOnly.loadFile(OFFilename(name.c_str()), EXS_Unknown, EGL_noChange, 4096, ERM_metaOnly)
           .bad()) {

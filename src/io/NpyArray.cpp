@@ -211,7 +211,8 @@ void NpyArray::adoptData(std::span<const std::byte> raw, const std::string& name
                                             std::to_string(raw.size()) + " of " +
                                             std::to_string(expected) + " bytes)");
   }
-  auto array = std::make_shared<std::byte[]>(expected);
+  // Every byte is written below: no zero-initialisation pass over a possibly large buffer.
+  auto array = std::make_shared_for_overwrite<std::byte[]>(expected);
   std::shared_ptr<std::byte> data(array, array.get());
   if (!fortranOrder_ || shape_.size() < 2) {
     std::memcpy(data.get(), raw.data(), expected);

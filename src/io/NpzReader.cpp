@@ -1,8 +1,10 @@
 #include "io/NpzReader.h"
 
+#include <libdeflate.h>
 #include <zip.h>
 
 #include <fstream>
+#include <memory>
 #include <vector>
 
 #include "core/Error.h"
@@ -39,6 +41,41 @@ std::size_t readSome(zip_file_t* f, std::byte* out, std::size_t want, const std:
     done += static_cast<std::size_t>(n);
   }
   return done;
+}
+
+/// A deflated entry decoded in one call with libdeflate (about twice as fast as zlib's inflate,
+/// with a faster CRC-32): raw compressed bytes in, exactly the size the zip directory declares
+/// out. That size is held to the memory budget first, and a stream that would inflate past it is
+/// refused, so a deflate bomb cannot grow the output.
+std::unique_ptr<std::byte[]> inflateEntry(zip_t* zip, zip_uint64_t index, const zip_stat_t& st,
+                                          const std::string& where) {
+  MemoryBudget::checkedBytes(where, st.size, {});
+  MemoryBudget::checkedBytes(where, st.comp_size, {});
+  std::unique_ptr<zip_file_t, ZipFileCloser> raw(zip_fopen_index(zip, index, ZIP_FL_COMPRESSED));
+  if (!raw) {
+    throw Error(ErrorCode::CorruptData, where + ": cannot open entry: " + zip_strerror(zip));
+  }
+  // Buffers are filled completely below, so they skip zero-initialisation.
+  const auto packed = std::make_unique_for_overwrite<std::byte[]>(st.comp_size);
+  if (readSome(raw.get(), packed.get(), st.comp_size, where) != st.comp_size) {
+    throw Error(ErrorCode::CorruptData, where + ": compressed data truncated");
+  }
+  std::unique_ptr<libdeflate_decompressor, void (*)(libdeflate_decompressor*)> decompressor(
+      libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
+  if (!decompressor) throw Error(ErrorCode::Internal, where + ": cannot create a decompressor");
+  auto plain = std::make_unique_for_overwrite<std::byte[]>(st.size);
+  std::size_t produced = 0;
+  const libdeflate_result result = libdeflate_deflate_decompress(
+      decompressor.get(), packed.get(), st.comp_size, plain.get(), st.size, &produced);
+  if (result != LIBDEFLATE_SUCCESS || produced != st.size) {
+    throw Error(ErrorCode::CorruptData,
+                where + ": deflate stream is damaged or does not inflate to the declared " +
+                    std::to_string(st.size) + " bytes");
+  }
+  if (libdeflate_crc32(0, plain.get(), st.size) != st.crc) {
+    throw Error(ErrorCode::CorruptData, where + ": CRC-32 mismatch");
+  }
+  return plain;
 }
 
 }  // namespace
@@ -98,6 +135,18 @@ NpyArray NpzReader::read(const std::string& name) const {
   if (st.encryption_method != ZIP_EM_NONE) {
     throw Error(ErrorCode::UnsupportedFormat, where + ": encrypted entries are not supported");
   }
+  constexpr zip_uint64_t kDeflateStat =
+      ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC;
+  if ((st.valid & kDeflateStat) == kDeflateStat && st.comp_method == ZIP_CM_DEFLATE) {
+    const auto plain = inflateEntry(archive_->zip, static_cast<zip_uint64_t>(index), st, where);
+    const std::span<const std::byte> bytes(plain.get(), st.size);
+    std::size_t dataOffset = 0;
+    NpyArray array = NpyArray::parseHeader(bytes, where, &dataOffset);
+    array.adoptData(bytes.subspan(dataOffset), where);
+    return array;
+  }
+  // Stored entries (and any other method libzip decodes) are streamed: header first, then
+  // exactly the bytes its shape needs.
   std::unique_ptr<zip_file_t, ZipFileCloser> file(
       zip_fopen_index(archive_->zip, static_cast<zip_uint64_t>(index), 0));
   if (!file) {

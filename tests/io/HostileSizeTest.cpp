@@ -1,7 +1,8 @@
 // Declared sizes that would need more memory than the budget are refused with TooLarge before
-// anything of that size is allocated, in every reader; compressed data is never inflated past the
-// size its header justified. The files are written byte by byte here so each header field is the
-// one under test (DICOM PS3.5 7.1.2 explicit VR little endian, NIfTI-1/2 header layouts).
+// anything of that size is allocated, in every reader; compressed data is never inflated past a
+// size that was checked against the budget first. The files are written byte by byte here so
+// each header field is the one under test (DICOM PS3.5 7.1.2 explicit VR little endian, NIfTI-1/2
+// header layouts).
 #include <gtest/gtest.h>
 #include <zip.h>
 #include <zlib.h>
@@ -230,7 +231,7 @@ TEST(HostileSizes, NiftiDimensionsBeyondTheBudgetAreTooLarge) {
             ErrorCode::CorruptData);
 }
 
-TEST(HostileSizes, NpzDeflateBombInflatesOnlyWhatTheHeaderDeclares) {
+TEST(HostileSizes, NpzDeflateBombIsHeldToTheMemoryBudget) {
   const auto dir = test::temporaryDirectory("hostile-npz");
   // A 4-element uint8 array followed by 64 MiB of zeros in one deflated entry (~64 KiB on disk),
   // and an entry whose header declares 10^10 x 10^10 bytes.
@@ -262,6 +263,12 @@ TEST(HostileSizes, NpzDeflateBombInflatesOnlyWhatTheHeaderDeclares) {
   ASSERT_LT(std::filesystem::file_size(path), 1u << 20);
 
   const NpzReader npz(path);
+  // The entry inflates to 64 MiB: over a 16 MiB budget it is refused before inflating.
+  const std::uint64_t saved = MemoryBudget::maxImageBytes();
+  MemoryBudget::setMaxImageBytes(16u << 20);
+  EXPECT_EQ(codeOf([&] { npz.read("bomb"); }), ErrorCode::TooLarge);
+  MemoryBudget::setMaxImageBytes(saved);
+  // Within the budget only the 4 declared elements become the array.
   const NpyArray array = npz.read("bomb");
   EXPECT_EQ(array.shape(), (std::vector<std::size_t>{4}));
   EXPECT_EQ(array.asInt64(), (std::vector<std::int64_t>{1, 2, 3, 4}));
