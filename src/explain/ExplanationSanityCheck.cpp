@@ -102,7 +102,7 @@ SanityCheckReport ExplanationSanityCheck::run(const ImageClassifier& classifier,
                                    ? completeness.mean().item<double>()
                                    : std::numeric_limits<double>::quiet_NaN();
 
-    for (std::size_t s = 0; s < stageCount; ++s) {
+    for (std::size_t s = 0; s < depths.size(); ++s) {
       const torch::Tensor rmaps = computeAttribution(randomized[s], unit, sign, eo, layer, nullptr);
       std::vector<double> rho, rhoAbs;
       RandomizationStage stage;
