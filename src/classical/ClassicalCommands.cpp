@@ -4,12 +4,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "classical/BinaryLabels.h"
 #include "classical/BoostedTreesClassifier.h"
+#include "classical/ClassicalModelCard.h"
 #include "classical/ClassicalModelPackage.h"
 #include "classical/FeatureTableReader.h"
 #include "classical/HyperparameterSearch.h"
@@ -94,7 +96,7 @@ class ClassicalCommand : public Command {
   std::string name() const override { return "classical"; }
   std::string summary() const override {
     return "Classical ML on feature tables (SVM, logistic, trees, boosting): train | eval | "
-           "predict";
+           "predict | card";
   }
 
   void configure(CLI::App& app) override {
@@ -144,6 +146,11 @@ class ClassicalCommand : public Command {
     predict_->add_option("--out", out_, "Write predictions as CSV");
     predict_->add_option("--explain", explain_,
                          "Also list the N features that moved each score most");
+
+    card_ = app.add_subcommand("card", "Write the model card (Markdown) of a model package");
+    card_->add_option("--model", model_, "Model package folder")->required();
+    card_->add_option("--out", out_, "Card file (default: MODEL_CARD.md in the package)");
+    card_->add_option("--limitations", limitationsFile_, "Markdown file with further limitations");
   }
 
   int run(const CommandContext& context) override {
@@ -151,6 +158,7 @@ class ClassicalCommand : public Command {
     BoostedTreesClassifier::setThreads(1);
     if (train_->parsed()) return runTrain(context);
     if (eval_->parsed()) return runEval(context);
+    if (card_->parsed()) return runCard();
     return runPredict(context);
   }
 
@@ -231,6 +239,7 @@ class ClassicalCommand : public Command {
                      {"fusion", fusion_},
                      {"inner_folds", innerFolds_},
                      {"seed", seed_},
+                     {"command", commandLine()},
                      {"chosen", summary.chosen},
                      {"search_cv_auc", summary.searchAuc},
                      {"search_leaderboard", leaderboard}};
@@ -274,6 +283,52 @@ class ClassicalCommand : public Command {
       }
     }
     for (const auto& r : info.rules) std::printf("  %s\n", r.c_str());
+    return 0;
+  }
+
+  /// The training command as it can be re-run (options in canonical form).
+  std::string commandLine() const {
+    std::string c = "medsight classical train --features";
+    for (const auto& f : trainInput_.features) c += " " + f;
+    if (!trainInput_.labels.empty()) c += " --labels " + trainInput_.labels;
+    if (!trainInput_.labelColumn.empty()) c += " --label-column " + trainInput_.labelColumn;
+    if (!trainInput_.idColumn.empty()) c += " --id-column " + trainInput_.idColumn;
+    if (!positive_.empty()) c += " --positive " + positive_;
+    if (!learners_.empty()) {
+      c += " --learner ";
+      for (std::size_t i = 0; i < learners_.size(); ++i) c += (i ? "," : "") + learners_[i];
+    }
+    if (!selectCounts_.empty()) {
+      c += " --select ";
+      for (std::size_t i = 0; i < selectCounts_.size(); ++i) {
+        c += (i ? "," : "") + std::to_string(selectCounts_[i]);
+      }
+    }
+    if (correlationLimit_ < 1.0) c += " --correlation-limit " + std::to_string(correlationLimit_);
+    c += " --fusion " + fusion_ + " --impute " + impute_;
+    if (noClassWeights_) c += " --no-class-weights";
+    c += " --folds " + std::to_string(outerFolds_) + " --inner-folds " +
+         std::to_string(innerFolds_) + " --repeats " + std::to_string(repeats_) + " --seed " +
+         std::to_string(seed_) + " --permutation-repeats " + std::to_string(permutationRepeats_);
+    if (noNested_) c += " --no-nested-cv";
+    if (!name_.empty()) c += " --name '" + name_ + "'";
+    return c + " --out " + out_;
+  }
+
+  int runCard() {
+    const LoadedPackage package = ClassicalModelPackage::read(model_);
+    std::string limitations;
+    if (!limitationsFile_.empty()) {
+      std::ifstream in(limitationsFile_);
+      if (!in) throw Error(ErrorCode::FileNotFound, limitationsFile_ + ": not found");
+      std::ostringstream text;
+      text << in.rdbuf();
+      limitations = text.str();
+    }
+    const std::string target =
+        out_.empty() ? (std::filesystem::path(model_) / "MODEL_CARD.md").string() : out_;
+    AtomicFile::write(target, ClassicalModelCard::render(package, limitations));
+    std::printf("model card -> %s\n", target.c_str());
     return 0;
   }
 
@@ -357,6 +412,8 @@ class ClassicalCommand : public Command {
   CLI::App* train_ = nullptr;
   CLI::App* eval_ = nullptr;
   CLI::App* predict_ = nullptr;
+  CLI::App* card_ = nullptr;
+  std::string limitationsFile_;
   InputOptions trainInput_, evalInput_, predictInput_;
   std::string out_, model_, positive_, fusion_ = "early", impute_ = "none", name_, description_;
   std::vector<std::string> learners_;
