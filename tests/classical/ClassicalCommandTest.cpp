@@ -59,6 +59,16 @@ TEST(ClassicalCommandE2E, WdbcTrainEvalPredictAndTamperedModel) {
   while (std::getline(p, line)) ++rows;
   EXPECT_EQ(rows, 569);
 
+  run("classical card --model " + model, &status, &err);
+  ASSERT_EQ(status, 0) << err;
+  std::ifstream cardFile(std::filesystem::path(model) / "MODEL_CARD.md");
+  const std::string card((std::istreambuf_iterator<char>(cardFile)),
+                         std::istreambuf_iterator<char>());
+  for (const char* section : {"## Validation metrics", "| auc |", "## Limitations", "Outer folds",
+                              "## Files", "## Reproduce", "medsight classical train --features"}) {
+    EXPECT_NE(card.find(section), std::string::npos) << section;
+  }
+
   { std::ofstream(std::filesystem::path(model) / "model.json", std::ios::app) << " "; }
   run("classical eval --model " + model + " " + data, &status, &err);
   EXPECT_EQ(status, exitCodeOf(ErrorCode::ModelTampered)) << err;
