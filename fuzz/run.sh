@@ -3,7 +3,8 @@
 # folder), seeds their corpora from ../shared/datasets plus generated files and the committed
 # regression inputs, and runs each target for SECONDS (default 600), one at a time and niced.
 # Targets: dicom nifti npz (default: all). Corpora, crash inputs and logs go to fuzz-corpus/
-# (git-ignored); a summary table with executions and findings per target is printed at the end.
+# (git-ignored); a summary table with executions and findings per target is printed at the end
+# and appended to fuzz-corpus/history.tsv (with date and commit), which bench/io reports.
 # Environment: MEDSIGHT_FUZZ_BUILD_DIR (default build-fuzz), MEDSIGHT_FUZZ_OUT (default
 # fuzz-corpus), MEDSIGHT_DATA (datasets), MEDSIGHT_JOBS (build jobs, default 2).
 # Exit status: 0 when no target found a crash, leak, timeout or out-of-memory input; 1 otherwise.
@@ -73,7 +74,11 @@ for f in "$ROOT"/tests/io/regressions/*; do
 done
 
 SUMMARY="$OUT/summary.tsv"
-printf 'target\tseconds\texecutions\texec_per_s\tcorpus\tcrashes\tleaks\ttimeouts\tooms\n' >"$SUMMARY"
+HISTORY="$OUT/history.tsv"
+COLUMNS_TSV='target\tseconds\texecutions\texec_per_s\tcorpus\tcrashes\tleaks\ttimeouts\tooms'
+printf "$COLUMNS_TSV\\n" >"$SUMMARY"
+[ -f "$HISTORY" ] || printf "date\\tcommit\\t$COLUMNS_TSV\\n" >"$HISTORY"
+COMMIT="$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
 status=0
 for target in "${TARGETS[@]}"; do
   corpus="$OUT/corpus/$target"
@@ -100,8 +105,10 @@ for target in "${TARGETS[@]}"; do
   timeouts="$(found 'timeout-*')"
   ooms="$(found 'oom-*')"
   new="$(found '*')"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$SECONDS_PER_TARGET" "${execs:-0}" \
-    "${rate:-0}" "${corp:-0}" "$crashes" "$leaks" "$timeouts" "$ooms" >>"$SUMMARY"
+  row="$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$target" "$SECONDS_PER_TARGET" \
+    "${execs:-0}" "${rate:-0}" "${corp:-0}" "$crashes" "$leaks" "$timeouts" "$ooms")"
+  echo "$row" >>"$SUMMARY"
+  printf '%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$COMMIT" "$row" >>"$HISTORY"
   if [ "$new" -gt 0 ]; then
     echo "  $target: $new finding(s) in $artifacts"
     status=1

@@ -7,10 +7,10 @@
       voxels (dimensions and the sum of scaled intensities).
   (b) `.npz` load: MedSight NpzReader (bench/io/NpzLoadBenchmark.cpp) vs numpy.load, every array
       fully materialised, in-process times (no interpreter or process start), same bytes checked.
-  (c) fuzzing: executions and findings per target from fuzz/run.sh's last summary, when present.
+  (c) fuzzing: executions and findings per target and run from fuzz/run.sh's history, if present.
 
 Usage: compare_io.py --medsight BIN --npz-bench BIN --data DIR [--repeats N] [--quick]
-                     [--fuzz-summary TSV] [--json OUT]
+                     [--fuzz-history TSV] [--json OUT]
 """
 import argparse
 import gzip
@@ -145,12 +145,21 @@ def bench_npz(args):
             "numpy_version": np.__version__}
 
 
-def read_fuzz_summary(path):
+def read_fuzz_history(path):
+    """Rows of fuzz/run.sh's history (one per target and run), and totals per target."""
     if not path or not os.path.exists(path):
         return None
     with open(path) as f:
         header = f.readline().rstrip("\n").split("\t")
-        return [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f if line.strip()]
+        runs = [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f if line.strip()]
+    totals = {}
+    for run in runs:
+        t = totals.setdefault(run["target"], {"runs": 0, "seconds": 0, "executions": 0,
+                                              "crashes": 0, "leaks": 0, "timeouts": 0, "ooms": 0})
+        t["runs"] += 1
+        for key in ("seconds", "executions", "crashes", "leaks", "timeouts", "ooms"):
+            t[key] += int(run[key])
+    return {"runs": runs, "totals": totals}
 
 
 def main():
@@ -160,7 +169,7 @@ def main():
     parser.add_argument("--data", required=True)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="one repetition of one series")
-    parser.add_argument("--fuzz-summary")
+    parser.add_argument("--fuzz-history")
     parser.add_argument("--json")
     args = parser.parse_args()
     if args.quick:
@@ -176,7 +185,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="medsight-bench-io-") as work:
         series = bench_series(args, work)
     npz = bench_npz(args)
-    fuzz = read_fuzz_summary(args.fuzz_summary)
+    fuzz = read_fuzz_history(args.fuzz_history)
 
     print(f"\nDICOM series -> NIfTI, median wall time of {args.repeats} run(s) per tool "
           f"({os.cpu_count()} cores; peer: {version})")
@@ -199,9 +208,14 @@ def main():
               f"{npz['medsight_s'] / npz['numpy_s']:.2f}, same data: "
               f"{'yes' if npz['same_data'] else 'NO'}")
     if fuzz:
-        print("\nFuzzing (last fuzz/run.sh):")
-        for row in fuzz:
-            print("  " + ", ".join(f"{k} {v}" for k, v in row.items()))
+        print("\nFuzzing (fuzz/run.sh history; findings = crash/leak/timeout/oom inputs):")
+        for run in fuzz["runs"]:
+            print(f"  {run['date']} {run['commit']:>12} {run['target']:6} {run['seconds']:>5} s "
+                  f"{int(run['executions']):>9} execs {run['exec_per_s']:>6}/s findings "
+                  f"{run['crashes']}/{run['leaks']}/{run['timeouts']}/{run['ooms']}")
+        for target, t in fuzz["totals"].items():
+            print(f"  total {target:6} {t['runs']} runs, {t['seconds']} s, {t['executions']} "
+                  f"execs, findings {t['crashes']}/{t['leaks']}/{t['timeouts']}/{t['ooms']}")
     if args.json:
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
         with open(args.json, "w") as f:

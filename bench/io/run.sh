@@ -13,5 +13,5 @@ mkdir -p "$ROOT/bench/results"
 exec nice /usr/bin/python3 "$ROOT/bench/io/compare_io.py" \
   --medsight "$BUILD/apps/medsight/medsight" \
   --npz-bench "$BUILD/bench/io/medsight_bench_npz_load" \
-  --data "$DATA" --fuzz-summary "${MEDSIGHT_FUZZ_OUT:-$ROOT/fuzz-corpus}/summary.tsv" \
+  --data "$DATA" --fuzz-history "${MEDSIGHT_FUZZ_OUT:-$ROOT/fuzz-corpus}/history.tsv" \
   --json "$ROOT/bench/results/io$([ "${1:-}" = --quick ] && echo -smoke).json" "$@"
