@@ -1,0 +1,374 @@
+#!/usr/bin/env node
+// End-to-end test of the MedSight web review station in a real browser.
+//
+// Starts `medsight serve --demo` (sample chest X-rays, brain MR, the STS CT/PET study) on free
+// ports with a temporary data folder and users created by `medsight user add`, then drives
+// Debian's Chromium (playwright-core, headless) at 1366x768 through: a refused bad login; a
+// radiologist's login, worklist, the top study's image (canvas pixel variance), heatmap overlay,
+// window presets, slice scrolling and a distance measurement on CT, accepting the AI finding,
+// signing, the state change and the audit entries, the report and the patient summary in
+// English and Chinese, next-study shortcut; a researcher who must not see identified data.
+// Fails on any console error or uncaught page error.
+//
+// usage: node review_station_e2e.cjs --medsight BIN --repo DIR [--screenshots DIR]
+// Exit 0 = passed, 77 = skipped (web not built / no sample data), 1 = failed.
+'use strict';
+const assert = require('assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const {spawn, spawnSync} = require('child_process');
+
+const SKIP = 77;
+const args = {};
+for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+const repo = path.resolve(args.repo || path.join(__dirname, '../..'));
+const medsight = args.medsight;
+const shots = args.screenshots ? path.resolve(args.screenshots) : null;
+const requireData = process.env.MEDSIGHT_REQUIRE_DATA === '1';
+
+function skip(reason) {
+  if (requireData) {
+    console.error('FAIL (MEDSIGHT_REQUIRE_DATA=1): ' + reason);
+    process.exit(1);
+  }
+  console.log('SKIP: ' + reason);
+  process.exit(SKIP);
+}
+
+const webRoot = path.join(repo, 'web/dist');
+if (!fs.existsSync(path.join(webRoot, 'index.html'))) skip(`${webRoot}/index.html missing: run scripts/setup.sh (npm ci + npm run build in web/)`);
+let chromium;
+try {
+  ({chromium} = require(path.join(repo, 'web/node_modules/playwright-core')));
+} catch (e) {
+  skip('web/node_modules/playwright-core missing: run scripts/setup.sh (npm ci in web/)');
+}
+if (!fs.existsSync('/usr/bin/chromium')) skip('/usr/bin/chromium missing (Debian package chromium)');
+if (!medsight || !fs.existsSync(medsight)) {
+  console.error('FAIL: --medsight ' + medsight + ': executable not found');
+  process.exit(1);
+}
+
+const PASSWORDS = {radiologist: 'e2e-radiologist-pass', researcher: 'e2e-researcher-pass'};
+
+function addUser(data, name, role) {
+  const r = spawnSync(medsight, ['user', 'add', name, '--role', role, '--data', data,
+                                 '--display-name', `E2E ${role}`],
+                      {input: PASSWORDS[name] + '\n', encoding: 'utf8'});
+  if (r.status !== 0) throw new Error(`medsight user add ${name}: ${r.stderr}`);
+}
+
+async function startServer(data) {
+  const ready = path.join(data, 'ready.json');
+  const log = fs.openSync(path.join(data, 'server.log'), 'w');
+  const child = spawn(medsight, ['serve', '--demo', '--data', data, '--port', '0', '--dicom-port', '0',
+                                 '--ready-file', ready, '--web-root', webRoot,
+                                 '--models', path.join(repo, 'models'), '--workers', '1'],
+                      {stdio: ['ignore', log, log]});
+  for (let i = 0; i < 600; ++i) {
+    if (fs.existsSync(ready)) return {child, port: JSON.parse(fs.readFileSync(ready, 'utf8')).http_port};
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill('SIGTERM');
+  throw new Error('medsight serve did not start:\n' + fs.readFileSync(path.join(data, 'server.log'), 'utf8'));
+}
+
+async function apiJson(base, method, p, token, body) {
+  const headers = token ? {Authorization: 'Bearer ' + token} : {};
+  if (body) headers['Content-Type'] = 'application/json';
+  const r = await fetch(base + p, {method, headers, body: body ? JSON.stringify(body) : undefined});
+  return {status: r.status, json: await r.json().catch(() => null)};
+}
+
+/** Waits until the demo's chest X-rays are analysed and the worklist's top study is AI positive. */
+async function waitForAnalysis(base) {
+  const login = await apiJson(base, 'POST', '/api/auth/login', null,
+                              {username: 'radiologist', password: PASSWORDS.radiologist});
+  assert.strictEqual(login.status, 200, 'API login failed');
+  const token = login.json.token;
+  for (let i = 0; i < 240; ++i) {
+    const jobs = (await apiJson(base, 'GET', '/api/jobs', token)).json.jobs;
+    const busy = jobs.filter((j) => j.state === 'pending' || j.state === 'running').length;
+    const list = (await apiJson(base, 'GET', '/api/worklist', token)).json.worklist;
+    if (list.length && !busy) return {list, token};
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('analysis did not finish within 120 s');
+}
+
+async function canvasStats(page, selector) {
+  return page.$eval(selector, (c) => {
+    const ctx = c.getContext('2d');
+    const {data} = ctx.getImageData(0, 0, c.width, c.height);
+    let n = 0, sum = 0, sum2 = 0, coloured = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] === 0) continue;
+      const v = (data[i] + data[i + 1] + data[i + 2]) / 3;
+      ++n; sum += v; sum2 += v * v;
+      if (Math.abs(data[i] - data[i + 2]) > 30) ++coloured;
+    }
+    const mean = n ? sum / n : 0;
+    return {width: c.width, height: c.height, painted: n, mean, variance: n ? sum2 / n - mean * mean : 0,
+            coloured, opacity: getComputedStyle(c).opacity};
+  });
+}
+
+async function main() {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'medsight-web-e2e-'));
+  addUser(data, 'radiologist', 'radiologist');
+  addUser(data, 'researcher', 'researcher');
+  const {child, port} = await startServer(data);
+  const base = `http://127.0.0.1:${port}`;
+  const consoleErrors = [];
+  const steps = [];
+  const note = (s) => { steps.push(s); console.log('ok - ' + s); };
+  let browser;
+  try {
+    const {list} = await waitForAnalysis(base);
+    const positive = list.filter((s) => s.urgency_tier === 2);
+    if (!positive.length) skip('no AI-positive study in the demo data (is datasets/pneumoniamnist and models/pneumonia-cxr present?)');
+    const top = list[0];
+    note(`server on ${base}: ${list.length} studies on the worklist, top ${top.description}`);
+
+    browser = await chromium.launch({executablePath: '/usr/bin/chromium', headless: true,
+                                     args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
+    const context = await browser.newContext({viewport: {width: 1366, height: 768}});
+    const page = await context.newPage();
+    let expect401 = false;
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      if (expect401 && /status of 401/.test(m.text())) return;  // the refused login's response
+      consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    // Offline once built: nothing but the MedSight server may be contacted.
+    const foreign = [];
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(base) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+      foreign.push(url);
+      return route.abort();
+    });
+    const shot = async (name) => {
+      if (!shots) return;
+      fs.mkdirSync(shots, {recursive: true});
+      await page.screenshot({path: path.join(shots, name + '.png')});
+    };
+
+    // --- bad login refused
+    await page.goto(base + '/');
+    await page.waitForSelector('#login-username');
+    await page.fill('#login-username', 'radiologist');
+    await page.fill('#login-password', 'not-the-password');
+    expect401 = true;
+    await page.click('#login-submit');
+    await page.waitForFunction(() => document.querySelector('#login-error').textContent.length > 0);
+    expect401 = false;
+    assert.match(await page.textContent('#login-error'), /Wrong user name or password/);
+    assert.strictEqual(await page.$('#worklist'), null, 'worklist shown after a bad login');
+    assert.strictEqual(await page.evaluate(() => sessionStorage.getItem('medsight.session')), null);
+    note('bad login refused with a message, no session stored');
+
+    // --- radiologist logs in, worklist
+    await page.fill('#login-password', PASSWORDS.radiologist);
+    await shot('login');
+    await page.click('#login-submit');
+    await page.waitForSelector('#worklist tbody tr');
+    assert.match(await page.textContent('#whoami'), /radiologist/);
+    const firstRow = await page.$eval('#worklist tbody tr', (tr) => ({uid: tr.dataset.studyUid, text: tr.textContent}));
+    assert.strictEqual(firstRow.uid, top.study_uid, 'worklist not in triage order');
+    assert.match(firstRow.text, /AI positive/);
+    assert.match(firstRow.text, /pneumonia \d/);
+    assert.match(firstRow.text, /CR/);
+    assert.match(firstRow.text, /Sample/, 'radiologist should see the patient name');
+    await shot('worklist');
+    // Filters and sorting.
+    const rows = await page.$$eval('#worklist tbody tr', (r) => r.length);
+    await page.selectOption('#filter-modality', 'MR');
+    const mrRows = await page.$$eval('#worklist tbody tr', (r) => r.map((x) => x.textContent));
+    assert.ok(mrRows.length > 0 && mrRows.length < rows && mrRows.every((t) => /MR/.test(t)), 'modality filter');
+    await page.selectOption('#filter-modality', '');
+    await page.click('#worklist th:nth-child(6) button');  // AI finding, descending
+    await page.click('#worklist th:nth-child(6) button');  // ascending
+    const probs = await page.$$eval('#worklist tbody tr td:nth-child(6)', (c) => c.map((x) => x.textContent));
+    assert.strictEqual(probs[probs.length - 1].includes('pneumonia'), true, 'ascending sort puts the highest last');
+    await page.click('text=Triage order');
+    note(`worklist: ${rows} rows, triage order, modality filter, sort by AI finding`);
+
+    // --- open the top study: image renders
+    await page.click('#worklist tbody tr:first-child');
+    await page.waitForSelector('body[data-image-loaded]', {timeout: 30000});
+    await page.waitForTimeout(300);
+    const canvases = await page.$$('.layerGroup canvas');
+    assert.ok(canvases.length >= 1, 'no canvas in the viewer');
+    const image = await canvasStats(page, '.layerGroup canvas');
+    assert.ok(image.painted > 100 && image.variance > 50, 'image canvas is blank: ' + JSON.stringify(image));
+    note(`image rendered: ${image.width}x${image.height} canvas, pixel variance ${image.variance.toFixed(0)}`);
+
+    // --- AI panel: probability, threshold, model card
+    const ai = await page.textContent('.tabpanel');
+    assert.match(ai, /Calibrated probability/);
+    assert.match(ai, /threshold/);
+    assert.match(ai, /pneumonia-cxr/);
+    await page.click('.model-card-link');
+    await page.waitForSelector('#model-card-dialog h1');
+    assert.match(await page.textContent('#model-card-dialog'), /Model card: pneumonia-cxr/);
+    await page.click('#model-card-dialog button');
+    note('AI panel: calibrated probability, operating threshold, model card');
+
+    // --- heatmap overlay toggled, opacity
+    await page.waitForSelector('body[data-heatmap-loaded]', {timeout: 20000});
+    await page.waitForFunction(() => !document.querySelector('#heatmap-toggle').disabled);
+    const layerCount = await page.$$eval('.layerGroup canvas', (c) => c.length);
+    assert.ok(layerCount >= 2, 'heatmap layer missing');
+    const heatSel = '.layerGroup .layer:nth-of-type(2) canvas';
+    const hidden = await page.$eval('.layerGroup', (g) => [...g.querySelectorAll('canvas')].map((c) => getComputedStyle(c.closest('.layer') || c).opacity));
+    await page.click('#heatmap-toggle');
+    await page.waitForTimeout(200);
+    const shown = await page.$eval('.layerGroup', (g) => [...g.querySelectorAll('canvas')].map((c) => getComputedStyle(c.closest('.layer') || c).opacity));
+    assert.notDeepStrictEqual(hidden, shown, 'heatmap toggle changed nothing');
+    await page.fill('#heatmap-opacity', '80');
+    await page.dispatchEvent('#heatmap-opacity', 'input');
+    await page.waitForTimeout(200);
+    const stronger = await page.$eval('.layerGroup', (g) => [...g.querySelectorAll('canvas')].map((c) => getComputedStyle(c.closest('.layer') || c).opacity));
+    assert.ok(stronger.includes('0.8'), 'opacity slider not applied: ' + stronger);
+    note(`heatmap overlay: opacity ${hidden} -> ${shown} -> ${stronger}`);
+    await shot('viewer-heatmap');
+    void heatSel;
+
+    // --- review: accept, sign; state and audit
+    await page.click('#tab-review');
+    const findingId = await page.$eval('.tabpanel article[data-finding-id]', (a) => a.dataset.findingId);
+    await page.fill('#comment-' + findingId, 'Agree: right lower lobe opacity.');
+    await page.click('#accept-' + findingId);
+    await page.waitForFunction((id) => document.querySelector(`article[data-finding-id="${id}"] .review-status`)?.textContent === 'accepted', findingId);
+    assert.match(await page.textContent('#study-state'), /reviewed/);
+    await page.fill('#report-text', 'Consolidation consistent with pneumonia.');
+    await page.click('#report-save');
+    await page.waitForSelector('#report-comparison:not(:empty)').catch(() => {});
+    await page.waitForFunction(() => !document.querySelector('#sign-button').disabled);
+    await page.click('#sign-button');
+    await page.waitForFunction(() => document.querySelector('#study-state').textContent === 'signed');
+    assert.match(await page.textContent('#header-state'), /signed/);
+    await shot('review-signed');
+    note('finding accepted with a comment, report text saved, study signed');
+
+    await page.click('#tab-history');
+    await page.waitForSelector('#audit-history li');
+    const history = await page.textContent('#audit-history');
+    assert.match(history, /finding #\d+ accept/);
+    assert.match(history, /signed/);
+    assert.match(history, /radiologist/);
+    note('audit history lists the acceptance and the signature by the radiologist');
+
+    await page.click('#tab-report');
+    await page.waitForSelector('#report-frame');
+    const reportText = await page.frameLocator('#report-frame').locator('body').textContent();
+    assert.match(reportText, /pneumonia/i);
+    note('signed report preview shown');
+
+    await page.click('#tab-summary');
+    await page.waitForSelector('#patient-summary');
+    const en = await page.textContent('#patient-summary');
+    assert.match(en, /doctor/i);
+    await shot('patient-summary');
+    await page.click('#summary-lang-zh');
+    await page.waitForSelector('#patient-summary[lang="zh"]');
+    const zh = await page.textContent('#patient-summary');
+    assert.match(zh, /[\u4e00-\u9fff]/, 'Chinese summary has no Chinese characters');
+    await shot('patient-summary-zh');
+    note('patient summary in English and Chinese');
+
+    // --- keyboard: next study
+    await page.click('body');
+    await page.keyboard.press('j');
+    await page.waitForFunction((uid) => location.hash.startsWith('#/study/') && !location.hash.includes(encodeURIComponent(uid)), top.study_uid);
+    note('J opens the next study of the worklist');
+
+    // --- CT: slice scrolling, window presets, distance measurement
+    const ct = list.find((s) => (s.modalities || []).includes('CT'));
+    if (ct) {
+      await page.goto(base + '/#/study/' + encodeURIComponent(ct.study_uid));
+      const studyJson = await page.evaluate(async (uid) => {
+        const t = JSON.parse(sessionStorage.getItem('medsight.session')).token;
+        return (await fetch('/api/studies/' + encodeURIComponent(uid), {headers: {Authorization: 'Bearer ' + t}})).json();
+      }, ct.study_uid);
+      const ctSeries = studyJson.series.find((s) => s.modality === 'CT');
+      await page.waitForSelector('#series-select option');
+      await page.selectOption('#series-select', ctSeries.series_uid);
+      await page.waitForFunction((uid) => document.body.dataset.imageLoaded === uid, ctSeries.series_uid, {timeout: 60000});
+      await page.waitForFunction(() => /Slice \d+ \/ \d+/.test(document.querySelector('#slice-info').textContent));
+      const before = await page.textContent('#slice-info');
+      await page.click('.layerGroup');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      const after = await page.textContent('#slice-info');
+      assert.notStrictEqual(before, after, 'slice scrolling did nothing');
+      await page.click('button[data-preset="lung"]');
+      assert.match(await page.textContent('#wl-info'), /W 1500\s+C -600/);
+      await page.keyboard.press('2');
+      assert.match(await page.textContent('#wl-info'), /W 400\s+C 40/);
+      await page.click('button[data-tool="Ruler"]');
+      const box = await (await page.$('.layerGroup')).boundingBox();
+      await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.4);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.55, {steps: 5});
+      await page.mouse.up();
+      await page.waitForTimeout(300);
+      const label = await page.evaluate(() => {
+        const stage = window.Konva && window.Konva.stages ? window.Konva.stages : null;
+        return stage ? stage.length : null;
+      });
+      const ruler = await page.$eval('.layerGroup', (g) => g.querySelectorAll('.drawDiv canvas, .konvajs-content canvas').length);
+      assert.ok(ruler >= 1, 'no drawing layer after measuring');
+      const ctImage = await canvasStats(page, '.layerGroup canvas');
+      assert.ok(ctImage.variance > 10, 'CT canvas blank');
+      note(`CT: ${before} -> ${after} with arrow keys, lung/mediastinum presets, ruler drawn (${label})`);
+      await shot('viewer-ct');
+    } else {
+      note('no CT study in the demo data: slice scrolling/presets/ruler not exercised');
+    }
+
+    // --- researcher: no identified data
+    await page.click('#logout-button');
+    await page.waitForSelector('#login-username');
+    await page.fill('#login-username', 'researcher');
+    await page.fill('#login-password', PASSWORDS.researcher);
+    await page.click('#login-submit');
+    await page.waitForSelector('#worklist tbody tr');
+    const researcherText = await page.textContent('body');
+    for (const s of list) {
+      const family = (s.patient_name || '').split('^');
+      for (const part of family) if (part.length > 2) assert.ok(!researcherText.includes(part), `researcher sees "${part}"`);
+      if (s.accession_number) assert.ok(!researcherText.includes(s.accession_number), 'researcher sees an accession number');
+    }
+    assert.match(researcherText, /anon-/);
+    await page.click('#worklist tbody tr:first-child');
+    await page.waitForSelector('.viewport .message:not([hidden])');
+    const researcherStudy = await page.textContent('body');
+    assert.match(researcherStudy, /de-identified/);
+    for (const s of list) for (const part of (s.patient_name || '').split('^')) if (part.length > 2) assert.ok(!researcherStudy.includes(part), `researcher study view shows "${part}"`);
+    const researcherLogin = await apiJson(base, 'POST', '/api/auth/login', null,
+                                          {username: 'researcher', password: PASSWORDS.researcher});
+    const direct = (await apiJson(base, 'GET', '/api/worklist', researcherLogin.json.token)).status;
+    assert.strictEqual(direct, 403, 'researcher could read the identified worklist');
+    note('researcher: pseudonymised list, no patient names or accession numbers, no images');
+
+    assert.deepStrictEqual(foreign, [], 'the page contacted other hosts');
+    assert.deepStrictEqual(consoleErrors, [], 'console errors');
+    note('no console errors, no request outside the MedSight server');
+    console.log(`PASS: ${steps.length} checks`);
+  } finally {
+    if (browser) await browser.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    if (process.env.MEDSIGHT_KEEP_E2E !== '1') fs.rmSync(data, {recursive: true, force: true});
+  }
+}
+
+main().catch((e) => {
+  console.error('FAIL: ' + (e && e.stack ? e.stack : e));
+  process.exit(1);
+});
