@@ -18,6 +18,7 @@
 #include "server/ServerServices.h"
 #include "server/StudyRoutes.h"
 #include "server/SystemRoutes.h"
+#include "server/ViewerRoutes.h"
 #include "store/DatabaseAuditSink.h"
 
 namespace medsight {
@@ -113,6 +114,7 @@ void MedSightServer::start(bool withHttp) {
     StudyRoutes::install(*rest_, *services_);
     ReviewRoutes::install(*rest_, *services_);
     ReportRoutes::install(*rest_, *services_);
+    ViewerRoutes::install(*rest_, *services_);
     rest_->start();
   }
   if (orthanc_) orthanc_->start();

@@ -112,6 +112,12 @@ void StudyRoutes::install(ApiRouter& router, ServerServices& s) {
                                         {"status", f.status}});
                   }
                   j["findings"] = findings;
+                  // Modalities of the acquired series, for the reader's worklist column.
+                  std::set<std::string> modalities;
+                  for (const auto& x : s.studies->seriesOf(study.id))
+                    if (x.origin == "acquired" && !x.modality.empty())
+                      modalities.insert(x.modality);
+                  j["modalities"] = modalities;
                   out.push_back(j);
                 }
                 return ApiResponse::json({{"worklist", out}});
