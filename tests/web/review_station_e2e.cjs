@@ -201,9 +201,9 @@ async function main() {
     await page.click('#worklist tbody tr:first-child');
     await page.waitForSelector('body[data-image-loaded]', {timeout: 30000});
     await page.waitForTimeout(300);
-    const canvases = await page.$$('.layerGroup canvas');
+    const canvases = await page.$$('.viewport .layerGroup canvas');
     assert.ok(canvases.length >= 1, 'no canvas in the viewer');
-    const image = await canvasStats(page, '.layerGroup canvas');
+    const image = await canvasStats(page, '.viewport .layerGroup canvas');
     assert.ok(image.painted > 100 && image.variance > 50, 'image canvas is blank: ' + JSON.stringify(image));
     note(`image rendered: ${image.width}x${image.height} canvas, pixel variance ${image.variance.toFixed(0)}`);
 
@@ -221,22 +221,32 @@ async function main() {
     // --- heatmap overlay toggled, opacity
     await page.waitForSelector('body[data-heatmap-loaded]', {timeout: 20000});
     await page.waitForFunction(() => !document.querySelector('#heatmap-toggle').disabled);
-    const layerCount = await page.$$eval('.layerGroup canvas', (c) => c.length);
+    const layerCount = await page.$$eval('.viewport .layerGroup canvas', (c) => c.length);
     assert.ok(layerCount >= 2, 'heatmap layer missing');
-    const heatSel = '.layerGroup .layer:nth-of-type(2) canvas';
-    const hidden = await page.$eval('.layerGroup', (g) => [...g.querySelectorAll('canvas')].map((c) => getComputedStyle(c.closest('.layer') || c).opacity));
+    // dwv draws the heatmap layer with the chosen opacity (canvas alpha); hidden = nothing drawn.
+    const heatSel = '.viewport .layerGroup .layer:nth-child(2) canvas';
+    const hidden = await canvasStats(page, heatSel);
     await page.click('#heatmap-toggle');
-    await page.waitForTimeout(200);
-    const shown = await page.$eval('.layerGroup', (g) => [...g.querySelectorAll('canvas')].map((c) => getComputedStyle(c.closest('.layer') || c).opacity));
-    assert.notDeepStrictEqual(hidden, shown, 'heatmap toggle changed nothing');
-    await page.fill('#heatmap-opacity', '80');
+    await page.waitForTimeout(300);
+    const shown = await canvasStats(page, heatSel);
+    assert.ok(hidden.painted === 0, 'heatmap drawn before it was switched on: ' + JSON.stringify(hidden));
+    assert.ok(shown.painted > 100 && shown.coloured > 0, 'heatmap not drawn: ' + JSON.stringify(shown));
+    const alphaAt = (opacity) => page.$eval(heatSel, (c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let max = 0;
+      for (let i = 3; i < d.length; i += 4) max = Math.max(max, d[i]);
+      return max;
+    });
+    const alpha50 = await alphaAt();
+    await page.fill('#heatmap-opacity', '90');
     await page.dispatchEvent('#heatmap-opacity', 'input');
-    await page.waitForTimeout(200);
-    const stronger = await page.$eval('.layerGroup', (g) => [...g.querySelectorAll('canvas')].map((c) => getComputedStyle(c.closest('.layer') || c).opacity));
-    assert.ok(stronger.includes('0.8'), 'opacity slider not applied: ' + stronger);
-    note(`heatmap overlay: opacity ${hidden} -> ${shown} -> ${stronger}`);
+    await page.waitForTimeout(300);
+    const alpha90 = await alphaAt();
+    assert.ok(alpha90 > alpha50, `opacity slider not applied (alpha ${alpha50} -> ${alpha90})`);
+    note(`heatmap overlay: off (0 px) -> on (${shown.painted} px, ${shown.coloured} coloured), alpha ${alpha50} -> ${alpha90} with the slider`);
+    await page.fill('#heatmap-opacity', '50');
+    await page.dispatchEvent('#heatmap-opacity', 'input');
     await shot('viewer-heatmap');
-    void heatSel;
 
     // --- review: accept, sign; state and audit
     await page.click('#tab-review');
@@ -296,12 +306,12 @@ async function main() {
         return (await fetch('/api/studies/' + encodeURIComponent(uid), {headers: {Authorization: 'Bearer ' + t}})).json();
       }, ct.study_uid);
       const ctSeries = studyJson.series.find((s) => s.modality === 'CT');
-      await page.waitForSelector('#series-select option');
+      await page.waitForSelector('#series-select option', {state: 'attached'});
       await page.selectOption('#series-select', ctSeries.series_uid);
       await page.waitForFunction((uid) => document.body.dataset.imageLoaded === uid, ctSeries.series_uid, {timeout: 60000});
       await page.waitForFunction(() => /Slice \d+ \/ \d+/.test(document.querySelector('#slice-info').textContent));
       const before = await page.textContent('#slice-info');
-      await page.click('.layerGroup');
+      await page.click('.viewport .layerGroup');
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('ArrowDown');
       const after = await page.textContent('#slice-info');
@@ -311,7 +321,7 @@ async function main() {
       await page.keyboard.press('2');
       assert.match(await page.textContent('#wl-info'), /W 400\s+C 40/);
       await page.click('button[data-tool="Ruler"]');
-      const box = await (await page.$('.layerGroup')).boundingBox();
+      const box = await (await page.$('.viewport .layerGroup')).boundingBox();
       await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.4);
       await page.mouse.down();
       await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.55, {steps: 5});
@@ -321,9 +331,9 @@ async function main() {
         const stage = window.Konva && window.Konva.stages ? window.Konva.stages : null;
         return stage ? stage.length : null;
       });
-      const ruler = await page.$eval('.layerGroup', (g) => g.querySelectorAll('.drawDiv canvas, .konvajs-content canvas').length);
+      const ruler = await page.$eval('.viewport .layerGroup', (g) => g.querySelectorAll('.drawDiv canvas, .konvajs-content canvas').length);
       assert.ok(ruler >= 1, 'no drawing layer after measuring');
-      const ctImage = await canvasStats(page, '.layerGroup canvas');
+      const ctImage = await canvasStats(page, '.viewport .layerGroup canvas');
       assert.ok(ctImage.variance > 10, 'CT canvas blank');
       note(`CT: ${before} -> ${after} with arrow keys, lung/mediastinum presets, ruler drawn (${label})`);
       await shot('viewer-ct');
@@ -339,17 +349,19 @@ async function main() {
     await page.click('#login-submit');
     await page.waitForSelector('#worklist tbody tr');
     const researcherText = await page.textContent('body');
+    // Identifiers that appear nowhere but in the identified fields (the STS sample's patient ID
+    // is also part of its study description, which is not an identified field).
+    const identifiers = (s) => [s.patient_name, (s.patient_name || '').split('^')[1],
+      s.patient_id, s.accession_number].filter((v) => v && v.length > 2 && !(s.description || '').includes(v));
     for (const s of list) {
-      const family = (s.patient_name || '').split('^');
-      for (const part of family) if (part.length > 2) assert.ok(!researcherText.includes(part), `researcher sees "${part}"`);
-      if (s.accession_number) assert.ok(!researcherText.includes(s.accession_number), 'researcher sees an accession number');
+      for (const v of identifiers(s)) assert.ok(!researcherText.includes(v), `researcher sees "${v}"`);
     }
     assert.match(researcherText, /anon-/);
     await page.click('#worklist tbody tr:first-child');
     await page.waitForSelector('.viewport .message:not([hidden])');
     const researcherStudy = await page.textContent('body');
     assert.match(researcherStudy, /de-identified/);
-    for (const s of list) for (const part of (s.patient_name || '').split('^')) if (part.length > 2) assert.ok(!researcherStudy.includes(part), `researcher study view shows "${part}"`);
+    for (const s of list) for (const v of identifiers(s)) assert.ok(!researcherStudy.includes(v), `researcher study view shows "${v}"`);
     const researcherLogin = await apiJson(base, 'POST', '/api/auth/login', null,
                                           {username: 'researcher', password: PASSWORDS.researcher});
     const direct = (await apiJson(base, 'GET', '/api/worklist', researcherLogin.json.token)).status;

@@ -24,7 +24,6 @@ let viewerCount = 0;
 export class DicomViewer {
   constructor(container, api) {
     this.api = api;
-    this.divId = 'layerGroup' + ++viewerCount;
     this.app = null;
     this.mainId = null;
     this.overlayId = null;
@@ -34,8 +33,7 @@ export class DicomViewer {
     this.sliceText = h('div', {class: 'overlay-text', id: 'slice-info'});
     this.wlText = h('div', {class: 'overlay-text top', id: 'wl-info'});
     this.message = h('div', {class: 'message'}, 'Loading images…');
-    this.layerDiv = h('div', {id: this.divId, class: 'layerGroup', 'aria-label': 'Image viewport',
-                              role: 'img'});
+    this.layerDiv = h('div', {class: 'layerGroup'});
     this.toolButtons = TOOLS.map((t) => h('button', {type: 'button', title: t.title,
       dataset: {tool: t.key}, onclick: () => this.setTool(t.key)}, t.label));
     this.presetButtons = WINDOW_PRESETS.map((p, i) => h('button', {type: 'button',
@@ -56,7 +54,8 @@ export class DicomViewer {
         h('span', {class: 'sep'}),
         h('label', {title: 'AI heatmap overlay (H)'}, this.overlayToggle, 'Heatmap'),
         this.overlaySlider),
-      h('div', {class: 'viewport'}, this.layerDiv, this.wlText, this.sliceText, this.message));
+      this.viewport = h('div', {class: 'viewport'}, this.layerDiv, this.wlText, this.sliceText,
+                        this.message));
   }
 
   /** Lists the study's series in the selector; `onSelect(seriesUid)` loads one. */
@@ -78,6 +77,12 @@ export class DicomViewer {
     this.modality = modality;
     this.showMessage(`Loading ${urls.length} image${urls.length === 1 ? '' : 's'}…`);
     logger.level = logger.levels.ERROR;
+    // A fresh layer div per load: a retired app may still finish a load into its own div.
+    this.divId = 'layerGroup' + ++viewerCount;
+    const div = h('div', {id: this.divId, class: 'layerGroup', 'aria-label': 'Image viewport',
+                          role: 'img'});
+    this.layerDiv.replaceWith(div);
+    this.layerDiv = div;
     const app = new App();
     const options = new AppOptions({'*': [new ViewConfig(this.divId)]});
     options.tools = {
@@ -223,13 +228,26 @@ export class DicomViewer {
     if (this.resizeObserver) this.resizeObserver.disconnect();
     this.resizeObserver = null;
     if (this.app) {
-      this.app.abortAllLoads();
-      this.app.reset();
+      // Loads already in flight still render into the app's div: park it, hidden, in the
+      // document until they have ended, so dwv never looks for a div that is gone.
+      const app = this.app;
+      const div = this.layerDiv;
+      let parking = document.getElementById('dwv-retired');
+      if (!parking) {
+        parking = h('div', {id: 'dwv-retired', hidden: true, 'aria-hidden': 'true'});
+        document.body.append(parking);
+      }
+      const placeholder = h('div', {class: 'layerGroup'});
+      div.replaceWith(placeholder);
+      this.layerDiv = placeholder;
+      parking.append(div);
+      app.abortAllLoads();
+      setTimeout(() => div.remove(), 15000);
     }
     this.app = null;
     this.mainId = null;
     this.overlayId = null;
-    this.layerDiv.replaceChildren();
+    this.overlayFor = null;
     this.wlText.textContent = '';
     this.sliceText.textContent = '';
   }

@@ -34,7 +34,9 @@ export class StudyView {
     mount(this.root, h('p', {class: 'muted', style: 'padding:16px'}, 'Loading study…'));
     try {
       await this.refresh();
+      if (this.destroyed) return;  // the reader moved on while this was loading
     } catch (e) {
+      if (this.destroyed) return;
       mount(this.root, h('p', {class: 'error', style: 'padding:16px'}, e.message));
       return;
     }
@@ -66,6 +68,7 @@ export class StudyView {
 
   async changed() {
     await this.refresh();
+    if (this.destroyed) return;
     this.renderHeader();
     this.showTab(this.tab);
   }
@@ -124,6 +127,7 @@ export class StudyView {
         if (list.some((i) => i.sop_instance_uid === finding.instance_uid)) start = s.series_uid;
       }
     }
+    if (this.destroyed) return;
     this.viewer.setSeries(all, start, (uid) => this.loadSeries(uid));
     await this.loadSeries(start);
   }
@@ -142,10 +146,12 @@ export class StudyView {
     const s = this.detail.series.find((x) => x.series_uid === uid);
     try {
       const list = await this.instances(uid);
+      if (this.destroyed || this.seriesUid !== uid) return;
       await this.viewer.load(list.map((i) => instanceUrl(i.sop_instance_uid)), s.modality);
       document.body.dataset.imageLoaded = uid;
       await this.showOverlay();
     } catch (e) {
+      if (this.destroyed || this.seriesUid !== uid) return;  // left while loading
       this.viewer.showMessage('Images could not be shown: ' + e.message);
       toast(e.message, true);
     }
@@ -159,12 +165,13 @@ export class StudyView {
     if (!list.some((i) => i.sop_instance_uid === finding.instance_uid)) return;
     if (this.viewer.overlayFor === finding.id) return;
     const heat = await this.instances(finding.heatmap_series_uid);
-    if (!heat.length) return;
+    if (!heat.length || this.destroyed) return;
     try {
       await this.viewer.loadOverlay(instanceUrl(heat[0].sop_instance_uid));
       this.viewer.overlayFor = finding.id;
       document.body.dataset.heatmapLoaded = finding.heatmap_series_uid;
     } catch (e) {
+      if (this.destroyed) return;
       toast('Heatmap could not be shown: ' + e.message, true);
     }
   }
@@ -185,6 +192,7 @@ export class StudyView {
   }
 
   destroy() {
+    this.destroyed = true;
     if (this.viewer) this.viewer.destroy();
   }
 }

@@ -25,7 +25,7 @@ const COLUMNS = [
  * needing a reading, then AI-negative; oldest first within a tier); the reader may re-sort and
  * filter. `state` persists filters and sort while the page lives.
  */
-export async function renderWorklist(root, api, state, openStudy) {
+export async function renderWorklist(root, api, state, openStudy, isCurrent = () => true) {
   mount(root, h('div', {class: 'worklist'}, h('p', {class: 'muted'}, 'Loading worklist…')));
   const identified = api.can('view-identified-study');
   let rows;
@@ -36,9 +36,10 @@ export async function renderWorklist(root, api, state, openStudy) {
       rows = (await api.get('/api/studies?limit=500')).studies;
     }
   } catch (e) {
-    mount(root, h('div', {class: 'worklist'}, h('p', {class: 'error'}, e.message)));
+    if (isCurrent()) mount(root, h('div', {class: 'worklist'}, h('p', {class: 'error'}, e.message)));
     return;
   }
+  if (!isCurrent()) return;  // the reader navigated away while this was loading
   state.order = [];
   const search = h('input', {type: 'search', id: 'filter-text', placeholder: 'Patient, ID, study…',
                              value: state.text || '', 'aria-label': 'Search'});
@@ -124,7 +125,7 @@ export async function renderWorklist(root, api, state, openStudy) {
       h('label', {}, hideSigned, 'Hide signed'),
       h('label', {}, onlyPositive, 'AI positive only'),
       h('button', {type: 'button', onclick: () => { state.sortKey = ''; draw(); }}, 'Triage order'),
-      h('button', {type: 'button', onclick: () => renderWorklist(root, api, state, openStudy)
+      h('button', {type: 'button', onclick: () => renderWorklist(root, api, state, openStudy, isCurrent)
         .then(() => toast('Worklist refreshed'))}, 'Refresh'),
       count),
     h('div', {class: 'table-wrap'}, h('table', {class: 'grid', id: 'worklist'}, thead, tbody))));

@@ -62,5 +62,5 @@ export function percent(p) {
 }
 
 export function localTime(ms) {
-  return ms ? new Date(ms).toLocaleString() : '';
+  return ms ? new Date(ms).toLocaleString(undefined, {dateStyle: 'short', timeStyle: 'short'}) : '';
 }

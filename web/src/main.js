@@ -9,6 +9,7 @@ const api = new ApiClient();
 const root = document.getElementById('app');
 const worklistState = {unsigned: true, order: []};
 let study = null;
+let routeToken = 0;
 
 function go(hash) {
   if (location.hash === hash) route();
@@ -24,6 +25,7 @@ function updateUserBar() {
 }
 
 async function route() {
+  const token = ++routeToken;
   if (study) {
     study.destroy();
     study = null;
@@ -45,7 +47,7 @@ async function route() {
   }
   document.title = 'Worklist · MedSight';
   await renderWorklist(root, api, worklistState,
-                       (uid) => go('#/study/' + encodeURIComponent(uid)));
+                       (uid) => go('#/study/' + encodeURIComponent(uid)), () => token === routeToken);
 }
 
 /** Next / previous study in the worklist's current order (filters and sort applied). */
