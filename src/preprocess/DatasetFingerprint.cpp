@@ -1,0 +1,101 @@
+#include "preprocess/DatasetFingerprint.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "core/Error.h"
+#include "core/ParallelFor.h"
+#include "io/ImageFileReader.h"
+#include "preprocess/BoundingBoxCropper.h"
+#include "preprocess/IntensityStatistics.h"
+#include "preprocess/MaskComparison.h"
+
+namespace medsight {
+
+DatasetFingerprint DatasetFingerprint::measure(const std::filesystem::path& root,
+                                               const std::string& imageFile,
+                                               const std::string& maskFile, int threads) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(root, ec)) {
+    throw Error(ErrorCode::FileNotFound, root.string() + ": data folder not found");
+  }
+  std::vector<std::filesystem::path> folders;
+  for (const auto& e : std::filesystem::directory_iterator(root)) {
+    if (e.is_directory() && std::filesystem::exists(e.path() / imageFile) &&
+        std::filesystem::exists(e.path() / maskFile)) {
+      folders.push_back(e.path());
+    }
+  }
+  std::sort(folders.begin(), folders.end());
+  if (folders.empty()) {
+    throw Error(ErrorCode::EmptyInput,
+                root.string() + ": no case folder holds both " + imageFile + " and " + maskFile);
+  }
+  DatasetFingerprint fp;
+  fp.cases.resize(folders.size());
+  std::vector<float> pooled;
+  std::mutex mutex;
+  parallelFor(folders.size(), threads, [&](std::size_t i) {
+    const std::string id = folders[i].filename().string();
+    const Image image = ImageFileReader::read(folders[i] / imageFile);
+    Image mask = ImageFileReader::read(folders[i] / maskFile);
+    if (!mask.sameGrid(image, 1e-3)) {
+      throw Error(ErrorCode::GeometryMismatch,
+                  id + ": " + maskFile + " and " + imageFile + " do not share a voxel grid");
+    }
+    mask.geometry() = image.geometry();
+    const auto box = BoundingBoxCropper::nonZeroBox(mask);
+    if (!box) throw Error(ErrorCode::EmptyInput, id + ": " + maskFile + " is empty");
+    CaseFingerprint c;
+    c.id = id;
+    c.spacing = image.geometry().spacing;
+    c.size = {image.size().x, image.size().y, image.size().z};
+    c.modality = image.modality();
+    c.foregroundVolumeMl = MaskComparison::volumeMl(mask);
+    double voxelMl = c.spacing[0] * c.spacing[1] * c.spacing[2] / 1000.0;
+    c.foregroundFraction =
+        c.foregroundVolumeMl / voxelMl / static_cast<double>(image.voxelsPerFrame());
+    for (int a = 0; a < 3; ++a) c.foregroundExtentMm[a] = box->size[a] * c.spacing[a];
+    const auto stats = IntensityStatistics::collect(image, &mask, 20000);
+    std::lock_guard lock(mutex);
+    pooled.insert(pooled.end(), stats.sorted().begin(), stats.sorted().end());
+    fp.cases[i] = c;
+  });
+  const IntensityStatistics all(std::move(pooled));
+  fp.foregroundMean = all.mean();
+  fp.foregroundStd = all.standardDeviation();
+  fp.foregroundP005 = all.percentile(0.5);
+  fp.foregroundP995 = all.percentile(99.5);
+  fp.foregroundMedian = all.percentile(50);
+  return fp;
+}
+
+double DatasetFingerprint::medianSpacing(int axis) const {
+  std::vector<double> v;
+  for (const auto& c : cases) v.push_back(c.spacing[axis]);
+  std::sort(v.begin(), v.end());
+  if (v.empty()) return 1.0;
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+nlohmann::json DatasetFingerprint::toJson() const {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& c : cases) {
+    rows.push_back({{"id", c.id},
+                    {"spacing_mm", c.spacing},
+                    {"size", c.size},
+                    {"modality", c.modality},
+                    {"foreground_fraction", c.foregroundFraction},
+                    {"foreground_volume_ml", c.foregroundVolumeMl},
+                    {"foreground_extent_mm", c.foregroundExtentMm}});
+  }
+  return {{"cases", rows},
+          {"foreground_intensity",
+           {{"mean", foregroundMean},
+            {"std", foregroundStd},
+            {"p00_5", foregroundP005},
+            {"median", foregroundMedian},
+            {"p99_5", foregroundP995}}}};
+}
+
+}  // namespace medsight

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "preprocess/PreprocessStep.h"
+
+namespace medsight {
+
+/// \brief Patch-based non-local means denoising (Awate and Whitaker, IEEE TPAMI 2006, as
+/// implemented by itk::PatchBasedDenoisingImageFilter) with patches sampled semi-locally around
+/// each voxel and the kernel bandwidth estimated from the image. Pipeline step
+/// "non_local_means"; parameters `patch_radius` (voxels along the coarsest axis: ITK keeps
+/// patches isotropic in mm), `iterations`, `noise_model`
+/// ("none", "gaussian", "rician" for magnitude MR, "poisson" for counts), `search_radius`
+/// (voxels), `sample_patches`, `seed` (the sampler is random; a fixed seed replays exactly).
+class NonLocalMeansDenoiser : public PreprocessStep {
+ public:
+  /// \brief Reads parameters from a pipeline step object.
+  NonLocalMeansDenoiser(const nlohmann::json& step, const std::string& context);
+  std::string name() const override { return "non_local_means"; }
+  nlohmann::json parameters() const override;
+  nlohmann::json apply(PreprocessSubject& subject) const override;
+
+ private:
+  int patchRadius_ = 2;
+  int iterations_ = 1;
+  std::string noiseModel_ = "gaussian";
+  int searchRadius_ = 10;
+  int samplePatches_ = 100;
+  int seed_ = 1;
+};
+
+}  // namespace medsight

@@ -1,0 +1,189 @@
+#include "preprocess/PreprocessPipeline.h"
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <map>
+
+#include <spdlog/spdlog.h>
+#include "core/Error.h"
+#include "preprocess/AdaptiveHistogramEqualizer.h"
+#include "preprocess/BiasFieldCorrector.h"
+#include "preprocess/BoundingBoxCropper.h"
+#include "preprocess/CtWindowNormalizer.h"
+#include "preprocess/CurvatureDiffusionDenoiser.h"
+#include "preprocess/FatReferenceNormalizer.h"
+#include "preprocess/MedianDenoiser.h"
+#include "preprocess/NonLocalMeansDenoiser.h"
+#include "preprocess/PercentileNormalizer.h"
+#include "preprocess/SpacingResampler.h"
+#include "preprocess/UnsharpMaskEnhancer.h"
+#include "preprocess/ZScoreNormalizer.h"
+
+namespace medsight {
+namespace {
+
+using Factory =
+    std::function<std::unique_ptr<PreprocessStep>(const nlohmann::json&, const std::string&)>;
+
+template <class T>
+Factory make() {
+  return [](const nlohmann::json& j, const std::string& c) { return std::make_unique<T>(j, c); };
+}
+
+const std::map<std::string, Factory>& factories() {
+  static const std::map<std::string, Factory> table{
+      {"median", make<MedianDenoiser>()},
+      {"curvature_diffusion", make<CurvatureDiffusionDenoiser>()},
+      {"non_local_means", make<NonLocalMeansDenoiser>()},
+      {"adaptive_histogram_equalization", make<AdaptiveHistogramEqualizer>()},
+      {"clahe", make<AdaptiveHistogramEqualizer>()},
+      {"unsharp_mask", make<UnsharpMaskEnhancer>()},
+      {"n4_bias_correction", make<BiasFieldCorrector>()},
+      {"ct_window", make<CtWindowNormalizer>()},
+      {"zscore", make<ZScoreNormalizer>()},
+      {"percentile", make<PercentileNormalizer>()},
+      {"fat_reference", make<FatReferenceNormalizer>()},
+      {"resample", make<SpacingResampler>()},
+      {"crop", make<BoundingBoxCropper>()},
+  };
+  return table;
+}
+
+std::unique_ptr<PreprocessStep> createStep(const nlohmann::json& step, const std::string& context) {
+  if (!step.is_object() || !step.contains("step") || !step.at("step").is_string()) {
+    throw Error(ErrorCode::InvalidConfiguration,
+                context + ": each step needs a \"step\" name, e.g. {\"step\": \"median\"}");
+  }
+  const std::string name = step.at("step").get<std::string>();
+  const auto it = factories().find(name);
+  if (it == factories().end()) {
+    std::string known;
+    for (const auto& n : PreprocessPipeline::knownSteps()) known += (known.empty() ? "" : ", ") + n;
+    throw Error(ErrorCode::InvalidConfiguration,
+                context + ": unknown step '" + name + "'; known steps: " + known);
+  }
+  return it->second(step, context + " (" + name + ")");
+}
+
+nlohmann::json parseOrEmpty(const MetadataDictionary& metadata, const char* key) {
+  const auto it = metadata.find(key);
+  if (it == metadata.end() || it->second.empty()) return nullptr;
+  try {
+    return nlohmann::json::parse(it->second);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorCode::CorruptData,
+                std::string("image metadata '") + key + "' is not valid JSON: " + e.what());
+  }
+}
+
+}  // namespace
+
+PreprocessPipeline::PreprocessPipeline() = default;
+PreprocessPipeline::~PreprocessPipeline() = default;
+PreprocessPipeline::PreprocessPipeline(PreprocessPipeline&&) noexcept = default;
+PreprocessPipeline& PreprocessPipeline::operator=(PreprocessPipeline&&) noexcept = default;
+
+std::vector<std::string> PreprocessPipeline::knownSteps() {
+  std::vector<std::string> names;
+  for (const auto& [name, f] : factories()) names.push_back(name);
+  return names;
+}
+
+PreprocessPipeline PreprocessPipeline::fromJson(const nlohmann::json& j,
+                                                const std::string& context) {
+  const nlohmann::json* steps = &j;
+  if (j.is_object()) {
+    if (j.contains("format") && j.at("format") != kFormat) {
+      throw Error(ErrorCode::InvalidConfiguration,
+                  context + ": format " + j.at("format").dump() + " is not " + kFormat);
+    }
+    if (!j.contains("steps")) {
+      throw Error(ErrorCode::InvalidConfiguration, context + ": no \"steps\" list");
+    }
+    steps = &j.at("steps");
+  }
+  if (!steps->is_array()) {
+    throw Error(ErrorCode::InvalidConfiguration, context + ": \"steps\" must be a list");
+  }
+  PreprocessPipeline p;
+  for (std::size_t i = 0; i < steps->size(); ++i) {
+    p.steps_.push_back(createStep((*steps)[i], context + ": step " + std::to_string(i + 1)));
+  }
+  return p;
+}
+
+PreprocessPipeline PreprocessPipeline::fromFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(ErrorCode::FileNotFound, path.string() + ": pipeline file not found");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorCode::BadJson, path.string() + ": invalid JSON: " + e.what());
+  }
+  return fromJson(j, path.string());
+}
+
+PreprocessPipeline PreprocessPipeline::fromMetadata(const MetadataDictionary& metadata) {
+  const auto j = parseOrEmpty(metadata, kPipelineKey);
+  if (j.is_null()) {
+    throw Error(ErrorCode::InvalidArgument,
+                "the image carries no preprocessing record (metadata 'preprocess.pipeline')");
+  }
+  return fromJson(j, "recorded pipeline");
+}
+
+void PreprocessPipeline::add(const nlohmann::json& step) {
+  steps_.push_back(createStep(step, "step " + std::to_string(steps_.size() + 1)));
+}
+
+nlohmann::json PreprocessPipeline::toJson() const {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const auto& s : steps_) {
+    nlohmann::json j = s->parameters();
+    j["step"] = s->name();
+    steps.push_back(j);
+  }
+  return {{"format", kFormat}, {"steps", steps}};
+}
+
+void PreprocessPipeline::run(PreprocessSubject& subject) const {
+  if (subject.image.empty()) throw Error(ErrorCode::EmptyInput, "preprocess: the image is empty");
+  if (subject.mask && !subject.mask->sameGrid(subject.image)) {
+    throw Error(ErrorCode::GeometryMismatch,
+                "preprocess: the mask and the image do not share a voxel grid (size, spacing, "
+                "origin and direction must match)");
+  }
+  nlohmann::json pipeline = parseOrEmpty(subject.image.metadata(), kPipelineKey);
+  nlohmann::json record = parseOrEmpty(subject.image.metadata(), kRecordKey);
+  if (pipeline.is_null()) pipeline = {{"format", kFormat}, {"steps", nlohmann::json::array()}};
+  if (record.is_null()) record = nlohmann::json::array();
+  for (const auto& step : steps_) {
+    const auto start = std::chrono::steady_clock::now();
+    nlohmann::json measured = step->apply(subject);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    nlohmann::json params = step->parameters();
+    params["step"] = step->name();
+    pipeline["steps"].push_back(params);
+    record.push_back({{"step", step->name()},
+                      {"parameters", step->parameters()},
+                      {"measured", measured},
+                      {"seconds", seconds}});
+    spdlog::debug("preprocess: {} took {:.2f} s", step->name(), seconds);
+  }
+  subject.image.metadata()[kPipelineKey] = pipeline.dump();
+  subject.image.metadata()[kRecordKey] = record.dump();
+  if (subject.mask) {
+    subject.mask->metadata()[kPipelineKey] = pipeline.dump();
+  }
+}
+
+Image PreprocessPipeline::run(const Image& image) const {
+  PreprocessSubject subject{image, std::nullopt};
+  run(subject);
+  return std::move(subject.image);
+}
+
+}  // namespace medsight

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "preprocess/PreprocessStep.h"
+
+namespace medsight {
+
+/// \brief An ordered list of preprocessing steps read from JSON and replayable from the record
+/// it leaves in each image's metadata.
+///
+/// File format ("medsight-preprocess/1"): `{"steps": [{"step": "n4_bias_correction"},
+/// {"step": "resample", "spacing": [1, 1, 3]}, {"step": "zscore", "region": "foreground"}]}`
+/// (a bare array of steps is accepted too). Running a pipeline appends to two metadata keys:
+/// `preprocess.pipeline` (the replayable steps, with every parameter) and `preprocess.record`
+/// (per step: parameters, values measured on this image, run time).
+class PreprocessPipeline {
+ public:
+  /// \brief Metadata key holding the replayable pipeline JSON.
+  static constexpr const char* kPipelineKey = "preprocess.pipeline";
+  /// \brief Metadata key holding the per-step audit record JSON.
+  static constexpr const char* kRecordKey = "preprocess.record";
+  /// \brief Format tag written into pipeline JSON.
+  static constexpr const char* kFormat = "medsight-preprocess/1";
+
+  PreprocessPipeline();
+  ~PreprocessPipeline();
+  PreprocessPipeline(PreprocessPipeline&&) noexcept;
+  PreprocessPipeline& operator=(PreprocessPipeline&&) noexcept;
+
+  /// \brief Parses a pipeline; `context` (e.g. the file name) prefixes every error. Unknown
+  /// steps and unknown parameters are InvalidConfiguration errors.
+  static PreprocessPipeline fromJson(const nlohmann::json& j, const std::string& context);
+  /// \brief Reads a pipeline file (BadJson / FileNotFound / InvalidConfiguration on failure).
+  static PreprocessPipeline fromFile(const std::filesystem::path& path);
+  /// \brief The pipeline an image was produced with (from its `preprocess.pipeline` metadata);
+  /// throws InvalidArgument when the image carries none.
+  static PreprocessPipeline fromMetadata(const MetadataDictionary& metadata);
+  /// \brief Names of every step a pipeline may use.
+  static std::vector<std::string> knownSteps();
+
+  /// \brief Appends a step (a JSON step object).
+  void add(const nlohmann::json& step);
+  /// \brief Number of steps.
+  std::size_t size() const { return steps_.size(); }
+  /// \brief Replayable JSON (format tag and every parameter of every step).
+  nlohmann::json toJson() const;
+
+  /// \brief Runs every step on the subject and records them in the image's metadata. Throws
+  /// GeometryMismatch when a mask is given on another grid.
+  void run(PreprocessSubject& subject) const;
+  /// \brief Convenience: runs on an image without a mask.
+  Image run(const Image& image) const;
+
+ private:
+  std::vector<std::unique_ptr<PreprocessStep>> steps_;
+};
+
+}  // namespace medsight

@@ -1,0 +1,329 @@
+#include "registration/ImageRegistration.h"
+
+#include <itkAffineTransform.h>
+#include <itkBSplineTransform.h>
+#include <itkBSplineTransformInitializer.h>
+#include <itkCenteredTransformInitializer.h>
+#include <itkEuler3DTransform.h>
+#include <itkGradientDescentOptimizerv4.h>
+#include <itkImageRegistrationMethodv4.h>
+#include <itkMattesMutualInformationImageToImageMetricv4.h>
+#include <itkMultiThreaderBase.h>
+#include <itkRegistrationParameterScalesFromPhysicalShift.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <random>
+
+#include "core/Error.h"
+#include "core/ParallelFor.h"
+#include "preprocess/ItkScalarFilterRunner.h"
+#include "registration/ItkTransformChain.h"
+
+namespace medsight {
+namespace {
+
+using ImageT = itk::Image<float, 3>;
+using Metric = itk::MattesMutualInformationImageToImageMetricv4<ImageT, ImageT>;
+using Optimizer = itk::GradientDescentOptimizerv4;
+using Composite = itk::CompositeTransform<double, 3>;
+
+std::string stopName(itk::StopConditionObjectToObjectOptimizerEnum c) {
+  using E = itk::StopConditionObjectToObjectOptimizerEnum;
+  switch (c) {
+    case E::MAXIMUM_NUMBER_OF_ITERATIONS:
+      return "maximum_iterations";
+    case E::COSTFUNCTION_ERROR:
+      return "cost_function_error";
+    case E::UPDATE_PARAMETERS_ERROR:
+      return "update_parameters_error";
+    case E::STEP_TOO_SMALL:
+      return "step_too_small";
+    case E::CONVERGENCE_CHECKER_PASSED:
+      return "converged";
+    case E::GRADIENT_MAGNITUDE_TOLEARANCE:
+      return "gradient_tolerance";
+    default:
+      return "other_error";
+  }
+}
+
+itk::Point<double, 3> physicalCentre(const ImageT* image) {
+  const auto size = image->GetLargestPossibleRegion().GetSize();
+  itk::ContinuousIndex<double, 3> c;
+  for (int i = 0; i < 3; ++i) c[i] = (static_cast<double>(size[i]) - 1.0) / 2.0;
+  itk::Point<double, 3> p;
+  image->TransformContinuousIndexToPhysicalPoint(c, p);
+  return p;
+}
+
+// Runs one stage; `previous` (may be empty) is applied first. Returns the stage report and
+// throws NotConverged when the finest level did not converge.
+template <class TTransform>
+nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
+                        const RegistrationStageSettings& stage, ImageT* fixed, ImageT* moving,
+                        Composite* previous, TTransform* transform) {
+  using Registration = itk::ImageRegistrationMethodv4<ImageT, ImageT, TTransform>;
+  auto metric = Metric::New();
+  metric->SetNumberOfHistogramBins(static_cast<unsigned>(s.histogramBins));
+  metric->SetUseMovingImageGradientFilter(false);
+  metric->SetUseFixedImageGradientFilter(false);
+  auto scales = itk::RegistrationParameterScalesFromPhysicalShift<Metric>::New();
+  scales->SetMetric(metric);
+  auto optimizer = Optimizer::New();
+  optimizer->SetScalesEstimator(scales);
+  optimizer->SetDoEstimateLearningRateOnce(true);
+  optimizer->SetDoEstimateLearningRateAtEachIteration(false);
+  optimizer->SetMaximumStepSizeInPhysicalUnits(stage.maxStepMm);
+  optimizer->SetConvergenceWindowSize(static_cast<unsigned>(s.convergenceWindow));
+  optimizer->SetMinimumConvergenceValue(s.convergenceTolerance);
+  optimizer->SetNumberOfIterations(static_cast<unsigned>(stage.iterations.front()));
+  optimizer->SetReturnBestParametersAndValue(true);
+
+  auto reg = Registration::New();
+  reg->SetFixedImage(fixed);
+  reg->SetMovingImage(moving);
+  reg->SetMetric(metric);
+  reg->SetOptimizer(optimizer);
+  reg->SetInitialTransform(transform);
+  reg->InPlaceOn();
+  if (previous && previous->GetNumberOfTransforms() > 0) reg->SetMovingInitialTransform(previous);
+  const auto levels = static_cast<unsigned>(s.shrinkFactors.size());
+  typename Registration::ShrinkFactorsArrayType shrink(levels);
+  typename Registration::SmoothingSigmasArrayType sigmas(levels);
+  for (unsigned l = 0; l < levels; ++l) {
+    shrink[l] = static_cast<unsigned>(s.shrinkFactors[l]);
+    sigmas[l] = s.smoothingSigmasMm[l];
+  }
+  reg->SetNumberOfLevels(levels);
+  reg->SetShrinkFactorsPerLevel(shrink);
+  reg->SetSmoothingSigmasPerLevel(sigmas);
+  reg->SetSmoothingSigmasAreSpecifiedInPhysicalUnits(true);
+  reg->SetMetricSamplingStrategy(Registration::MetricSamplingStrategyEnum::RANDOM);
+  // A fixed number of samples per level (as elastix does) keeps the cost per iteration the
+  // same for small and large images; the fraction is of the voxels of the shrunken level.
+  typename Registration::MetricSamplingPercentageArrayType percentages(levels);
+  const double voxels = static_cast<double>(fixed->GetLargestPossibleRegion().GetNumberOfPixels());
+  for (unsigned l = 0; l < levels; ++l) {
+    const double levelVoxels = voxels / std::pow(static_cast<double>(s.shrinkFactors[l]), 3);
+    percentages[l] =
+        s.spatialSamples > 0 ? std::min(1.0, s.spatialSamples / levelVoxels) : s.samplingFraction;
+  }
+  reg->SetMetricSamplingPercentagePerLevel(percentages);
+  reg->MetricSamplingReinitializeSeed(static_cast<int>(s.seed));
+
+  nlohmann::json levelsJson = nlohmann::json::array();
+  std::vector<double> values;
+  auto closeLevel = [&] {
+    if (levelsJson.empty()) return;
+    auto& l = levelsJson.back();
+    l["iterations"] = optimizer->GetCurrentIteration();
+    l["stop"] = stopName(optimizer->GetStopCondition());
+    l["final_value"] = values.empty() ? nlohmann::json(nullptr) : nlohmann::json(values.back());
+    l["learning_rate"] = optimizer->GetLearningRate();
+    if (!values.empty()) l["first_value"] = values.front();
+  };
+  reg->AddObserver(itk::MultiResolutionIterationEvent(), [&](const itk::EventObject&) {
+    closeLevel();
+    const unsigned level = reg->GetCurrentLevel();
+    optimizer->SetNumberOfIterations(static_cast<unsigned>(stage.iterations[level]));
+    values.clear();
+    levelsJson.push_back({{"level", level}, {"shrink", s.shrinkFactors[level]}});
+  });
+  optimizer->AddObserver(itk::IterationEvent(),
+                         [&](const itk::EventObject&) { values.push_back(optimizer->GetValue()); });
+  try {
+    reg->Update();
+  } catch (const itk::ExceptionObject& e) {
+    throw Error(ErrorCode::NotConverged,
+                "registration (" + name + " stage) failed: " + e.GetDescription() +
+                    " (do the images overlap in patient space? try initialization geometry)");
+  }
+  closeLevel();
+
+  // Converged at the finest level: the monitor passed, the step became tiny, or the metric
+  // reached a plateau in the last window before the iteration limit.
+  const auto stop = optimizer->GetStopCondition();
+  bool converged =
+      stop == itk::StopConditionObjectToObjectOptimizerEnum::CONVERGENCE_CHECKER_PASSED ||
+      stop == itk::StopConditionObjectToObjectOptimizerEnum::STEP_TOO_SMALL;
+  std::string why = stopName(stop);
+  if (stop == itk::StopConditionObjectToObjectOptimizerEnum::MAXIMUM_NUMBER_OF_ITERATIONS) {
+    const std::size_t w = static_cast<std::size_t>(s.convergenceWindow);
+    if (values.size() >= 2 * w) {
+      double recent = 0, before = 0;
+      for (std::size_t i = 0; i < w; ++i) {
+        recent += values[values.size() - 1 - i];
+        before += values[values.size() - 1 - w - i];
+      }
+      const double change = std::abs(recent - before) / std::max(1e-12, std::abs(before));
+      converged = change < 10 * s.convergenceTolerance * static_cast<double>(w);
+      why = "maximum iterations with relative metric change " + std::to_string(change) +
+            " over the last " + std::to_string(w) + " iterations";
+    } else {
+      why = "maximum iterations after only " + std::to_string(values.size()) + " steps";
+    }
+  }
+  for (double v : values) {
+    if (!std::isfinite(v)) converged = false, why = "the metric became non-finite";
+  }
+  for (unsigned i = 0; i < transform->GetNumberOfParameters(); ++i) {
+    if (!std::isfinite(transform->GetParameters()[i])) {
+      converged = false, why = "the transform parameters became non-finite";
+    }
+  }
+  nlohmann::json report{
+      {"stage", name}, {"levels", levelsJson}, {"converged", converged}, {"stop", why}};
+  if (!converged) {
+    throw Error(ErrorCode::NotConverged, "registration (" + name + " stage) did not converge: " +
+                                             why + "; no transform written (raise the " + name +
+                                             " iterations or check the images)");
+  }
+  return report;
+}
+
+}  // namespace
+
+ImageRegistration::ImageRegistration(RegistrationSettings settings)
+    : settings_(std::move(settings)) {
+  settings_.validate("registration settings");
+}
+
+double ImageRegistration::similarity(const Image& fixed, const Image& moving,
+                                     const SpatialTransform& transform) const {
+  const Image f = itk_runner::asFloat32(fixed), m = itk_runner::asFloat32(moving);
+  auto fi = toItkImage<float, 3>(f);
+  auto mi = toItkImage<float, 3>(m);
+  auto metric = Metric::New();
+  metric->SetNumberOfHistogramBins(static_cast<unsigned>(settings_.histogramBins));
+  metric->SetFixedImage(fi);
+  metric->SetMovingImage(mi);
+  metric->SetMovingTransform(transform.impl().chain);
+  // The same seeded 100,000 voxel centres before and after, so the values compare.
+  const auto n = fi->GetLargestPossibleRegion().GetNumberOfPixels();
+  if (n > 100000) {
+    auto points = Metric::FixedSampledPointSetType::New();
+    std::mt19937_64 rng(settings_.seed);
+    std::uniform_int_distribution<itk::SizeValueType> pick(0, n - 1);
+    for (itk::SizeValueType i = 0; i < 100000; ++i) {
+      typename Metric::FixedSampledPointSetType::PointType p;
+      fi->TransformIndexToPhysicalPoint(
+          fi->ComputeIndex(static_cast<itk::OffsetValueType>(pick(rng))), p);
+      points->SetPoint(i, p);
+    }
+    metric->SetFixedSampledPointSet(points);
+    metric->SetUseSampledPointSet(true);
+  }
+  try {
+    metric->Initialize();
+    return metric->GetValue();
+  } catch (const itk::ExceptionObject& e) {
+    throw Error(ErrorCode::NotConverged,
+                std::string("registration: similarity cannot be measured: ") + e.GetDescription());
+  }
+}
+
+RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& movingImage) const {
+  const auto start = std::chrono::steady_clock::now();
+  for (const auto* im : {&fixedImage, &movingImage}) {
+    itk_runner::requireScalarVolume(*im, "registration");
+    if (im->spatialDimension() != 3) {
+      throw Error(ErrorCode::InvalidArgument, "registration: needs 3D volumes");
+    }
+  }
+  if (settings_.threads > 0) {
+    itk::MultiThreaderBase::SetGlobalDefaultNumberOfThreads(
+        static_cast<unsigned>(resolveThreadCount(settings_.threads)));
+  }
+  const Image f = itk_runner::asFloat32(fixedImage), m = itk_runner::asFloat32(movingImage);
+  auto fixed = toItkImage<float, 3>(f);
+  auto moving = toItkImage<float, 3>(m);
+
+  RegistrationResult result;
+  auto chain = Composite::New();
+
+  // Stage 1: rigid (Euler angles about the fixed image centre).
+  auto euler = itk::Euler3DTransform<double>::New();
+  if (settings_.initialization == "identity") {
+    euler->SetCenter(physicalCentre(fixed));
+  } else {
+    auto init =
+        itk::CenteredTransformInitializer<itk::Euler3DTransform<double>, ImageT, ImageT>::New();
+    init->SetTransform(euler);
+    init->SetFixedImage(fixed);
+    init->SetMovingImage(moving);
+    if (settings_.initialization == "moments")
+      init->MomentsOn();
+    else
+      init->GeometryOn();
+    init->InitializeTransform();
+  }
+  SpatialTransform initial;
+  initial.impl().chain->AddTransform(euler->Clone());
+  result.initialMetric = similarity(fixedImage, movingImage, initial);
+
+  nlohmann::json stages = nlohmann::json::array();
+  stages.push_back(
+      runStage("rigid", settings_, settings_.rigid, fixed, moving, nullptr, euler.GetPointer()));
+  itk::Transform<double, 3, 3>::Pointer linear = euler;
+
+  if (settings_.transform == "affine" || settings_.transform == "bspline") {
+    auto affine = itk::AffineTransform<double, 3>::New();
+    affine->SetCenter(euler->GetCenter());
+    affine->SetMatrix(euler->GetMatrix());
+    affine->SetTranslation(euler->GetTranslation());
+    stages.push_back(runStage("affine", settings_, settings_.affine, fixed, moving, nullptr,
+                              affine.GetPointer()));
+    const double det = vnl_determinant(affine->GetMatrix().GetVnlMatrix());
+    if (!(det > 0.2 && det < 5.0)) {
+      throw Error(ErrorCode::NotConverged,
+                  "registration (affine stage) degenerated: the matrix determinant is " +
+                      std::to_string(det) +
+                      " (volume scaled by that factor); no transform "
+                      "written");
+    }
+    linear = affine;
+  }
+  chain->AddTransform(linear);
+
+  if (settings_.transform == "bspline") {
+    using BSpline = itk::BSplineTransform<double, 3, 3>;
+    auto bspline = BSpline::New();
+    auto init = itk::BSplineTransformInitializer<BSpline, ImageT>::New();
+    init->SetTransform(bspline);
+    init->SetImage(fixed);
+    typename BSpline::MeshSizeType mesh;
+    const auto size = fixed->GetLargestPossibleRegion().GetSize();
+    for (int i = 0; i < 3; ++i) {
+      const double extent = static_cast<double>(size[i]) * fixed->GetSpacing()[i];
+      mesh[i] =
+          static_cast<unsigned>(std::max(1.0, std::round(extent / settings_.bsplineGridSpacingMm)));
+    }
+    init->SetTransformDomainMeshSize(mesh);
+    init->InitializeTransform();
+    bspline->SetIdentity();
+    stages.push_back(runStage("bspline", settings_, settings_.bspline, fixed, moving, chain,
+                              bspline.GetPointer()));
+    chain->AddTransform(bspline);
+  }
+
+  result.transform.impl().chain = chain;
+  result.finalMetric = similarity(fixedImage, movingImage, result.transform);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.report = {{"settings", settings_.toJson()},           {"stages", stages},
+                   {"initial_metric", result.initialMetric},   {"final_metric", result.finalMetric},
+                   {"transform", result.transform.describe()}, {"seconds", result.seconds}};
+  // Mattes MI is negative; a registration must not end less similar than it started.
+  if (result.finalMetric > result.initialMetric + 1e-3 * std::abs(result.initialMetric)) {
+    throw Error(ErrorCode::NotConverged, "registration made the images less similar (Mattes MI " +
+                                             std::to_string(result.initialMetric) + " -> " +
+                                             std::to_string(result.finalMetric) +
+                                             "); no transform written");
+  }
+  spdlog::debug("registration: {} in {:.1f} s, MI {:.4f} -> {:.4f}", result.transform.describe(),
+                result.seconds, result.initialMetric, result.finalMetric);
+  return result;
+}
+
+}  // namespace medsight

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/Image.h"
+#include "registration/RegistrationSettings.h"
+#include "registration/SpatialTransform.h"
+
+namespace medsight {
+
+/// \brief Outcome of a registration that converged.
+struct RegistrationResult {
+  SpatialTransform transform;  ///< fixed-space point -> moving-space point
+  /// \brief Mattes mutual information (negative; lower = more similar) on the full-resolution
+  /// images before and after, over the same voxels.
+  double initialMetric = 0.0;
+  double finalMetric = 0.0;
+  double seconds = 0.0;
+  /// \brief Per stage and level: iterations, stop condition, metric values, learning rate.
+  nlohmann::json report;
+};
+
+/// \brief Multi-resolution intensity-based registration of a moving 3D image to a fixed one
+/// (ITK v4: ImageRegistrationMethodv4 with Mattes mutual information and gradient descent).
+///
+/// A registration that does not converge raises NotConverged and yields no transform, so no
+/// silently wrong transform is ever written: the optimiser must stop by its convergence
+/// monitor or on a plateau at every stage's finest level, the similarity must not get worse
+/// than at the start, and an affine stage must not collapse or blow up the volume
+/// (determinant within [0.2, 5]).
+class ImageRegistration {
+ public:
+  /// \brief Validates the settings (InvalidConfiguration).
+  explicit ImageRegistration(RegistrationSettings settings);
+  /// \brief Registers `moving` to `fixed` (3D, single frame, any pixel type). Throws
+  /// NotConverged (with the stop conditions) when the optimisation fails.
+  RegistrationResult run(const Image& fixed, const Image& moving) const;
+  /// \brief Mattes mutual information of `moving` seen through `transform` on `fixed`'s voxels.
+  double similarity(const Image& fixed, const Image& moving,
+                    const SpatialTransform& transform) const;
+
+ private:
+  RegistrationSettings settings_;
+};
+
+}  // namespace medsight

@@ -1,0 +1,18 @@
+#pragma once
+
+// Private to src/registration: the ITK object behind SpatialTransform.
+
+#include <itkCompositeTransform.h>
+
+#include "registration/SpatialTransform.h"
+
+namespace medsight {
+
+/// \brief Composite of ITK transforms; the last one added is applied first (ITK's order), so
+/// adding affine then B-spline maps x to affine(bspline(x)).
+struct SpatialTransform::Impl {
+  using Composite = itk::CompositeTransform<double, 3>;
+  Composite::Pointer chain = Composite::New();
+};
+
+}  // namespace medsight

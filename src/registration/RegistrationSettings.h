@@ -1,0 +1,58 @@
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace medsight {
+
+/// \brief Settings of one registration stage (rigid, affine or B-spline).
+struct RegistrationStageSettings {
+  /// \brief Iterations per resolution level, coarse to fine.
+  std::vector<int> iterations{300, 200, 100};
+  /// \brief Largest parameter step per iteration, as a physical shift of image points (mm).
+  double maxStepMm = 2.0;
+};
+
+/// \brief How `medsight register` aligns a moving image to a fixed one: Mattes mutual
+/// information (Mattes et al., IEEE TMI 2003; works across CT, MR and PET), a multi-resolution
+/// pyramid, gradient descent with scales from physical shifts (ITK v4 registration), stages
+/// rigid → affine → optional cubic B-spline, each starting where the previous ended.
+struct RegistrationSettings {
+  /// \brief "rigid", "affine" (rigid then affine) or "bspline" (rigid, affine, B-spline).
+  std::string transform = "rigid";
+  /// \brief Start: "identity" (trust the scanners' shared patient coordinates), "geometry"
+  /// (align image centres) or "moments" (align intensity centres of mass).
+  std::string initialization = "identity";
+  int histogramBins = 50;
+  /// \brief Fixed-image points sampled (randomly, seeded) for the metric at each level; 0 uses
+  /// `samplingFraction` of the voxels instead.
+  int spatialSamples = 20000;
+  /// \brief Fraction of fixed voxels sampled when `spatialSamples` is 0.
+  double samplingFraction = 0.25;
+  /// \brief Shrink factor and Gaussian smoothing sigma (mm) per level, coarse to fine.
+  std::vector<int> shrinkFactors{4, 2, 1};
+  std::vector<double> smoothingSigmasMm{4.0, 2.0, 0.0};
+  RegistrationStageSettings rigid;
+  RegistrationStageSettings affine{{200, 100, 50}, 1.0};
+  RegistrationStageSettings bspline{{100, 50, 30}, 1.0};
+  /// \brief B-spline control-point spacing in mm.
+  double bsplineGridSpacingMm = 40.0;
+  /// \brief Convergence: relative metric change over the last `convergenceWindow` iterations
+  /// below `convergenceTolerance` (ITK's window convergence monitor).
+  int convergenceWindow = 10;
+  double convergenceTolerance = 1e-5;
+  std::uint32_t seed = 121;
+  /// \brief Worker threads (0 = all cores).
+  int threads = 0;
+
+  /// \brief Parses (missing keys keep defaults) and validates; InvalidConfiguration on errors.
+  static RegistrationSettings fromJson(const nlohmann::json& j, const std::string& context);
+  /// \brief Serialises every setting (recorded next to the transform).
+  nlohmann::json toJson() const;
+  /// \brief Throws InvalidConfiguration when a value is out of range.
+  void validate(const std::string& context) const;
+};
+
+}  // namespace medsight

@@ -1,0 +1,169 @@
+// `medsight rtstruct to-mask|from-mask`, `medsight dicom-seg`, `medsight lungs`.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "core/CommandRegistry.h"
+#include "core/Error.h"
+#include "io/ImageFileReader.h"
+#include "io/NiftiWriter.h"
+#include "preprocess/MaskComparison.h"
+#include "segmentation/ContourRasterizer.h"
+#include "segmentation/DicomSegWriter.h"
+#include "segmentation/LungFieldSegmenter.h"
+#include "segmentation/RtStructWriter.h"
+
+namespace medsight {
+namespace {
+
+using nlohmann::json;
+
+Image readMaskOn(const std::string& path, const ReferencedSeries& ref) {
+  Image m = ImageFileReader::read(path);
+  ref.requireGrid(m, path);
+  m.geometry() = ref.image.geometry();
+  return m;
+}
+
+class RtStructCommand : public Command {
+ public:
+  std::string name() const override { return "rtstruct"; }
+  std::string summary() const override {
+    return "Convert RTSTRUCT contours to voxel masks (to-mask) and masks to RTSTRUCT (from-mask)";
+  }
+  void configure(CLI::App& app) override {
+    app.require_subcommand(1);
+    toMask_ = app.add_subcommand("to-mask", "RTSTRUCT ROI -> mask on the referenced image grid");
+    toMask_->add_option("rtstruct", rtstruct_, "RTSTRUCT file")->required();
+    toMask_->add_option("image", image_, "Referenced image (DICOM series folder or NIfTI)")
+        ->required();
+    toMask_->add_option("out_mask", out_, "Output mask (.nii/.nii.gz)")->required();
+    toMask_->add_option("--roi", roi_, "ROI name (default: the only ROI)");
+    toMask_->add_option("--reference", reference_, "Compare with this mask (volume, Dice)");
+    fromMask_ = app.add_subcommand("from-mask", "mask -> RTSTRUCT referencing a DICOM series");
+    fromMask_->add_option("mask", mask_, "Mask on the series grid")->required();
+    fromMask_->add_option("series", series_, "DICOM series folder the mask belongs to")->required();
+    fromMask_->add_option("out", out_, "Output RTSTRUCT file")->required();
+    fromMask_->add_option("--name", structure_.name, "ROI name")->default_val(structure_.name);
+    fromMask_->add_option("--type", structure_.interpretedType, "RT ROI Interpreted Type")
+        ->default_val(structure_.interpretedType);
+    fromMask_->add_option("--algorithm", structure_.algorithm, "AUTOMATIC, SEMIAUTOMATIC, MANUAL")
+        ->default_val(structure_.algorithm);
+  }
+  int run(const CommandContext& context) override {
+    json out;
+    if (toMask_->parsed()) {
+      const RtStructureSet rs = RtStructureSet::read(rtstruct_);
+      const RtRoi& roi = rs.roi(roi_);
+      const Image image = ImageFileReader::read(image_);
+      RasterizationReport report;
+      const Image mask = ContourRasterizer::rasterize(roi, image, &report);
+      NiftiWriter::write(mask, out_);
+      out = {{"roi", roi.name},
+             {"mask", out_},
+             {"volume_ml", MaskComparison::volumeMl(mask)},
+             {"contours_used", report.contoursUsed},
+             {"contours_off_slice", report.contoursOffSlice},
+             {"contours_outside", report.contoursOutside}};
+      if (!reference_.empty()) {
+        Image ref = ImageFileReader::read(reference_);
+        if (!ref.sameGrid(mask, 1e-3)) {
+          throw Error(ErrorCode::GeometryMismatch, reference_ + ": not on the image grid");
+        }
+        ref.geometry() = mask.geometry();
+        out["reference_volume_ml"] = MaskComparison::volumeMl(ref);
+        out["dice"] = MaskComparison::dice(mask, ref);
+      }
+    } else {
+      const ReferencedSeries ref = ReferencedSeries::read(series_);
+      ExportedStructure st = structure_;
+      st.mask = readMaskOn(mask_, ref);
+      RtStructWriter::write({st}, ref, out_);
+      out = {{"rtstruct", out_}, {"roi", st.name}, {"series", ref.series.seriesInstanceUid}};
+    }
+    std::cout << (context.json ? out.dump(2) : "wrote " + out.dump()) << '\n';
+    return 0;
+  }
+
+ private:
+  CLI::App* toMask_ = nullptr;
+  CLI::App* fromMask_ = nullptr;
+  std::string rtstruct_, image_, out_, roi_, reference_, mask_, series_;
+  ExportedStructure structure_;
+};
+
+class DicomSegCommand : public Command {
+ public:
+  std::string name() const override { return "dicom-seg"; }
+  std::string summary() const override {
+    return "Write a mask as a DICOM Segmentation (SEG) object referencing its DICOM series";
+  }
+  void configure(CLI::App& app) override {
+    app.add_option("mask", mask_, "Mask on the series grid")->required();
+    app.add_option("series", series_, "DICOM series folder the mask belongs to")->required();
+    app.add_option("out", out_, "Output SEG file")->required();
+    app.add_option("--name", structure_.name, "Segment label")->default_val(structure_.name);
+    app.add_option("--type", structure_.interpretedType, "GTV/CTV/PTV (tumour) or ORGAN")
+        ->default_val(structure_.interpretedType);
+  }
+  int run(const CommandContext& context) override {
+    const ReferencedSeries ref = ReferencedSeries::read(series_);
+    ExportedStructure st = structure_;
+    st.mask = readMaskOn(mask_, ref);
+    DicomSegWriter::write(st, ref, out_);
+    const json out{{"seg", out_}, {"segment", st.name}, {"series", ref.series.seriesInstanceUid}};
+    std::cout << (context.json ? out.dump(2) : "wrote " + out.dump()) << '\n';
+    return 0;
+  }
+
+ private:
+  std::string mask_, series_, out_;
+  ExportedStructure structure_;
+};
+
+class LungsCommand : public Command {
+ public:
+  std::string name() const override { return "lungs"; }
+  std::string summary() const override {
+    return "Segment the lung fields of a chest CT and apply the chest-CT quality gate";
+  }
+  void configure(CLI::App& app) override {
+    app.add_option("ct", ct_, "Chest CT (DICOM folder or NIfTI, HU)")->required();
+    app.add_option("out_mask", out_, "Output lung mask (.nii/.nii.gz)");
+    app.add_flag("--require-gate", require_,
+                 "Fail (WrongModality) when the image does not pass the chest-CT gate");
+    app.add_option("--threshold", settings_.airThresholdHu, "Air threshold in HU");
+  }
+  int run(const CommandContext& context) override {
+    Image ct = ImageFileReader::read(ct_);
+    const LungFieldResult r = LungFieldSegmenter(settings_).segment(ct);
+    if (!out_.empty()) NiftiWriter::write(r.mask, out_);
+    const json out{{"volume_ml", r.volumeMl},           {"right_ml", r.rightVolumeMl},
+                   {"left_ml", r.leftVolumeMl},         {"components", r.components},
+                   {"slice_fraction", r.sliceFraction}, {"gate_passed", r.gatePassed},
+                   {"gate_reasons", r.gateReasons},     {"mask", out_}};
+    std::cout << (context.json ? out.dump(2) : out.dump()) << '\n';
+    if (require_ && !r.gatePassed) {
+      std::string why;
+      for (const auto& s : r.gateReasons) why += (why.empty() ? "" : "; ") + s;
+      throw Error(ErrorCode::WrongModality, ct_ + ": not a chest CT with lungs in view: " + why);
+    }
+    return 0;
+  }
+
+ private:
+  std::string ct_, out_;
+  bool require_ = false;
+  LungFieldSettings settings_;
+};
+
+}  // namespace
+
+/// \brief Registers the contour, SEG and lung commands (called by registerSegmentationCommands).
+void registerContourCommands(CommandRegistry& registry) {
+  registry.add(std::make_unique<RtStructCommand>());
+  registry.add(std::make_unique<DicomSegCommand>());
+  registry.add(std::make_unique<LungsCommand>());
+}
+
+}  // namespace medsight

@@ -1,0 +1,98 @@
+#include "segmentation/ContourRasterizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "core/Error.h"
+
+namespace medsight {
+
+Image ContourRasterizer::rasterize(const RtRoi& roi, const Image& grid,
+                                   RasterizationReport* report) {
+  if (grid.spatialDimension() != 3) {
+    throw Error(ErrorCode::InvalidArgument, "RTSTRUCT to mask: the reference image must be 3D");
+  }
+  const auto frame = grid.metadata().find("FrameOfReferenceUID");
+  if (frame != grid.metadata().end() && !roi.frameOfReferenceUid.empty() &&
+      frame->second != roi.frameOfReferenceUid) {
+    throw Error(ErrorCode::GeometryMismatch, "RTSTRUCT ROI '" + roi.name +
+                                                 "' is in frame of reference " +
+                                                 roi.frameOfReferenceUid + ", the image in " +
+                                                 frame->second + "; register the image first");
+  }
+  RasterizationReport r;
+  const auto& g = grid.geometry();
+  const long nx = static_cast<long>(grid.size().x), ny = static_cast<long>(grid.size().y),
+             nz = static_cast<long>(grid.size().z);
+
+  // Polygons in continuous index coordinates, grouped by slice.
+  std::map<long, std::vector<std::vector<std::array<double, 2>>>> slices;
+  for (const auto& c : roi.contours) {
+    if (c.geometricType != "CLOSED_PLANAR" || c.points.size() < 3) {
+      ++r.contoursNotClosed;
+      continue;
+    }
+    std::vector<std::array<double, 2>> poly;
+    double zSum = 0;
+    for (const auto& p : c.points) {
+      const auto idx = g.physicalToIndex(p);
+      poly.push_back({idx[0], idx[1]});
+      zSum += idx[2];
+    }
+    const double z = zSum / static_cast<double>(c.points.size());
+    const long k = std::lround(z);
+    if (std::abs(z - static_cast<double>(k)) > 0.25) {
+      ++r.contoursOffSlice;
+      continue;
+    }
+    if (k < 0 || k >= nz) {
+      ++r.contoursOutside;
+      continue;
+    }
+    slices[k].push_back(std::move(poly));
+    ++r.contoursUsed;
+  }
+  if (report) *report = r;
+  if (r.contoursUsed == 0) {
+    throw Error(ErrorCode::EmptyInput, "RTSTRUCT ROI '" + roi.name + "': none of its " +
+                                           std::to_string(roi.contours.size()) +
+                                           " contours lies on a slice of the reference image (" +
+                                           std::to_string(r.contoursOffSlice) +
+                                           " between slices, " + std::to_string(r.contoursOutside) +
+                                           " outside); is it the right series?");
+  }
+
+  Image mask(PixelType::UInt8, {grid.size().x, grid.size().y, grid.size().z, 1}, 3, 1, g);
+  auto m = mask.pixels<std::uint8_t>();
+  std::vector<double> crossings;
+  for (const auto& [k, polys] : slices) {
+    for (long y = 0; y < ny; ++y) {
+      const double yc = static_cast<double>(y);
+      crossings.clear();
+      for (const auto& poly : polys) {
+        for (std::size_t i = 0; i < poly.size(); ++i) {
+          const auto& a = poly[i];
+          const auto& b = poly[(i + 1) % poly.size()];
+          // Half-open rule: a vertex exactly on the scan line is counted once.
+          if ((a[1] <= yc && yc < b[1]) || (b[1] <= yc && yc < a[1])) {
+            crossings.push_back(a[0] + (yc - a[1]) / (b[1] - a[1]) * (b[0] - a[0]));
+          }
+        }
+      }
+      std::sort(crossings.begin(), crossings.end());
+      for (std::size_t i = 0; i + 1 < crossings.size(); i += 2) {
+        const long x0 = std::max(0L, static_cast<long>(std::ceil(crossings[i])));
+        const long x1 = std::min(nx - 1, static_cast<long>(std::ceil(crossings[i + 1])) - 1);
+        for (long x = x0; x <= x1; ++x) {
+          // Even-odd across polygons: toggling makes nested contours holes.
+          auto& v = m[static_cast<std::size_t>((k * ny + y) * nx + x)];
+          v ^= 1;
+        }
+      }
+    }
+  }
+  return mask;
+}
+
+}  // namespace medsight

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+
+#include "core/Image.h"
+
+namespace medsight {
+
+/// \brief One patient of a segmentation data set: the image and reference mask as read
+/// (`original*`, the grid metrics are reported on) and after the model's preprocessing
+/// (`image`/`mask`, the working grid the network sees).
+struct SegmentationCase {
+  std::string id;
+  Image originalImage;
+  Image originalMask;
+  Image image;  ///< preprocessed, Float32
+  Image mask;   ///< preprocessed, UInt8 (0 background, 1 structure)
+};
+
+}  // namespace medsight

@@ -1,0 +1,97 @@
+#include "segmentation/SegmentationModelCard.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "core/AtomicFile.h"
+
+namespace medsight {
+namespace {
+
+using nlohmann::json;
+
+std::string fmt(const json& v, int decimals = 3) {
+  if (v.is_null()) return "n/a";
+  if (!v.is_number()) return v.dump();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v.get<double>());
+  return buf;
+}
+
+std::string summaryLine(const json& s, int decimals) {
+  if (s.is_null()) return "n/a";
+  return fmt(s["mean"], decimals) + " (95% CI " + fmt(s["ci95_lower"], decimals) + "–" +
+         fmt(s["ci95_upper"], decimals) + "; median " + fmt(s["median"], decimals) + ", SD " +
+         fmt(s["std"], decimals) + ", range " + fmt(s["min"], decimals) + "–" +
+         fmt(s["max"], decimals) + ")";
+}
+
+}  // namespace
+
+std::string SegmentationModelCard::render(const SegmentationModelManifest& m) {
+  const json config = m.training.value("config", json::object());
+  const json card = config.value("card", json::object());
+  const json& v = m.validation;
+  std::ostringstream o;
+  o << "# Model card: " << m.name << " " << m.version << "\n\n" << m.description << "\n\n";
+  o << "## Intended use\n\n"
+    << card.value("intended_use",
+                  "Research use: outlining the " + m.structure + " on " +
+                      (m.modality.empty() ? std::string("the trained modality") : m.modality) +
+                      " images as a starting contour for review. Not a medical device.")
+    << "\n\n";
+  o << "## Data\n\n"
+    << card.value("data", "Training data root: `" + m.training.value("data_root", "") + "`.")
+    << "\n\nPatients (" << m.training.value("patients", json::array()).size() << "): ";
+  for (const auto& p : m.training.value("patients", json::array()))
+    o << p.get<std::string>() << " ";
+  o << "\n\n";
+  o << "## Model\n\n"
+    << "- Network: " << m.network.dimensions << "D U-Net, " << m.network.depth << " levels, "
+    << m.network.baseChannels << " base channels, " << m.network.normalization << " normalisation, "
+    << m.network.inputChannels << " input channel(s) (" << m.inference.contextSlices
+    << " context slice(s) each side)\n"
+    << "- Members: " << m.members.size()
+    << " networks (one per cross-validation fold), probabilities averaged\n"
+    << "- Preprocessing (replayed on every input): `" << m.preprocessing.dump() << "`\n"
+    << "- Inference: `" << m.inference.toJson().dump() << "`\n"
+    << "- Output: mask on the input image's grid (probability resampled linearly, threshold "
+    << m.inference.threshold << (m.inference.largestComponent ? ", largest component" : "")
+    << ")\n\n";
+  o << "## Validation\n\n" << v.value("protocol", "") << ".\n\n";
+  if (v.contains("summary")) {
+    const json& s = v["summary"];
+    o << "| Metric | Mean (95% bootstrap CI over patients; median, SD, range) |\n|---|---|\n"
+      << "| Dice | " << summaryLine(s["dice"], 3) << " |\n"
+      << "| HD95 (mm) | " << summaryLine(s["hd95_mm"], 1) << " |\n"
+      << "| Volume error (%) | " << summaryLine(s["volume_error_percent"], 1) << " |\n"
+      << "| Absolute volume error (%) | " << summaryLine(s["absolute_volume_error_percent"], 1)
+      << " |\n\n";
+  }
+  o << "Per patient (each measured by the fold model that did not see it):\n\n"
+    << "| Patient | Fold | Dice | HD95 (mm) | Volume (ml) | Reference (ml) | Volume error (%) "
+       "|\n|---|---|---|---|---|---|---|\n";
+  for (const auto& r : v.value("per_patient", json::array())) {
+    o << "| " << r["patient"].get<std::string>() << " | " << r.value("fold", 0) << " | "
+      << fmt(r["dice"]) << " | " << fmt(r["hd95_mm"], 1) << " | " << fmt(r["volume_ml"], 1) << " | "
+      << fmt(r["reference_volume_ml"], 1) << " | " << fmt(r["volume_error_percent"], 1) << " |\n";
+  }
+  o << "\n## Limitations\n\n";
+  for (const auto& l : card.value("limitations", json::array())) {
+    o << "- " << l.get<std::string>() << "\n";
+  }
+  o << "- Cross-validated metrics estimate the training recipe on unseen patients of the same "
+       "cohort; the shipped ensemble itself has seen every listed patient.\n\n";
+  o << "## Reproduce\n\n```\n"
+    << m.training.value("command", "") << "\n```\n\n"
+    << "Training time, all folds: " << fmt(m.training.value("training_seconds_all_folds", 0.0), 0)
+    << " s. Recipe hash: `" << m.training.value("recipe_sha256", "") << "`.\n";
+  return o.str();
+}
+
+void SegmentationModelCard::write(const SegmentationModelManifest& manifest,
+                                  const std::filesystem::path& path) {
+  AtomicFile::write(path, render(manifest));
+}
+
+}  // namespace medsight

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "models/UNetSpec.h"
+#include "segmentation/SlidingWindowSettings.h"
+
+namespace medsight {
+
+/// \brief One trained network of a segmentation package (e.g. one cross-validation fold).
+struct SegmentationMember {
+  std::string file;    ///< weights file name inside the package
+  std::string sha256;  ///< checked before loading
+  int fold = 0;
+  std::vector<std::string> heldOut;  ///< patients this member never saw
+};
+
+/// \brief `manifest.json` of a segmentation model package (format medsight-segmentation/1):
+/// the network, the preprocessing pipeline replayed on every input, sliding-window and
+/// post-processing settings, member weights with SHA-256, how it was trained and its
+/// cross-validated metrics.
+struct SegmentationModelManifest {
+  static constexpr const char* kFormat = "medsight-segmentation/1";
+  std::string name;
+  std::string version = "1.0.0";
+  std::string description;
+  std::string structure = "GTV";  ///< label name of class 1
+  std::string modality;           ///< required input modality ("" = any)
+  UNetSpec network;
+  nlohmann::json preprocessing;  ///< medsight-preprocess/1 pipeline
+  SlidingWindowSettings inference;
+  std::vector<SegmentationMember> members;
+  nlohmann::json training = nlohmann::json::object();
+  nlohmann::json validation = nlohmann::json::object();
+
+  nlohmann::json toJson() const;
+  /// \brief Parses; throws ModelInvalid naming `context` for a missing or malformed field.
+  static SegmentationModelManifest fromJson(const nlohmann::json& j, const std::string& context);
+  /// \brief Reads `folder/manifest.json` (ModelInvalid when absent or not a segmentation model).
+  static SegmentationModelManifest read(const std::filesystem::path& folder);
+  /// \brief Writes `folder/manifest.json` atomically.
+  void write(const std::filesystem::path& folder) const;
+  /// \brief Checks each member's SHA-256 (ModelInvalid when missing, ModelTampered on mismatch).
+  void verify(const std::filesystem::path& folder) const;
+};
+
+}  // namespace medsight

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <array>
+#include <nlohmann/json.hpp>
+
+namespace medsight {
+
+/// \brief How a segmentation network is applied to a whole volume: patch size and context as
+/// in training, tile overlap, mirroring at test time, and post-processing.
+struct SlidingWindowSettings {
+  /// \brief Patch extents x, y, z in voxels of the working grid (z = 1: 2D/2.5D network).
+  std::array<int, 3> patchSize{64, 64, 1};
+  /// \brief Slices on either side fed as extra channels (2D mode only).
+  int contextSlices = 0;
+  /// \brief Fraction by which neighbouring tiles overlap (0 .. 0.9); overlapping predictions are
+  /// blended with a Gaussian importance map (nnU-Net) so tile borders leave no seams.
+  double overlap = 0.5;
+  /// \brief Average predictions over x/y mirrored copies of each tile.
+  bool mirror = true;
+  /// \brief Tiles per forward pass.
+  int batchSize = 8;
+  /// \brief Foreground probability threshold.
+  double threshold = 0.5;
+  /// \brief Keep only the largest connected component (one tumour per image).
+  bool largestComponent = true;
+
+  /// \brief Serialises for manifests.
+  nlohmann::json toJson() const {
+    return {{"patch_size", patchSize},
+            {"context_slices", contextSlices},
+            {"overlap", overlap},
+            {"mirror", mirror},
+            {"batch_size", batchSize},
+            {"threshold", threshold},
+            {"largest_component", largestComponent}};
+  }
+  /// \brief Parses (missing keys keep defaults).
+  static SlidingWindowSettings fromJson(const nlohmann::json& j) {
+    SlidingWindowSettings s;
+    s.patchSize = j.value("patch_size", s.patchSize);
+    s.contextSlices = j.value("context_slices", s.contextSlices);
+    s.overlap = j.value("overlap", s.overlap);
+    s.mirror = j.value("mirror", s.mirror);
+    s.batchSize = j.value("batch_size", s.batchSize);
+    s.threshold = j.value("threshold", s.threshold);
+    s.largestComponent = j.value("largest_component", s.largestComponent);
+    return s;
+  }
+};
+
+}  // namespace medsight

@@ -1,0 +1,158 @@
+#include "segmentation/TumourPatchSampler.h"
+
+#include <algorithm>
+
+#include "core/Error.h"
+
+namespace medsight {
+
+TumourPatchSampler::TumourPatchSampler(std::vector<const Image*> images,
+                                       std::vector<const Image*> masks,
+                                       std::array<int, 3> patchSize, int contextSlices,
+                                       double foregroundFraction, PatchAugmentation augmentation,
+                                       std::uint64_t seed)
+    : images_(std::move(images)),
+      masks_(std::move(masks)),
+      patchSize_(patchSize),
+      contextSlices_(patchSize[2] == 1 ? contextSlices : 0),
+      foregroundFraction_(foregroundFraction),
+      augmentation_(augmentation),
+      rng_(seed) {
+  if (images_.empty() || images_.size() != masks_.size()) {
+    throw Error(ErrorCode::EmptyInput, "patch sampler: needs at least one image with its mask");
+  }
+  for (std::size_t c = 0; c < images_.size(); ++c) {
+    if (images_[c]->pixelType() != PixelType::Float32 ||
+        masks_[c]->pixelType() != PixelType::UInt8 || !images_[c]->sameGrid(*masks_[c])) {
+      throw Error(ErrorCode::GeometryMismatch,
+                  "patch sampler: case " + std::to_string(c) +
+                      " needs a Float32 image and a UInt8 mask on the same grid");
+    }
+    std::vector<std::size_t> fg;
+    const auto m = masks_[c]->pixels<std::uint8_t>();
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      if (m[i]) fg.push_back(i);
+    }
+    foreground_.push_back(std::move(fg));
+    padValues_.push_back(padValueOf(*images_[c]));
+  }
+}
+
+float TumourPatchSampler::padValueOf(const Image& image) {
+  const auto px = image.pixels<float>();
+  return px.empty() ? 0.0f : *std::min_element(px.begin(), px.end());
+}
+
+std::vector<float> TumourPatchSampler::extract(const Image& image, std::array<int, 3> patchSize,
+                                               int contextSlices, std::array<long, 3> centre,
+                                               float padValue) {
+  const auto px = image.pixels<float>();
+  const long sx = static_cast<long>(image.size().x), sy = static_cast<long>(image.size().y),
+             sz = static_cast<long>(image.size().z);
+  const int channels = 1 + 2 * contextSlices;
+  const long x0 = centre[0] - patchSize[0] / 2, y0 = centre[1] - patchSize[1] / 2,
+             z0 = centre[2] - patchSize[2] / 2;
+  std::vector<float> out(static_cast<std::size_t>(channels) * patchSize[0] * patchSize[1] *
+                         patchSize[2]);
+  std::size_t o = 0;
+  for (int c = 0; c < channels; ++c) {
+    for (int dz = 0; dz < patchSize[2]; ++dz) {
+      const long z = std::clamp<long>(z0 + dz + (c - contextSlices), 0, sz - 1);
+      for (int dy = 0; dy < patchSize[1]; ++dy) {
+        const long y = y0 + dy;
+        for (int dx = 0; dx < patchSize[0]; ++dx, ++o) {
+          const long x = x0 + dx;
+          out[o] = (x < 0 || y < 0 || x >= sx || y >= sy)
+                       ? padValue
+                       : px[static_cast<std::size_t>((z * sy + y) * sx + x)];
+        }
+      }
+    }
+  }
+  return out;
+}
+
+TrainingPatch TumourPatchSampler::draw() {
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const std::size_t c = std::uniform_int_distribution<std::size_t>(0, images_.size() - 1)(rng_);
+  const Image& image = *images_[c];
+  const long sx = static_cast<long>(image.size().x), sy = static_cast<long>(image.size().y),
+             sz = static_cast<long>(image.size().z);
+  std::array<long, 3> centre;
+  if (!foreground_[c].empty() && unit(rng_) < foregroundFraction_) {
+    const std::size_t i = foreground_[c][std::uniform_int_distribution<std::size_t>(
+        0, foreground_[c].size() - 1)(rng_)];
+    centre = {static_cast<long>(i % sx), static_cast<long>((i / sx) % sy),
+              static_cast<long>(i / (sx * sy))};
+    // Jitter so the structure is not always in the middle of the patch.
+    for (int a = 0; a < 3; ++a) {
+      const long j = patchSize_[a] / 4;
+      if (j > 0) centre[a] += std::uniform_int_distribution<long>(-j, j)(rng_);
+    }
+  } else {
+    centre = {std::uniform_int_distribution<long>(0, sx - 1)(rng_),
+              std::uniform_int_distribution<long>(0, sy - 1)(rng_),
+              std::uniform_int_distribution<long>(0, sz - 1)(rng_)};
+  }
+  centre[2] = std::clamp<long>(centre[2], 0, sz - 1);
+
+  TrainingPatch patch;
+  patch.input = extract(image, patchSize_, contextSlices_, centre, padValues_[c]);
+  {
+    // The target is the mask on the centre slice(s); outside the volume is background.
+    const auto m = masks_[c]->pixels<std::uint8_t>();
+    const long x0 = centre[0] - patchSize_[0] / 2, y0 = centre[1] - patchSize_[1] / 2,
+               z0 = centre[2] - patchSize_[2] / 2;
+    patch.target.assign(static_cast<std::size_t>(patchSize_[0]) * patchSize_[1] * patchSize_[2], 0);
+    std::size_t o = 0;
+    for (int dz = 0; dz < patchSize_[2]; ++dz) {
+      const long z = z0 + dz;
+      for (int dy = 0; dy < patchSize_[1]; ++dy) {
+        for (int dx = 0; dx < patchSize_[0]; ++dx, ++o) {
+          const long x = x0 + dx, y = y0 + dy;
+          if (x >= 0 && y >= 0 && z >= 0 && x < sx && y < sy && z < sz) {
+            patch.target[o] = m[static_cast<std::size_t>((z * sy + y) * sx + x)] ? 1 : 0;
+          }
+        }
+      }
+    }
+  }
+
+  // Geometric augmentation: the same flips/transposition for input and target.
+  const bool flipX = augmentation_.flips && unit(rng_) < 0.5;
+  const bool flipY = augmentation_.flips && unit(rng_) < 0.5;
+  const bool transpose =
+      augmentation_.rotate90 && patchSize_[0] == patchSize_[1] && unit(rng_) < 0.5;
+  if (flipX || flipY || transpose) {
+    const int px = patchSize_[0], py = patchSize_[1];
+    const std::size_t plane = static_cast<std::size_t>(px) * py;
+    auto remap = [&](auto& buffer) {
+      auto copy = buffer;
+      for (std::size_t p = 0; p < buffer.size() / plane; ++p) {
+        for (int y = 0; y < py; ++y) {
+          for (int x = 0; x < px; ++x) {
+            int sxi = flipX ? px - 1 - x : x, syi = flipY ? py - 1 - y : y;
+            if (transpose) std::swap(sxi, syi);
+            buffer[p * plane + static_cast<std::size_t>(y) * px + x] =
+                copy[p * plane + static_cast<std::size_t>(syi) * px + sxi];
+          }
+        }
+      }
+    };
+    remap(patch.input);
+    remap(patch.target);
+  }
+  const double scale = 1.0 + std::uniform_real_distribution<double>(
+                                 -augmentation_.intensityScale, augmentation_.intensityScale)(rng_);
+  const double shift = std::uniform_real_distribution<double>(-augmentation_.intensityShift,
+                                                              augmentation_.intensityShift)(rng_);
+  const bool noise = augmentation_.noiseStd > 0 && unit(rng_) < 0.15;
+  std::normal_distribution<double> gauss(0.0,
+                                         augmentation_.noiseStd > 0 ? augmentation_.noiseStd : 1.0);
+  for (float& v : patch.input) {
+    v = static_cast<float>(v * scale + shift + (noise ? gauss(rng_) : 0.0));
+  }
+  return patch;
+}
+
+}  // namespace medsight

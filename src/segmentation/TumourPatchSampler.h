@@ -1,0 +1,62 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "core/Image.h"
+
+namespace medsight {
+
+/// \brief Random training-time changes applied to a patch (never to validation data).
+struct PatchAugmentation {
+  bool flips = true;            ///< mirror x and y independently (tumours have no handedness)
+  bool rotate90 = true;         ///< transpose x/y, which with flips gives every 90° rotation
+  double intensityScale = 0.1;  ///< multiply by 1 ± this
+  double intensityShift = 0.1;  ///< add ± this (units of the normalised image)
+  double noiseStd = 0.05;       ///< Gaussian noise, applied to 15 % of patches
+};
+
+/// \brief One training example: channels-first input and the class index of each voxel.
+struct TrainingPatch {
+  std::vector<float> input;          ///< [channels][pz][py][px]
+  std::vector<std::uint8_t> target;  ///< [pz][py][px]
+};
+
+/// \brief Draws training patches from preprocessed cases, over-sampling the structure: a
+/// `foregroundFraction` of patches is centred (with jitter) on a random voxel of the mask, the
+/// rest on a random voxel of the volume — the nnU-Net rule that keeps small tumours in view.
+/// In 2D mode (patch z extent 1) the `contextSlices` slices on either side of the centre slice
+/// become extra input channels ("2.5D"); in 3D mode the patch is a box. Regions outside the
+/// volume read `padValue` in-plane and repeat the edge slice along z.
+class TumourPatchSampler {
+ public:
+  /// \brief `images[i]` and `masks[i]` (UInt8) share a grid; all images are Float32.
+  TumourPatchSampler(std::vector<const Image*> images, std::vector<const Image*> masks,
+                     std::array<int, 3> patchSize, int contextSlices, double foregroundFraction,
+                     PatchAugmentation augmentation, std::uint64_t seed);
+  /// \brief Channels of each input patch (1 + 2 * contextSlices in 2D mode, 1 in 3D).
+  int channels() const { return 1 + 2 * contextSlices_; }
+  /// \brief Draws one augmented patch.
+  TrainingPatch draw();
+  /// \brief The input channels around voxel (x, y, z) without augmentation (also used at
+  /// inference): [channels][pz][py][px], origin at (x - px/2, y - py/2, z - pz/2).
+  static std::vector<float> extract(const Image& image, std::array<int, 3> patchSize,
+                                    int contextSlices, std::array<long, 3> centre, float padValue);
+  /// \brief Value used outside the volume: the image's minimum (air after normalisation).
+  static float padValueOf(const Image& image);
+
+ private:
+  std::vector<const Image*> images_;
+  std::vector<const Image*> masks_;
+  std::vector<std::vector<std::size_t>> foreground_;  // voxel indices per case
+  std::vector<float> padValues_;
+  std::array<int, 3> patchSize_;
+  int contextSlices_;
+  double foregroundFraction_;
+  PatchAugmentation augmentation_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace medsight

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "core/Image.h"
+#include "segmentation/SegmentationModelManifest.h"
+
+namespace medsight {
+
+class SegmentationNetworkEnsemble;
+
+/// \brief Result of segmenting one image.
+struct TumourSegmentation {
+  Image mask;         ///< UInt8 0/1 on the input image's grid
+  Image probability;  ///< Float32 foreground probability on the input image's grid
+  double volumeMl = 0.0;
+  double seconds = 0.0;
+};
+
+/// \brief Applies a segmentation package to images: replays the recorded preprocessing,
+/// runs the ensemble by sliding window, maps the probability back onto the input grid
+/// (linear interpolation), thresholds and keeps the largest connected component.
+class TumourSegmenter {
+ public:
+  /// \brief Loads and verifies a package folder (ModelInvalid / ModelTampered).
+  TumourSegmenter(const std::filesystem::path& package, int threads);
+  /// \brief Uses an in-memory ensemble (cross-validation folds before a package exists).
+  TumourSegmenter(SegmentationModelManifest manifest,
+                  std::shared_ptr<const SegmentationNetworkEnsemble> ensemble);
+  ~TumourSegmenter();
+
+  /// \brief Segments `image`; WrongModality when the image's modality is not the model's.
+  TumourSegmentation segment(const Image& image) const;
+  /// \brief The package manifest.
+  const SegmentationModelManifest& manifest() const { return manifest_; }
+
+ private:
+  SegmentationModelManifest manifest_;
+  std::shared_ptr<const SegmentationNetworkEnsemble> ensemble_;
+};
+
+}  // namespace medsight

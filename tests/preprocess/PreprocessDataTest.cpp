@@ -1,0 +1,174 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "core/Error.h"
+#include "io/ImageFileReader.h"
+#include "preprocess/DatasetPlanner.h"
+#include "preprocess/IntensityStatistics.h"
+#include "preprocess/PreprocessPipeline.h"
+#include "support/TestData.h"
+
+namespace medsight {
+namespace {
+
+using nlohmann::json;
+
+double coefficientOfVariation(const Image& image, const Image& mask) {
+  const auto s = IntensityStatistics::collect(image, &mask);
+  return s.standardDeviation() / s.mean();
+}
+
+// The cohort's MR is already N4-corrected (MIRP), so a known smooth multiplicative field is
+// put on it; N4 must take most of the added variation out of the tumour again.
+TEST(PreprocessStepsData, N4LowersTheCoefficientOfVariationInsideTheTumour) {
+  MEDSIGHT_DATASET(dir, "sts/nifti/STS_001");
+  Image mr = ImageFileReader::read(dir / "MR_T1_image.nii.gz").castTo(PixelType::Float32);
+  const Image mask = ImageFileReader::read(dir / "MR_T1_mask.nii.gz");
+  const double cleanCov = coefficientOfVariation(mr, mask);
+  const auto& s = mr.size();
+  auto px = mr.pixels<float>();
+  std::size_t i = 0;
+  for (std::size_t z = 0; z < s.z; ++z)
+    for (std::size_t y = 0; y < s.y; ++y)
+      for (std::size_t x = 0; x < s.x; ++x, ++i) {
+        const double u = double(x) / s.x - 0.5, v = double(y) / s.y - 0.5;
+        px[i] = static_cast<float>(px[i] * std::exp(0.8 * u + 0.5 * v + 0.6 * u * u));
+      }
+  const double biasedCov = coefficientOfVariation(mr, mask);
+  ASSERT_GT(biasedCov, cleanCov * 1.15) << "the synthetic field should add variation";
+  PreprocessSubject subject{mr, mask};
+  PreprocessPipeline::fromJson(json::array({{{"step", "n4_bias_correction"}}}), "n4").run(subject);
+  const double correctedCov = coefficientOfVariation(subject.image, mask);
+  RecordProperty("cov_clean", std::to_string(cleanCov));
+  RecordProperty("cov_biased", std::to_string(biasedCov));
+  RecordProperty("cov_corrected", std::to_string(correctedCov));
+  EXPECT_LT(correctedCov, biasedCov - 0.5 * (biasedCov - cleanCov))
+      << "clean " << cleanCov << " biased " << biasedCov << " corrected " << correctedCov;
+  EXPECT_TRUE(subject.image.sameGrid(mr, 1e-9));
+}
+
+TEST(PreprocessStepsData, FatReferenceIsInvariantToScannerScaling) {
+  MEDSIGHT_DATASET(dir, "sts/nifti/STS_003/MR_T1_image.nii.gz");
+  Image mr = ImageFileReader::read(dir).castTo(PixelType::Float32);
+  mr.setModality("MR");
+  const auto pipeline =
+      PreprocessPipeline::fromJson(json::array({{{"step", "fat_reference"}}}), "f");
+  const Image a = pipeline.run(mr);
+  for (float& v : mr.pixels<float>()) v *= 3.7f;
+  const Image b = pipeline.run(mr);
+  const auto pa = a.pixels<float>(), pb = b.pixels<float>();
+  double worst = 0;
+  for (std::size_t i = 0; i < pa.size(); ++i)
+    worst = std::max(worst, double(std::abs(pa[i] - pb[i])));
+  EXPECT_LT(worst, 0.02);
+  const auto rec = json::parse(a.metadata().at(PreprocessPipeline::kRecordKey));
+  EXPECT_GT(rec[0]["measured"]["fat_fraction"].get<double>(), 0.02);
+}
+
+TEST(DatasetPlannerData, PlansTheSarcomaMrCohort) {
+  MEDSIGHT_DATASET(dir, "sts/nifti");
+  const auto fp = DatasetFingerprint::measure(dir, "MR_T1_image.nii.gz", "MR_T1_mask.nii.gz", 2);
+  ASSERT_EQ(fp.cases.size(), 22u);
+  PlanningOptions o;
+  o.modality = "MR";
+  const json plan = DatasetPlanner::plan(fp, o);
+  const auto spacing = plan["target_spacing_mm"].get<std::array<double, 3>>();
+  EXPECT_NEAR(spacing[0], 0.977, 0.01);
+  EXPECT_NEAR(spacing[2], 3.27, 0.01);
+  EXPECT_TRUE(plan["anisotropic"].get<bool>());
+  for (int p : plan["patch_size"].get<std::vector<int>>()) {
+    if (p != 1) EXPECT_EQ(p % 8, 0);
+  }
+  EXPECT_EQ(plan["preprocessing"]["steps"][1]["step"], "zscore");
+  EXPECT_NO_THROW(PreprocessPipeline::fromJson(plan["preprocessing"], "plan"));
+  const double fraction = plan["class_balance"]["mean_foreground_fraction"].get<double>();
+  EXPECT_GT(fraction, 0.01);
+  EXPECT_LT(fraction, 0.3);
+
+  const auto ct = DatasetFingerprint::measure(dir, "CT_image.nii.gz", "CT_mask.nii.gz", 2);
+  o.modality = "CT";
+  const json ctPlan = DatasetPlanner::plan(ct, o);
+  EXPECT_EQ(ctPlan["preprocessing"]["steps"][1]["step"], "ct_window");
+  // Soft-tissue tumours: the window centre lies in soft-tissue HU.
+  EXPECT_GT(ctPlan["preprocessing"]["steps"][1]["center"].get<double>(), -100);
+  EXPECT_LT(ctPlan["preprocessing"]["steps"][1]["center"].get<double>(), 200);
+}
+
+int medsight(const std::string& args, std::string* out, std::string* err) {
+  return test::runCommand(test::medsightExecutable().string() + " " + args, out, err);
+}
+
+TEST(PreprocessCommandsE2E, PreprocessWritesImageAndReplayableRecord) {
+  MEDSIGHT_DATASET(dir, "sts/nifti/STS_002");
+  const auto tmp = test::temporaryDirectory("preprocess-cli");
+  std::ofstream(tmp / "p.json") << R"({"steps": [{"step": "resample", "spacing": [2, 2, 3.27]},
+      {"step": "crop", "margin_mm": 10}, {"step": "zscore"}]})";
+  std::string out, err;
+  ASSERT_EQ(medsight("preprocess --json --pipeline " + (tmp / "p.json").string() + " " +
+                         (dir / "MR_T1_image.nii.gz").string() + " " + (tmp / "o.nii.gz").string() +
+                         " --mask " + (dir / "MR_T1_mask.nii.gz").string() + " --mask-out " +
+                         (tmp / "m.nii.gz").string(),
+                     &out, &err),
+            0)
+      << err;
+  const Image o = ImageFileReader::read(tmp / "o.nii.gz");
+  const Image m = ImageFileReader::read(tmp / "m.nii.gz");
+  EXPECT_TRUE(o.sameGrid(m, 1e-3));
+  EXPECT_NEAR(o.geometry().spacing[0], 2.0, 1e-4);
+  const json sidecar = json::parse(std::ifstream(tmp / "o.json"));
+  EXPECT_EQ(sidecar["pipeline"]["steps"].size(), 3u);
+  // Replaying the sidecar on the same input gives the same image.
+  ASSERT_EQ(medsight("preprocess --pipeline " + (tmp / "o.json").string() + " " +
+                         (dir / "MR_T1_image.nii.gz").string() + " " + (tmp / "r.nii.gz").string() +
+                         " --mask " + (dir / "MR_T1_mask.nii.gz").string(),
+                     &out, &err),
+            0)
+      << err;
+  const Image r = ImageFileReader::read(tmp / "r.nii.gz");
+  ASSERT_TRUE(r.sameGrid(o, 1e-6));
+  const auto a = o.castTo(PixelType::Float32), b = r.castTo(PixelType::Float32);
+  for (std::size_t i = 0; i < a.pixels<float>().size(); ++i) {
+    ASSERT_FLOAT_EQ(a.pixels<float>()[i], b.pixels<float>()[i]);
+  }
+}
+
+TEST(PreprocessCommandsE2E, UnknownStepFailsClearlyAndWritesNothing) {
+  MEDSIGHT_DATASET(dir, "sts/nifti/STS_002/MR_T1_image.nii.gz");
+  const auto tmp = test::temporaryDirectory("preprocess-bad");
+  std::ofstream(tmp / "p.json") << R"({"steps": [{"step": "sharpen_magic"}]})";
+  std::ofstream(tmp / "bad.json") << R"({"steps": [)";
+  std::string out, err;
+  EXPECT_EQ(medsight("preprocess --pipeline " + (tmp / "p.json").string() + " " + dir.string() +
+                         " " + (tmp / "o.nii.gz").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::InvalidConfiguration).exitCode);
+  EXPECT_NE(err.find("unknown step 'sharpen_magic'"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "o.nii.gz"));
+  EXPECT_EQ(medsight("preprocess --pipeline " + (tmp / "bad.json").string() + " " + dir.string() +
+                         " " + (tmp / "o.nii.gz").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::BadJson).exitCode);
+}
+
+TEST(PreprocessCommandsE2E, PlanWritesAPlanFile) {
+  MEDSIGHT_DATASET(dir, "sts/nifti");
+  const auto tmp = test::temporaryDirectory("plan-cli");
+  std::string out, err;
+  ASSERT_EQ(medsight("plan " + dir.string() +
+                         " --image PET_image.nii.gz --mask PET_mask.nii.gz "
+                         "--modality PT --out " +
+                         (tmp / "plan.json").string(),
+                     &out, &err),
+            0)
+      << err;
+  const json plan = json::parse(std::ifstream(tmp / "plan.json"));
+  EXPECT_EQ(plan["cases"], 22);
+  EXPECT_GT(plan["target_spacing_mm"][0].get<double>(), 3.0);  // PET voxels are 4-5 mm
+  EXPECT_NE(medsight("plan " + dir.string() + " --image nothing.nii.gz", &out, &err), 0);
+  EXPECT_NE(err.find("no case folder"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace medsight

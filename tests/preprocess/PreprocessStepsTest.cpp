@@ -1,0 +1,231 @@
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "SyntheticImages.h"
+#include "core/Error.h"
+#include "preprocess/PreprocessPipeline.h"
+
+namespace medsight {
+namespace {
+
+using nlohmann::json;
+using test::boxStats;
+using test::syntheticVolume;
+
+Image runStep(const json& step, const Image& img) {
+  return PreprocessPipeline::fromJson(json::array({step}), "test").run(img);
+}
+
+void expectSameGeometry(const Image& a, const Image& b) {
+  EXPECT_EQ(a.size(), b.size());
+  EXPECT_TRUE(a.geometry().approxEqual(b.geometry(), 1e-9));
+}
+
+TEST(PreprocessSteps, MedianRemovesImpulseNoiseAndKeepsGeometry) {
+  Image img = syntheticVolume(24, 20, 8, [](auto, auto, auto) { return 100.0f; });
+  std::mt19937 rng(3);
+  auto p = img.pixels<float>();
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (rng() % 50 == 0) p[i] = 1000.0f;  // 2 % impulses
+  }
+  const Image out = runStep({{"step", "median"}, {"radius", 1}}, img);
+  expectSameGeometry(out, img);
+  EXPECT_EQ(out.modality(), "MR");
+  std::size_t bad = 0;
+  for (float v : out.pixels<float>()) bad += std::abs(v - 100.0f) > 1.0f;
+  EXPECT_EQ(bad, 0u);
+}
+
+TEST(PreprocessSteps, CurvatureDiffusionSmoothsRegionsButKeepsTheEdge) {
+  Image img = syntheticVolume(32, 32, 6, [](auto x, auto, auto) { return x < 16 ? 0.0f : 100.0f; });
+  test::addNoise(img, 10.0);
+  const auto [m0, sd0] = boxStats(img, 2, 12, 4, 28, 1, 5);
+  const Image out = runStep({{"step", "curvature_diffusion"}, {"iterations", 10}}, img);
+  expectSameGeometry(out, img);
+  const auto [m1, sd1] = boxStats(out, 2, 12, 4, 28, 1, 5);
+  const auto [mr, sdr] = boxStats(out, 20, 30, 4, 28, 1, 5);
+  EXPECT_LT(sd1, 0.6 * sd0);  // noise reduced
+  EXPECT_GT(mr - m1, 90.0);   // edge contrast kept
+  EXPECT_NEAR(m1, m0, 3.0);
+}
+
+TEST(PreprocessSteps, NonLocalMeansReducesNoise) {
+  Image img = syntheticVolume(
+      40, 40, 3, [](auto x, auto y, auto) { return (x / 10 + y / 10) % 2 ? 200.0f : 100.0f; },
+      false);
+  test::addNoise(img, 15.0);
+  const auto [m0, sd0] = boxStats(img, 12, 18, 12, 18, 0, 3);
+  const Image out = runStep({{"step", "non_local_means"},
+                             {"patch_radius", 1},
+                             {"search_radius", 5},
+                             {"sample_patches", 40}},
+                            img);
+  expectSameGeometry(out, img);
+  const auto [m1, sd1] = boxStats(out, 12, 18, 12, 18, 0, 3);
+  EXPECT_LT(sd1, 0.7 * sd0);
+  EXPECT_NEAR(m1, m0, 10.0);
+}
+
+TEST(PreprocessSteps, UnsharpMaskRaisesEdgeContrast) {
+  Image img = syntheticVolume(
+      32, 8, 3,
+      [](auto x, auto, auto) {
+        return 100.0f + 100.0f / (1.0f + std::exp(-(static_cast<float>(x) - 16.0f)));
+      },
+      false);
+  const Image out = runStep({{"step", "unsharp_mask"}, {"sigma_mm", 2.0}, {"amount", 1.0}}, img);
+  const double before = img.valueAt(18, 4, 1) - img.valueAt(14, 4, 1);
+  const double after = out.valueAt(18, 4, 1) - out.valueAt(14, 4, 1);
+  EXPECT_GT(after, before * 1.1);
+  EXPECT_NEAR(out.valueAt(2, 4, 1), img.valueAt(2, 4, 1), 1.0);  // flat region unchanged
+}
+
+TEST(PreprocessSteps, AdaptiveHistogramEqualisationStretchesLowContrast) {
+  Image img = syntheticVolume(
+      40, 40, 1,
+      [](auto x, auto y, auto) {
+        if (x < 4) return 1000.0f;  // a bright stripe dominates the global range
+        return x < 22 ? 100.0f + (y % 3) : 110.0f + (y % 3);
+      },
+      false);
+  const Image out =
+      runStep({{"step", "clahe"}, {"alpha", 0.3}, {"beta", 0.3}, {"radius", {8, 8, 1}}}, img);
+  auto contrast = [](const Image& im) {
+    const auto [lo, hi] = im.minMax();
+    return (boxStats(im, 24, 30, 10, 30, 0, 1).first - boxStats(im, 14, 20, 10, 30, 0, 1).first) /
+           (hi - lo);
+  };
+  EXPECT_GT(contrast(out), 2.0 * contrast(img));
+}
+
+TEST(PreprocessSteps, CtWindowMapsHuLinearlyAndRefusesMr) {
+  Image ct = syntheticVolume(4, 1, 1, [](auto x, auto, auto) {
+    const float v[] = {-1000.0f, -160.0f, 40.0f, 1500.0f};
+    return v[x];
+  });
+  ct.setModality("CT");
+  const Image out = runStep({{"step", "ct_window"}, {"preset", "soft_tissue"}}, ct);
+  EXPECT_FLOAT_EQ(out.valueAt(0, 0, 0), 0.0f);
+  EXPECT_FLOAT_EQ(out.valueAt(1, 0, 0), 0.0f);
+  EXPECT_FLOAT_EQ(out.valueAt(2, 0, 0), 0.5f);
+  EXPECT_FLOAT_EQ(out.valueAt(3, 0, 0), 1.0f);
+  ct.setModality("MR");
+  try {
+    runStep({{"step", "ct_window"}}, ct);
+    FAIL() << "an MR image was windowed in HU";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::WrongModality);
+  }
+}
+
+TEST(PreprocessSteps, ZScoreGivesZeroMeanUnitVariance) {
+  Image img = syntheticVolume(10, 10, 4, [](auto x, auto y, auto z) {
+    return static_cast<float>(3 * x + 7 * y + 11 * z + 50);
+  });
+  const Image out = runStep({{"step", "zscore"}}, img);
+  const auto [m, sd] = boxStats(out, 0, 10, 0, 10, 0, 4);
+  EXPECT_NEAR(m, 0.0, 1e-4);
+  EXPECT_NEAR(sd, 1.0, 1e-4);
+  const Image flat = syntheticVolume(4, 4, 2, [](auto, auto, auto) { return 5.0f; });
+  EXPECT_THROW(runStep({{"step", "zscore"}}, flat), Error);
+}
+
+TEST(PreprocessSteps, PercentileClipsOutliers) {
+  Image img = syntheticVolume(100, 10, 1, [](auto x, auto, auto) { return static_cast<float>(x); });
+  img.pixels<float>()[0] = -1e6f;
+  img.pixels<float>()[1] = 1e6f;
+  const Image out = runStep({{"step", "percentile"}, {"low", 1}, {"high", 99}}, img);
+  const auto [lo, hi] = out.minMax();
+  EXPECT_FLOAT_EQ(lo, 0.0f);
+  EXPECT_FLOAT_EQ(hi, 1.0f);
+  EXPECT_NEAR(out.valueAt(50, 0, 0), 0.5, 0.02);
+}
+
+TEST(PreprocessSteps, FatReferenceFindsTheBrightTissue) {
+  // Air 0, muscle 120, fat 400 (T1): fat must map to 1.
+  Image img = syntheticVolume(30, 30, 4, [](auto x, auto, auto) {
+    return x < 8 ? 0.0f : x < 20 ? 120.0f : 400.0f;
+  });
+  test::addNoise(img, 5.0);
+  const Image out = runStep({{"step", "fat_reference"}}, img);
+  EXPECT_NEAR(boxStats(out, 22, 30, 0, 30, 0, 4).first, 1.0, 0.02);
+  EXPECT_NEAR(boxStats(out, 10, 18, 0, 30, 0, 4).first, 0.3, 0.02);
+}
+
+TEST(PreprocessSteps, ResampleKeepsPhysicalPositions) {
+  // A bright cube; its physical centroid must not move when the spacing doubles.
+  Image img = syntheticVolume(40, 36, 12, [](auto x, auto y, auto z) {
+    return (x >= 10 && x < 20 && y >= 12 && y < 24 && z >= 4 && z < 8) ? 100.0f : 0.0f;
+  });
+  Image mask = img.castTo(PixelType::UInt8);
+  for (auto& v : mask.pixels<std::uint8_t>()) v = v > 0;
+  PreprocessSubject s{img, mask};
+  PreprocessPipeline::fromJson(
+      json::array(
+          {{{"step", "resample"}, {"spacing", {1.6, 1.8, 5.0}}, {"interpolation", "bspline"}}}),
+      "test")
+      .run(s);
+  EXPECT_EQ(s.image.size().x, 20u);
+  EXPECT_EQ(s.image.size().y, 18u);
+  EXPECT_EQ(s.image.size().z, 6u);
+  EXPECT_TRUE(s.mask->sameGrid(s.image));
+  auto centroid = [](const Image& im) {
+    std::array<double, 3> c{0, 0, 0};
+    double w = 0;
+    for (std::size_t z = 0; z < im.size().z; ++z)
+      for (std::size_t y = 0; y < im.size().y; ++y)
+        for (std::size_t x = 0; x < im.size().x; ++x) {
+          const double v = std::max(0.0, im.valueAt(x, y, z));
+          const auto p = im.geometry().indexToPhysical({double(x), double(y), double(z)});
+          for (int a = 0; a < 3; ++a) c[a] += v * p[a];
+          w += v;
+        }
+    for (auto& v : c) v /= w;
+    return c;
+  };
+  const auto before = centroid(img), after = centroid(s.image), afterMask = centroid(*s.mask);
+  for (int a = 0; a < 3; ++a) {
+    EXPECT_NEAR(after[a], before[a], 0.3);
+    EXPECT_NEAR(afterMask[a], before[a], 0.5);
+  }
+  // Nearest neighbour keeps the labels.
+  for (auto v : s.mask->pixels<std::uint8_t>()) EXPECT_TRUE(v == 0 || v == 1);
+  // The rotation of the grid is kept.
+  EXPECT_NEAR(s.image.geometry().direction[1], img.geometry().direction[1], 1e-12);
+}
+
+TEST(PreprocessSteps, CropKeepsVoxelPositionsAndRefusesEmptyMask) {
+  Image img = syntheticVolume(30, 30, 10, [](auto x, auto y, auto z) {
+    return static_cast<float>(x + 100 * y + 10000 * z);
+  });
+  Image mask(PixelType::UInt8, img.size(), 3, 1, img.geometry());
+  mask.setValueAt(1, 12, 14, 5);
+  mask.setValueAt(1, 15, 16, 6);
+  PreprocessSubject s{img, mask};
+  PreprocessPipeline::fromJson(json::array({{{"step", "crop"}, {"margin_mm", {1.6, 0.9, 2.5}}}}),
+                               "test")
+      .run(s);
+  EXPECT_EQ(s.image.size().x, 8u);  // 12..15 plus 2 voxels either side
+  EXPECT_EQ(s.image.size().y, 5u);
+  EXPECT_EQ(s.image.size().z, 4u);
+  // The voxel that was (12, 14, 5) keeps its value and its physical position.
+  const auto p = img.geometry().indexToPhysical({12, 14, 5});
+  const auto idx = s.image.geometry().physicalToIndex(p);
+  EXPECT_NEAR(idx[0], 2.0, 1e-9);
+  EXPECT_NEAR(idx[1], 1.0, 1e-9);
+  EXPECT_NEAR(idx[2], 1.0, 1e-9);
+  EXPECT_FLOAT_EQ(s.image.valueAt(2, 1, 1), img.valueAt(12, 14, 5));
+  EXPECT_EQ(s.mask->valueAt(2, 1, 1), 1.0);
+
+  PreprocessSubject empty{img, Image(PixelType::UInt8, img.size(), 3, 1, img.geometry())};
+  try {
+    PreprocessPipeline::fromJson(json::array({{{"step", "crop"}}}), "test").run(empty);
+    FAIL() << "cropped to an empty mask";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::EmptyInput);
+  }
+}
+
+}  // namespace
+}  // namespace medsight

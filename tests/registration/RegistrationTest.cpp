@@ -1,0 +1,169 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "core/Error.h"
+#include "registration/FusionRenderer.h"
+#include "registration/HeaderRepositioner.h"
+#include "registration/ImageRegistration.h"
+#include "support/TestData.h"
+
+namespace medsight {
+namespace {
+
+// Two ellipsoids and a bar of different intensity in a 60 x 56 x 40 volume (1.5 x 1.5 x 2 mm).
+Image phantom(bool invertContrast) {
+  ImageGeometry g;
+  g.spacing = {1.5, 1.5, 2.0};
+  g.origin = {-45, -40, -40};
+  Image img(PixelType::Float32, {60, 56, 40, 1}, 3, 1, g);
+  auto p = img.pixels<float>();
+  std::size_t i = 0;
+  for (int z = 0; z < 40; ++z)
+    for (int y = 0; y < 56; ++y)
+      for (int x = 0; x < 60; ++x, ++i) {
+        auto e = [&](double cx, double cy, double cz, double rx, double ry, double rz) {
+          const double a = (x - cx) / rx, b = (y - cy) / ry, c = (z - cz) / rz;
+          return a * a + b * b + c * c < 1.0;
+        };
+        float v = 10;
+        if (e(30, 28, 20, 24, 22, 16)) v = 100;
+        if (e(22, 24, 18, 8, 6, 6)) v = 220;
+        if (e(38, 34, 24, 5, 9, 5)) v = 40;
+        if (x > 28 && x < 32 && y > 10 && y < 46 && z > 12 && z < 30) v = 300;
+        p[i] = invertContrast ? 400.0f - v : v;
+      }
+  return img;
+}
+
+double worstDisplacement(const SpatialTransform& a, const SpatialTransform& b, const Image& grid) {
+  double worst = 0;
+  for (double x : {10.0, 30.0, 50.0})
+    for (double y : {10.0, 28.0, 46.0})
+      for (double z : {8.0, 20.0, 32.0}) {
+        const auto p = grid.geometry().indexToPhysical({x, y, z});
+        const auto qa = a.apply(p), qb = b.apply(p);
+        double d = 0;
+        for (int k = 0; k < 3; ++k) d += (qa[k] - qb[k]) * (qa[k] - qb[k]);
+        worst = std::max(worst, std::sqrt(d));
+      }
+  return worst;
+}
+
+TEST(ImageRegistration, RecoversAKnownRigidMotionAcrossContrasts) {
+  const Image fixed = phantom(false);
+  Image moving = phantom(true);  // multi-modal: inverted contrast, as between CT and MR
+  const SpatialTransform truth =
+      HeaderRepositioner::reposition(moving, {0.08, -0.05, 0.12}, {6, -4, 5}, {0, 0, 0});
+  RegistrationSettings s;
+  s.threads = 2;
+  const RegistrationResult r = ImageRegistration(s).run(fixed, moving);
+  EXPECT_LT(worstDisplacement(r.transform, truth, fixed), 1.0);
+  EXPECT_LT(r.finalMetric, r.initialMetric);
+  EXPECT_EQ(r.report["stages"].size(), 1u);
+}
+
+TEST(ImageRegistration, AffineAndBSplineStagesRun) {
+  const Image fixed = phantom(false);
+  Image moving = phantom(false);
+  HeaderRepositioner::reposition(moving, {0.0, 0.0, 0.05}, {3, 2, -2}, {0, 0, 0});
+  RegistrationSettings s;
+  s.transform = "bspline";
+  s.bsplineGridSpacingMm = 30;
+  s.threads = 2;
+  const RegistrationResult r = ImageRegistration(s).run(fixed, moving);
+  EXPECT_EQ(r.transform.stages(), 2u);
+  EXPECT_EQ(r.report["stages"].size(), 3u);
+  EXPECT_LT(r.finalMetric, r.initialMetric);
+}
+
+ErrorCode codeOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return ErrorCode::Internal;
+}
+
+TEST(ImageRegistration, RefusesWhenItCannotConverge) {
+  const Image fixed = phantom(false);
+  RegistrationSettings s;
+  s.threads = 2;
+  // A featureless moving image: no similarity to optimise.
+  Image flat = phantom(false);
+  for (float& v : flat.pixels<float>()) v = 7.0f;
+  EXPECT_EQ(codeOf([&] { ImageRegistration(s).run(fixed, flat); }), ErrorCode::NotConverged);
+  // No overlap in patient space at all.
+  Image far = phantom(false);
+  far.geometry().origin = {2000, 2000, 2000};
+  EXPECT_EQ(codeOf([&] { ImageRegistration(s).run(fixed, far); }), ErrorCode::NotConverged);
+  // Too few iterations for a large motion: stopped while still improving.
+  Image moved = phantom(true);
+  HeaderRepositioner::reposition(moved, {0.2, 0.0, 0.25}, {15, -10, 8}, {0, 0, 0});
+  RegistrationSettings few = s;
+  few.shrinkFactors = {1};
+  few.smoothingSigmasMm = {0.0};
+  few.rigid.iterations = {25};
+  few.affine.iterations = {25};
+  few.bspline.iterations = {25};
+  EXPECT_EQ(codeOf([&] { ImageRegistration(few).run(fixed, moved); }), ErrorCode::NotConverged);
+}
+
+TEST(ImageRegistration, SettingsAreValidated) {
+  EXPECT_EQ(codeOf([] {
+              RegistrationSettings::fromJson(nlohmann::json{{"transform", "elastic"}}, "s.json");
+            }),
+            ErrorCode::InvalidConfiguration);
+  EXPECT_EQ(codeOf([] {
+              RegistrationSettings::fromJson(
+                  nlohmann::json{{"shrink_factors", {4, 2}}, {"smoothing_sigmas_mm", {1}}}, "s");
+            }),
+            ErrorCode::InvalidConfiguration);
+}
+
+TEST(SpatialTransform, WritesAndReadsTfmFiles) {
+  const auto t = SpatialTransform::rigid({0.1, 0.2, -0.3}, {5, 6, 7}, {1, 2, 3});
+  const auto dir = test::temporaryDirectory("tfm");
+  t.write(dir / "t.tfm");
+  const auto back = SpatialTransform::read(dir / "t.tfm");
+  const auto a = t.apply({10, -20, 30}), b = back.apply({10, -20, 30});
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(a[k], b[k], 1e-6);
+  std::ofstream(dir / "junk.tfm") << "not a transform\n";
+  EXPECT_EQ(codeOf([&] { SpatialTransform::read(dir / "junk.tfm"); }), ErrorCode::CorruptData);
+  EXPECT_EQ(codeOf([&] { SpatialTransform::read(dir / "none.tfm"); }), ErrorCode::FileNotFound);
+}
+
+TEST(HeaderRepositioner, MovesContentWithoutResampling) {
+  Image img = phantom(false);
+  const auto before = img.geometry().indexToPhysical({12, 30, 7});
+  const auto t = HeaderRepositioner::reposition(img, {0.1, 0.2, 0.3}, {1, 2, 3}, {5, 5, 5});
+  const auto after = img.geometry().indexToPhysical({12, 30, 7});
+  const auto expected = t.apply(before);
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(after[k], expected[k], 1e-9);
+}
+
+TEST(FusionRenderer, BlendsTheOverlayAboveItsWindowOnly) {
+  const Image base = phantom(false);
+  Image overlay = phantom(false);
+  for (float& v : overlay.pixels<float>()) v = v > 200 ? 10.0f : 0.0f;
+  FusionOptions o;
+  o.low = 5;
+  o.high = 10;
+  o.opacity = 1.0;
+  o.baseWindow = DisplayWindow{150, 300};
+  const Image rgb = FusionRenderer::render(base, overlay, o);
+  ASSERT_EQ(rgb.components(), 3);
+  // Outside the overlay: grey (r = g = b); inside: the hot colormap's top (white-hot).
+  EXPECT_EQ(rgb.valueAt(2, 2, 2, 0, 0), rgb.valueAt(2, 2, 2, 0, 1));
+  EXPECT_EQ(rgb.valueAt(2, 2, 2, 0, 1), rgb.valueAt(2, 2, 2, 0, 2));
+  EXPECT_EQ(rgb.valueAt(22, 24, 18, 0, 0), 255.0);
+  EXPECT_EQ(FusionRenderer::mostInformativeSlice(overlay, 5), 18u);
+  Image other = overlay;
+  other.geometry().spacing[0] = 2.0;
+  EXPECT_EQ(codeOf([&] { FusionRenderer::render(base, other, o); }), ErrorCode::GeometryMismatch);
+}
+
+}  // namespace
+}  // namespace medsight

@@ -1,0 +1,122 @@
+#include <gtest/gtest.h>
+#include <utility>
+
+#include <random>
+
+#include "core/Error.h"
+#include "segmentation/ContourRasterizer.h"
+#include "segmentation/LargestComponentSelector.h"
+#include "segmentation/MaskContourTracer.h"
+#include "segmentation/SegmentationCrossValidation.h"
+#include "segmentation/TumourPatchSampler.h"
+
+namespace medsight {
+namespace {
+
+Image emptyMask(std::size_t nx, std::size_t ny, std::size_t nz) {
+  ImageGeometry g;
+  g.spacing = {0.9, 1.1, 3.0};
+  g.origin = {10, -20, 5};
+  const double c = std::cos(0.3), s = std::sin(0.3);
+  g.direction = {c, -s, 0, s, c, 0, 0, 0, 1};
+  return Image(PixelType::UInt8, {nx, ny, nz, 1}, 3, 1, g);
+}
+
+TEST(LargestComponentSelector, KeepsTheBiggestBlob) {
+  Image m = emptyMask(20, 20, 4);
+  for (int x = 2; x < 6; ++x) m.setValueAt(1, x, 2, 1);     // 4 voxels
+  for (int x = 10; x < 18; ++x) m.setValueAt(1, x, 10, 2);  // 8 voxels
+  m.setValueAt(1, 18, 11, 3);                               // touches the 8 at a corner
+  const Image k = LargestComponentSelector::keep(m, 1);
+  EXPECT_EQ(k.valueAt(3, 2, 1), 0.0);
+  EXPECT_EQ(k.valueAt(12, 10, 2), 1.0);
+  EXPECT_EQ(k.valueAt(18, 11, 3), 1.0);  // full connectivity
+  EXPECT_EQ(LargestComponentSelector::componentSizes(m), (std::vector<std::size_t>{9, 4}));
+}
+
+TEST(MaskContourTracer, OutlinesRasteriseBackExactly) {
+  // Random blobs with holes, islands and voxels touching only at corners.
+  Image m = emptyMask(40, 36, 5);
+  std::mt19937 rng(11);
+  for (std::size_t z = 0; z < 5; ++z)
+    for (std::size_t y = 4; y < 32; ++y)
+      for (std::size_t x = 4; x < 36; ++x) {
+        const double dx = x - 20.0, dy = y - 18.0;
+        const bool ring = dx * dx + dy * dy < 150 && dx * dx + dy * dy > 20;
+        if (ring || rng() % 7 == 0) m.setValueAt(1, x, y, z);
+      }
+  m.setValueAt(1, 1, 1, 2);
+  m.setValueAt(1, 2, 2, 2);  // diagonal pair
+  const auto contours = MaskContourTracer::trace(m);
+  RtRoi roi;
+  roi.name = "blob";
+  for (const auto& c : contours) roi.contours.push_back({"CLOSED_PLANAR", c.points, {}});
+  const Image back = ContourRasterizer::rasterize(roi, m);
+  const auto a = std::as_const(m).pixels<std::uint8_t>();
+  const auto b = back.pixels<std::uint8_t>();
+  std::size_t diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff += a[i] != b[i];
+  EXPECT_EQ(diff, 0u);
+}
+
+TEST(ContourRasterizer, RefusesAnotherFrameOfReferenceAndOffGridContours) {
+  Image grid = emptyMask(10, 10, 3);
+  grid.metadata()["FrameOfReferenceUID"] = "1.2.3";
+  RtRoi roi;
+  roi.name = "x";
+  roi.frameOfReferenceUid = "1.2.4";
+  roi.contours.push_back({"CLOSED_PLANAR", {{0, 0, 5}, {5, 0, 5}, {5, 5, 5}}, {}});
+  try {
+    ContourRasterizer::rasterize(roi, grid);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::GeometryMismatch);
+  }
+  roi.frameOfReferenceUid = "1.2.3";
+  roi.contours = {{"CLOSED_PLANAR", {{0, 0, 500}, {5, 0, 500}, {5, 5, 500}}, {}}};
+  try {
+    ContourRasterizer::rasterize(roi, grid);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::EmptyInput);
+  }
+}
+
+TEST(TumourPatchSampler, OverSamplesTheTumour) {
+  ImageGeometry g;
+  Image img(PixelType::Float32, {64, 64, 20, 1}, 3, 1, g);
+  Image mask(PixelType::UInt8, {64, 64, 20, 1}, 3, 1, g);
+  for (int z = 8; z < 11; ++z)
+    for (int y = 30; y < 34; ++y)
+      for (int x = 30; x < 34; ++x) mask.setValueAt(1, x, y, z);  // 48 of 81920 voxels
+  PatchAugmentation none{false, false, 0, 0, 0};
+  TumourPatchSampler sampler({&img}, {&mask}, {16, 16, 1}, 2, 0.5, none, 5);
+  EXPECT_EQ(sampler.channels(), 5);
+  int withTumour = 0;
+  for (int i = 0; i < 400; ++i) {
+    const auto p = sampler.draw();
+    ASSERT_EQ(p.input.size(), 5u * 16 * 16);
+    ASSERT_EQ(p.target.size(), 16u * 16);
+    bool any = false;
+    for (auto t : p.target) any = any || t;
+    withTumour += any;
+  }
+  // About half the patches are centred on tumour (random ones almost never hit it).
+  EXPECT_GT(withTumour, 150);
+  EXPECT_LT(withTumour, 260);
+}
+
+TEST(SegmentationCrossValidation, FoldsArePatientLevelAndBalanced) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 22; ++i) ids.push_back("P" + std::to_string(i));
+  const auto f = SegmentationCrossValidation::assignFolds(ids, 5, 42);
+  std::vector<int> count(5, 0);
+  for (int k : f) ++count[k];
+  for (int c : count) EXPECT_TRUE(c == 4 || c == 5);
+  EXPECT_EQ(f, SegmentationCrossValidation::assignFolds(ids, 5, 42));  // reproducible
+  EXPECT_NE(f, SegmentationCrossValidation::assignFolds(ids, 5, 43));
+  EXPECT_THROW(SegmentationCrossValidation::assignFolds({"a", "b"}, 5, 1), Error);
+}
+
+}  // namespace
+}  // namespace medsight

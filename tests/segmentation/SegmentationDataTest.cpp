@@ -1,0 +1,131 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/Error.h"
+#include "io/ImageFileReader.h"
+#include "io/NiftiWriter.h"
+#include "preprocess/MaskComparison.h"
+#include "segmentation/ContourRasterizer.h"
+#include "segmentation/DicomSegWriter.h"
+#include "segmentation/LungFieldSegmenter.h"
+#include "segmentation/RtStructWriter.h"
+#include "support/TestData.h"
+
+namespace medsight {
+namespace {
+
+using nlohmann::json;
+
+// The NIfTI masks of the cohort were made from the same RTSTRUCTs by MIRP: our conversion must
+// give the same volume within 2 % and nearly the same voxels.
+void expectRtStructMatchesNifti(const std::string& patient, const std::string& modality) {
+  const auto dicom = test::datasetPath("sts/dicom/" + patient + "/" + modality);
+  const auto nifti = test::datasetPath("sts/nifti/" + patient);
+  const RtStructureSet rs = RtStructureSet::read(dicom / "mask/RS.dcm");
+  const ReferencedSeries ref = ReferencedSeries::read(dicom / "image");
+  EXPECT_EQ(rs.referencedSeriesUid, ref.series.seriesInstanceUid);
+  RasterizationReport report;
+  const Image mask = ContourRasterizer::rasterize(rs.roi(""), ref.image, &report);
+  EXPECT_EQ(report.contoursOffSlice, 0u);
+  Image truth = ImageFileReader::read(nifti / (modality + "_mask.nii.gz"));
+  ASSERT_TRUE(truth.sameGrid(mask, 1e-2)) << patient << " " << modality;
+  truth.geometry() = mask.geometry();
+  const double v = MaskComparison::volumeMl(mask), t = MaskComparison::volumeMl(truth);
+  ::testing::Test::RecordProperty(patient + "_" + modality + "_volume_ml", std::to_string(v));
+  ::testing::Test::RecordProperty(patient + "_" + modality + "_reference_ml", std::to_string(t));
+  EXPECT_NEAR(v, t, 0.02 * t) << patient << " " << modality;
+  EXPECT_GT(MaskComparison::dice(mask, truth), 0.97) << patient << " " << modality;
+}
+
+TEST(RtStructData, Sts001MasksMatchTheNiftiMasks) {
+  MEDSIGHT_DATASET(dir, "sts/dicom/STS_001");
+  for (const char* m : {"CT", "MR_T1", "PET"}) expectRtStructMatchesNifti("STS_001", m);
+}
+
+TEST(RtStructData, Sts002MasksMatchTheNiftiMasks) {
+  MEDSIGHT_DATASET(dir, "sts/dicom/STS_002");
+  for (const char* m : {"CT", "MR_T1", "PET"}) expectRtStructMatchesNifti("STS_002", m);
+}
+
+// dicom3tools' IOD checker, when installed: no "Error" lines.
+void expectValidIod(const std::filesystem::path& file) {
+  if (std::system("command -v dciodvfy > /dev/null 2>&1") != 0) return;
+  std::string out, err;
+  test::runCommand("dciodvfy " + file.string(), &out, &err);
+  std::istringstream lines(out + err);
+  std::string line, errors;
+  while (std::getline(lines, line)) {
+    if (line.rfind("Error", 0) == 0) errors += line + "\n";
+  }
+  EXPECT_TRUE(errors.empty()) << file << ":\n" << errors;
+}
+
+TEST(RtStructData, MaskRoundTripsThroughWrittenRtStructAndSeg) {
+  MEDSIGHT_DATASET(dir, "sts/dicom/STS_002/MR_T1");
+  const ReferencedSeries ref = ReferencedSeries::read(dir / "image");
+  const Image mask =
+      ContourRasterizer::rasterize(RtStructureSet::read(dir / "mask/RS.dcm").roi(""), ref.image);
+  const auto tmp = test::temporaryDirectory("rtstruct-out");
+  ExportedStructure st;
+  st.name = "GTV_MedSight";
+  st.mask = mask;
+  RtStructWriter::write({st}, ref, tmp / "rs.dcm");
+  const RtStructureSet back = RtStructureSet::read(tmp / "rs.dcm");
+  EXPECT_EQ(back.referencedSeriesUid, ref.series.seriesInstanceUid);
+  EXPECT_EQ(back.frameOfReferenceUid, ref.series.instances.front().frameOfReferenceUid);
+  const Image again = ContourRasterizer::rasterize(back.roi("GTV_MedSight"), ref.image);
+  EXPECT_DOUBLE_EQ(MaskComparison::dice(again, mask), 1.0);
+  expectValidIod(tmp / "rs.dcm");
+
+  DicomSegWriter::write(st, ref, tmp / "seg.dcm");
+  EXPECT_TRUE(std::filesystem::file_size(tmp / "seg.dcm") > 1000);
+  expectValidIod(tmp / "seg.dcm");
+
+  // A mask on another grid is refused and nothing is written.
+  ExportedStructure off = st;
+  off.mask.geometry().spacing[0] *= 2;
+  try {
+    RtStructWriter::write({off}, ref, tmp / "off.dcm");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::GeometryMismatch);
+  }
+  EXPECT_FALSE(std::filesystem::exists(tmp / "off.dcm"));
+}
+
+TEST(LungFieldSegmenterData, FindsBothLungsOnTheIbsiChestCt) {
+  MEDSIGHT_DATASET(dir, "ibsi/ct_phantom/dicom/image");
+  const Image ct = ImageFileReader::read(dir);
+  const LungFieldResult r = LungFieldSegmenter().segment(ct);
+  ::testing::Test::RecordProperty("lung_volume_ml", std::to_string(r.volumeMl));
+  EXPECT_TRUE(r.gatePassed) << r.volumeMl << " ml, slices " << r.sliceFraction;
+  EXPECT_GT(r.leftVolumeMl, 200.0);
+  EXPECT_GT(r.rightVolumeMl, 200.0);
+  EXPECT_LT(r.volumeMl, 8000.0);
+  // Lung voxels are air-like: their mean HU lies in the parenchyma range.
+  double sum = 0;
+  std::size_t n = 0;
+  const Image f = ct.castTo(PixelType::Float32);
+  const auto m = r.mask.pixels<std::uint8_t>();
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    if (m[i]) sum += f.pixels<float>()[i], ++n;
+  }
+  EXPECT_LT(sum / n, -600.0);
+  EXPECT_GT(sum / n, -950.0);
+}
+
+TEST(LungFieldSegmenterData, GateRejectsALimbCtAndAnMr) {
+  MEDSIGHT_DATASET(dir, "sts/nifti/STS_001");
+  Image ct = ImageFileReader::read(dir / "CT_image.nii.gz");
+  const LungFieldResult r = LungFieldSegmenter().segment(ct);
+  EXPECT_FALSE(r.gatePassed);
+  Image mr = ImageFileReader::read(dir / "MR_T1_image.nii.gz");
+  mr.setModality("MR");
+  EXPECT_THROW(LungFieldSegmenter().segment(mr), Error);
+}
+
+}  // namespace
+}  // namespace medsight

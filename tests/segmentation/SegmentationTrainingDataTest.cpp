@@ -1,0 +1,113 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/Error.h"
+#include "io/ImageFileReader.h"
+#include "segmentation/SegmentationCrossValidation.h"
+#include "segmentation/TumourSegmenter.h"
+#include "support/TestData.h"
+
+namespace medsight {
+namespace {
+
+using nlohmann::json;
+
+// A deliberately tiny recipe: checks the protocol and the package, not the accuracy (the
+// shipped model's cross-validated accuracy is in its model card).
+json tinyRecipe() {
+  return json::parse(R"({
+    "name": "tiny", "data": {"root": "sts/nifti", "image": "MR_T1_image.nii.gz",
+                              "mask": "MR_T1_mask.nii.gz", "modality": "MR"},
+    "preprocessing": {"steps": [{"step": "resample", "spacing": [4, 4, 3.27]}, {"step": "zscore"}]},
+    "network": {"dimensions": 2, "base_channels": 4, "depth": 2},
+    "inference": {"patch_size": [32, 32, 1], "context_slices": 1, "mirror": false},
+    "training": {"iterations": 60, "batch_size": 8, "learning_rate": 0.01, "warmup_iterations": 5},
+    "cross_validation": {"folds": 2, "seed": 3}})");
+}
+
+int medsight(const std::string& args, std::string* out, std::string* err) {
+  return test::runCommand(test::medsightExecutable().string() + " " + args, out, err);
+}
+
+TEST(SegmentationTrainingE2E, CrossValidatesByPatientAndShipsAVerifiedPackage) {
+  MEDSIGHT_DATASET(root, "sts/nifti");
+  const auto tmp = test::temporaryDirectory("seg-train");
+  const auto config = SegmentationTrainingConfig::fromJson(tinyRecipe(), "tiny", tmp);
+  const auto m = SegmentationCrossValidation(config, tmp / "pkg", 2, "test").run();
+  ASSERT_EQ(m.members.size(), 2u);
+  // Every patient measured exactly once, by the fold that did not train on it.
+  const auto& rows = m.validation["per_patient"];
+  ASSERT_EQ(rows.size(), 22u);
+  std::set<std::string> seen;
+  for (const auto& r : rows) {
+    const std::string id = r["patient"];
+    EXPECT_TRUE(seen.insert(id).second) << id;
+    const auto& held = m.members[r["fold"].get<int>()].heldOut;
+    EXPECT_NE(std::find(held.begin(), held.end(), id), held.end()) << id;
+    EXPECT_GE(r["dice"].get<double>(), 0.0);
+  }
+  const json fold0 = json::parse(std::ifstream(tmp / "pkg" / "cv" / "fold0.json"));
+  const auto& curve = fold0["training_log"]["curve"];
+  ASSERT_GE(curve.size(), 2u);
+  EXPECT_LT(curve.back()["loss"].get<double>(), curve.front()["loss"].get<double>());
+  for (const auto& t : fold0["training_patients"]) {
+    EXPECT_EQ(std::count(fold0["held_out"].begin(), fold0["held_out"].end(), t), 0);
+  }
+  EXPECT_TRUE(std::filesystem::exists(tmp / "pkg" / "MODEL_CARD.md"));
+
+  // The package segments a new image on its own grid, from the CLI.
+  const auto mr = root / "STS_004" / "MR_T1_image.nii.gz";
+  std::string out, err;
+  ASSERT_EQ(medsight("segment --json --model " + (tmp / "pkg").string() + " " + mr.string() + " " +
+                         (tmp / "mask.nii.gz").string() + " --reference " +
+                         (root / "STS_004" / "MR_T1_mask.nii.gz").string(),
+                     &out, &err),
+            0)
+      << err;
+  const Image mask = ImageFileReader::read(tmp / "mask.nii.gz");
+  EXPECT_TRUE(mask.sameGrid(ImageFileReader::read(mr), 1e-3));
+  EXPECT_TRUE(json::parse(out)["reference"].contains("dice"));
+
+  // Wrong modality is refused.
+  EXPECT_EQ(medsight("segment --model " + (tmp / "pkg").string() + " --modality CT " +
+                         (root / "STS_004" / "CT_image.nii.gz").string() + " " +
+                         (tmp / "ct.nii.gz").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::WrongModality).exitCode)
+      << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "ct.nii.gz"));
+
+  // A tampered weights file is refused before use.
+  {
+    std::fstream f(tmp / "pkg" / "fold1.pt", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(200);
+    f.put('\x5a');
+  }
+  try {
+    TumourSegmenter(tmp / "pkg", 1);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::ModelTampered);
+  }
+  EXPECT_EQ(medsight("segment --model " + tmp.string() + " " + mr.string() + " " +
+                         (tmp / "x.nii.gz").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::ModelInvalid).exitCode);
+}
+
+TEST(SegmentationTrainingConfig, RejectsInconsistentRecipes) {
+  auto bad = tinyRecipe();
+  bad["inference"]["patch_size"] = {30, 30, 1};  // not divisible by 2
+  EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
+  bad = tinyRecipe();
+  bad["preprocessing"]["steps"][0]["step"] = "blur";
+  EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
+  bad = tinyRecipe();
+  bad["cross_validation"]["folds"] = 1;
+  EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
+}
+
+}  // namespace
+}  // namespace medsight
