@@ -74,7 +74,17 @@ send() {  # called_ae port
   echo "$t0 $t1" | awk -v n="${#FILES[@]}" '{printf "%.1f", n / ($2 - $1)}'
 }
 
-declare -a MS OR
+send4() {  # called_ae port: four storescu processes (four associations) at once
+  local t0 t1 n=${#FILES[@]} q; q=$(( (n + 3) / 4 )); t0=$(now)
+  for k in 0 1 2 3; do
+    storescu -aet "BENCH$k" -aec "$1" 127.0.0.1 "$2" "${FILES[@]:$((k * q)):$q}" >"$WORK/storescu$k.log" 2>&1 &
+  done
+  wait  # (inside $(...): only the four storescu processes are this subshell's children)
+  t1=$(now)
+  echo "$t0 $t1" | awk -v n="$n" '{printf "%.1f", n / ($2 - $1)}'
+}
+
+declare -a MS OR MS4 OR4
 for r in $(seq "$REPEAT"); do
   hp=$(free_port); dp=$(free_port)
   start_medsight "$WORK/ms$r" "$hp" "$dp"
@@ -84,11 +94,21 @@ for r in $(seq "$REPEAT"); do
   start_orthanc "$WORK/or$r" "$hp" "$dp"
   OR+=("$(send ORTHANC "$dp")")
   stop_last
+  hp=$(free_port); dp=$(free_port)
+  start_medsight "$WORK/ms4$r" "$hp" "$dp"
+  MS4+=("$(send4 MEDSIGHT "$dp")")
+  stop_last
+  hp=$(free_port); dp=$(free_port)
+  start_orthanc "$WORK/or4$r" "$hp" "$dp"
+  OR4+=("$(send4 ORTHANC "$dp")")
+  stop_last
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-printf "%-44s %12s   runs\n" "ingest (storescu, one association)" "instances/s"
-printf "%-44s %12s   %s\n" "MedSight (encrypted, fsync + commit per ack)" "$(median "${MS[@]}")" "${MS[*]}"
-printf "%-44s %12s   %s\n" "Orthanc 1.10 (SQLite index)" "$(median "${OR[@]}")" "${OR[*]}"
+printf "%-50s %12s   runs\n" "ingest (storescu)" "instances/s"
+printf "%-50s %12s   %s\n" "MedSight, 1 association (encrypted, fsync+commit)" "$(median "${MS[@]}")" "${MS[*]}"
+printf "%-50s %12s   %s\n" "Orthanc 1.10, 1 association (SQLite index)" "$(median "${OR[@]}")" "${OR[*]}"
+printf "%-50s %12s   %s\n" "MedSight, 4 concurrent associations" "$(median "${MS4[@]}")" "${MS4[*]}"
+printf "%-50s %12s   %s\n" "Orthanc 1.10, 4 concurrent associations" "$(median "${OR4[@]}")" "${OR4[*]}"
 
 # --- REST latency and malformed requests on one server with some studies ---
 hp=$(free_port); dp=$(free_port)

@@ -18,7 +18,7 @@ struct StoredFile {
 };
 
 /// \brief DICOM files on disk, encrypted at rest with AtRestCipher (XChaCha20-Poly1305 per
-/// file key), named by the SHA-256 of their plaintext under `objects/ab/cd/`. A file is written
+/// file key), named by the SHA-256 of their plaintext under `objects/ab/`. A file is written
 /// to a temporary name, fsynced, renamed and its folder fsynced before store() returns, so the
 /// database row committed afterwards never points at a missing or partial file. Files of writes
 /// that died before their row was committed are swept at start-up.

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "ServerTestHarness.h"
+#include "server/HeatmapRenderer.h"
 #include "store/StudyStore.h"
 #include "support/TestData.h"
 
@@ -55,6 +56,9 @@ TEST(DicomPipelineE2E, StorescuStudiesAreTriagedReviewedSignedWithAValidSr) {
   const auto& finding = study["findings"][0];
   EXPECT_EQ(finding["model"]["name"], "pneumonia-cxr");
   EXPECT_EQ(finding["model"]["weights_sha256"].get<std::string>().size(), 64u);
+  if (HeatmapRenderer::available()) {
+    EXPECT_FALSE(finding["heatmap_series_uid"].get<std::string>().empty()) << finding.dump();
+  }
   bool hasSr = false;
   for (const auto& o : study["outputs"]) hasSr |= o["kind"] == "sr";
   EXPECT_TRUE(hasSr) << "the AI result SR was not stored in the study";
@@ -119,16 +123,28 @@ TEST(DicomPipelineE2E, WrongAeTitleAndMalformedObjectsAreRefusedAndNothingIsStor
   EXPECT_EQ(h.server().studies().listStudies().size(), 1u);
 }
 
-TEST(DicomPipelineE2E, RealMrSeriesWithoutAModelIsNotAnalysedWithTheReason) {
+TEST(DicomPipelineE2E, RealMrSeriesFromTwoConcurrentSendersIsOneStudyNotAnalysedWithTheReason) {
   MEDSIGHT_DATASET(mr, "sts/dicom/STS_001/MR_T1");
   test::ServerTestHarness h;
   std::vector<fs::path> files;
   for (const auto& e : fs::recursive_directory_iterator(mr)) {
     if (e.is_regular_file()) files.push_back(e.path());
   }
-  std::string log;
-  ASSERT_EQ(h.storescu(files, "MEDSIGHT", &log), 0) << log;
+  // Two modalities send the same series at the same time (e.g. a retry overlapping the first
+  // transfer): every instance is acknowledged, and they end in one study tree.
+  std::string log1, log2;
+  int status1 = -1, status2 = -1;
+  std::thread second([&] { status2 = h.storescu(files, "MEDSIGHT", &log2); });
+  status1 = h.storescu(files, "MEDSIGHT", &log1);
+  second.join();
+  ASSERT_EQ(status1, 0) << log1;
+  ASSERT_EQ(status2, 0) << log2;
   ASSERT_TRUE(h.waitForJobs(60));
+  const auto studies = h.server().studies().listStudies();
+  ASSERT_EQ(studies.size(), 1u);
+  const auto series = h.server().studies().seriesOf(studies[0].id);
+  ASSERT_EQ(series.size(), 1u);
+  EXPECT_EQ(series[0].instanceCount, static_cast<std::int64_t>(files.size()));
   const auto list = h.getJson("/api/worklist", "radiologist")["worklist"];
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0]["state"], "not_analysed");
@@ -224,6 +240,10 @@ TEST(OrthancBridgeE2E, StudySentToOrthancIsAnalysedAndResultsComeBackIntoTheSame
     for (const auto& s : series) srInOrthanc |= s["MainDicomTags"].value("Modality", "") == "SR";
   }
   ASSERT_TRUE(srInOrthanc) << "no SR came back to Orthanc: " << series.dump();
+  if (HeatmapRenderer::available()) {
+    // The Grad-CAM overlay travels in the same association as the SR.
+    EXPECT_GE(series.size(), 3u) << "no heatmap series came back: " << series.dump();
+  }
   EXPECT_EQ(nlohmann::json::parse(pacs.Get("/studies")->body).size(), 1u);
   const auto list = h.getJson("/api/worklist", "radiologist")["worklist"];
   ASSERT_EQ(list.size(), 1u);

@@ -4,6 +4,7 @@
 #include "server/DicomObject.h"
 #include "server/SampleStudyWriter.h"
 #include "store/StudyStore.h"
+#include "support/TestData.h"
 
 namespace medsight {
 namespace {
@@ -165,6 +166,37 @@ TEST_F(RestApi, EveryStepIsAuditedAndOnlyAdministratorsReadTheTrail) {
   EXPECT_NE(text.find("User Authentication"), std::string::npos);
   EXPECT_NE(text.find("u-administrator"), std::string::npos);
   EXPECT_EQ(harness_->client().Get("/api/health")->status, 200) << "server went down";
+}
+
+}  // namespace
+}  // namespace medsight
+
+namespace medsight {
+namespace {
+
+TEST(RestApiTls, ServesHttpsWithTheConfiguredCertificateAndNotPlainHttp) {
+  const auto dir = test::temporaryDirectory("tls");
+  std::string out, err;
+  ASSERT_EQ(test::runCommand(
+                "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -keyout " +
+                    (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string(),
+                &out, &err),
+            0)
+      << err;
+  test::ServerTestHarness h([&](ServerConfig& c) {
+    c.tlsCertificate = dir / "cert.pem";
+    c.tlsKey = dir / "key.pem";
+    c.dicomPort = 0;
+  });
+  httplib::SSLClient tls("127.0.0.1", h.server().httpPort());
+  tls.enable_server_certificate_verification(false);  // self-signed test certificate
+  const auto res = tls.Get("/api/health");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  httplib::Client plain("127.0.0.1", h.server().httpPort());
+  plain.set_read_timeout(5, 0);
+  const auto refused = plain.Get("/api/health");
+  EXPECT_FALSE(refused && refused->status == 200) << "plain HTTP answered on the TLS port";
 }
 
 }  // namespace
