@@ -32,6 +32,8 @@ export class DicomViewer {
     this.modality = '';
     this.sliceText = h('div', {class: 'overlay-text', id: 'slice-info'});
     this.wlText = h('div', {class: 'overlay-text top', id: 'wl-info'});
+    this.measureText = h('div', {class: 'overlay-text right', id: 'measurements',
+                                 'aria-live': 'polite'});
     this.message = h('div', {class: 'message'}, 'Loading images…');
     this.layerDiv = h('div', {class: 'layerGroup'});
     this.toolButtons = TOOLS.map((t) => h('button', {type: 'button', title: t.title,
@@ -55,7 +57,7 @@ export class DicomViewer {
         h('label', {title: 'AI heatmap overlay (H)'}, this.overlayToggle, 'Heatmap'),
         this.overlaySlider),
       this.viewport = h('div', {class: 'viewport'}, this.layerDiv, this.wlText, this.sliceText,
-                        this.message));
+                        this.measureText, this.message));
   }
 
   /** Lists the study's series in the selector; `onSelect(seriesUid)` loads one. */
@@ -98,6 +100,9 @@ export class DicomViewer {
     }
     app.addEventListener('positionchange', () => this.updateText());
     app.addEventListener('wlchange', () => this.updateText());
+    for (const type of ['annotationadd', 'annotationupdate', 'annotationremove']) {
+      app.addEventListener(type, () => this.updateMeasurements());
+    }
     this.mainId = await this.loadData(urls);
     this.showMessage('');
     app.fitToContainer();
@@ -112,17 +117,28 @@ export class DicomViewer {
       const app = this.app;
       let id = null;
       let failed = null;
-      const onError = (e) => { if (e.dataid === id) failed = e.error || new Error('load error'); };
+      const onError = (e) => {
+        if (e.dataid !== id) return;
+        failed = e.error || new Error('load error');
+      };
       const onEnd = (e) => {
         if (e.dataid !== id) return;
         app.removeEventListener('loadend', onEnd);
         app.removeEventListener('error', onError);
+        app.removeEventListener('loaditem', onItem);
         if (failed || !app.getData(id)) {
-          reject(new Error('images could not be decoded: ' + (failed ? failed.message || failed : 'no data')));
+          const why = this.warnings.length ? this.warnings.join('; ')
+            : failed ? failed.message || String(failed) : 'no data';
+          reject(new Error('the viewer cannot display this series: ' + why));
         } else {
           resolve(id);
         }
       };
+      const onItem = (e) => {
+        if (e.dataid === id && e.warn && e.warn.length) this.warnings.push(...e.warn.map(String));
+      };
+      this.warnings = [];
+      app.addEventListener('loaditem', onItem);
       app.addEventListener('error', onError);
       app.addEventListener('loadend', onEnd);
       id = app.loadURLs(urls, {
@@ -139,6 +155,9 @@ export class DicomViewer {
   setTool(key) {
     if (!this.app) return;
     if (key === 'Ruler') {
+      // dwv 0.36: going from Scroll straight to Draw leaves the draw tool without its layer
+      // (nothing is drawn); passing through WindowLevel first makes it work.
+      this.app.setTool('WindowLevel');
       this.app.setTool('Draw');
       this.app.setToolFeatures({shapeName: 'Ruler'});
     } else {
@@ -189,6 +208,28 @@ export class DicomViewer {
     const size = vc.getImageSize().get(dim);
     this.sliceText.textContent = size > 1
       ? `Slice ${vc.getCurrentIndex().get(dim) + 1} / ${size}` : '';
+  }
+
+  /** Distances drawn with the ruler: [{value, unit}] (dwv annotation quantification). */
+  measurements() {
+    const out = [];
+    if (!this.app) return out;
+    for (const id of this.app.getDataIds()) {
+      const group = this.app.getData(id)?.annotationGroup;
+      if (!group) continue;
+      for (const a of group.getList()) {
+        const q = a.quantification && a.quantification.length;
+        if (q) out.push({value: q.value, unit: q.unit || ''});
+      }
+    }
+    return out;
+  }
+
+  updateMeasurements() {
+    const list = this.measurements();
+    this.measureText.textContent = list.map((m, i) =>
+      `Distance ${i + 1}: ${Number(m.value).toFixed(1)} ${m.unit.replace(/^unit\./, '')}`).join('\n');
+    this.layerDiv.dataset.measurements = String(list.length);
   }
 
   /** Loads the AI heatmap (a derived DICOM image) as a second layer over the image. */
@@ -250,5 +291,6 @@ export class DicomViewer {
     this.overlayFor = null;
     this.wlText.textContent = '';
     this.sliceText.textContent = '';
+    this.measureText.textContent = '';
   }
 }

@@ -13,9 +13,16 @@ const TABS = [
   {key: 'history', label: 'History'},
 ];
 
-/** Series the viewer can show: acquired images (not SR); heatmaps are shown as overlays. */
+// Modalities without pixel data (structured reports, RT structures, presentation states).
+const NON_IMAGE = new Set(['SR', 'RTSTRUCT', 'RTPLAN', 'RTDOSE', 'PR', 'KO', 'SEG', 'REG']);
+// Anatomical images first: the reader usually starts with CT/MR/radiographs.
+const ORDER = ['CT', 'MR', 'CR', 'DX', 'MG', 'US', 'XA', 'NM', 'PT'];
+const rank = (m) => (ORDER.includes(m) ? ORDER.indexOf(m) : ORDER.length);
+
+/** Series the viewer can show: acquired images; heatmaps are shown as overlays. */
 function viewableSeries(series) {
-  return series.filter((s) => s.origin === 'acquired' && s.modality !== 'SR' && s.instances > 0);
+  return series.filter((s) => s.origin === 'acquired' && !NON_IMAGE.has(s.modality) && s.instances > 0)
+    .sort((a, b) => rank(a.modality) - rank(b.modality) || a.series_number - b.series_number);
 }
 
 /** One study: viewer on the left, AI / review / report / patient summary / history tabs. */
@@ -54,6 +61,7 @@ export class StudyView {
     this.renderHeader();
     this.showTab(this.tab);
     this.viewer = new DicomViewer(viewerRoot, this.api);
+    window.medsightViewer = this.viewer;  // for diagnostics from the browser console
     await this.showImages();
   }
 
