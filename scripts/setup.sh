@@ -21,6 +21,8 @@ PACKAGES=(
   chromium hyperfine valgrind wkhtmltopdf
   # server benchmarks and tests: HTTP load generator, zip archives for upload tests
   wrk zip
+  # a CJK font so Chinese patient summaries render in headless Chromium (web e2e screenshots)
+  fonts-wqy-microhei
 )
 
 SUDO=""
@@ -51,10 +53,11 @@ if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet orthanc 2
 fi
 
 # npm packages, pinned by their lock files: the plotting libraries inlined into validation
-# reports and playwright-core, which drives the system Chromium in the report's browser test.
+# reports, the web review station's libraries (dwv, marked, esbuild), and playwright-core,
+# which drives the system Chromium in the report's and the web station's browser tests.
 # `npm ci` reinstalls from scratch, so it only runs when the lock file changed since last time.
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for npm_dir in "$REPO_ROOT/report"; do
+for npm_dir in "$REPO_ROOT/report" "$REPO_ROOT/web"; do
   if [ -f "$npm_dir/package-lock.json" ]; then
     stamp="$npm_dir/node_modules/.medsight-lock-sha256"
     want="$(sha256sum "$npm_dir/package-lock.json" | cut -d' ' -f1)"
@@ -65,3 +68,14 @@ for npm_dir in "$REPO_ROOT/report"; do
     fi
   fi
 done
+
+# The web review station (web/): esbuild bundles the sources and their npm dependencies into
+# web/dist, which `medsight serve` serves at /. Rebuilt when a source is newer than the bundle.
+web="$REPO_ROOT/web"
+if [ -f "$web/build.mjs" ] && [ -d "$web/node_modules" ]; then
+  if [ ! -f "$web/dist/index.html" ] ||
+     [ -n "$(find "$web/src" "$web/build.mjs" "$web/package-lock.json" -newer "$web/dist/index.html" -print -quit)" ]; then
+    echo "setup: building web/dist"
+    (cd "$web" && node build.mjs)
+  fi
+fi
