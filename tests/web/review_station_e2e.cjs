@@ -126,7 +126,7 @@ async function main() {
   const note = (s) => { steps.push(s); console.log('ok - ' + s); };
   let browser;
   try {
-    const {list} = await waitForAnalysis(base);
+    const {list, token: radiologistToken} = await waitForAnalysis(base);
     const positive = list.filter((s) => s.urgency_tier === 2);
     if (!positive.length) skip('no AI-positive study in the demo data (is datasets/pneumoniamnist and models/pneumonia-cxr present?)');
     const top = list[0];
@@ -277,6 +277,7 @@ async function main() {
     await page.waitForSelector('#report-frame');
     const reportText = await page.frameLocator('#report-frame').locator('body').textContent();
     assert.match(reportText, /pneumonia/i);
+    await shot('report-preview');
     note('signed report preview shown');
 
     await page.click('#tab-summary');
@@ -296,6 +297,20 @@ async function main() {
     await page.keyboard.press('j');
     await page.waitForFunction((uid) => location.hash.startsWith('#/study/') && !location.hash.includes(encodeURIComponent(uid)), top.study_uid);
     note('J opens the next study of the worklist');
+    // R rejects the selected finding of this study (the second AI-positive chest X-ray).
+    const second = decodeURIComponent((await page.evaluate(() => location.hash)).slice('#/study/'.length));
+    await page.waitForSelector('article.finding.selected');
+    const secondFinding = await page.$eval('article.finding.selected', (a) => a.dataset.findingId);
+    await page.click('#study-title');
+    await page.keyboard.press('r');
+    await page.waitForFunction((id) => document.querySelector('#finding-status-' + id)?.textContent === 'rejected', secondFinding);
+    const secondState = await apiJson(base, 'GET', '/api/studies/' + encodeURIComponent(second), radiologistToken);
+    assert.strictEqual(secondState.json.findings.find((f) => String(f.id) === secondFinding).status, 'rejected');
+    assert.strictEqual(secondState.json.study.state, 'reviewed');
+    // A accepts it again (a doctor may change their mind until signing).
+    await page.keyboard.press('a');
+    await page.waitForFunction((id) => document.querySelector('#finding-status-' + id)?.textContent === 'accepted', secondFinding);
+    note('R / A keys reject and accept the selected finding (checked through the API)');
 
     // --- CT: slice scrolling, window presets, distance measurement
     const ct = list.find((s) => (s.modalities || []).includes('CT'));

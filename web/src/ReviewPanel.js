@@ -76,7 +76,7 @@ export class ReviewPanel {
 
   async review(findingId, action, present) {
     if (!this.canWrite() || !this.detail || this.detail.study.state === 'signed') return;
-    const body = {action, comment: this.comments.get(findingId)?.value || ''};
+    const body = {action, comment: this.comments?.get(findingId)?.value || ''};
     if (action === 'edit') body.present = present;
     try {
       await this.api.post(`/api/findings/${findingId}/review`, body);
