@@ -3,6 +3,10 @@
 #include <itkGaussianRandomSpatialNeighborSubsampler.h>
 #include <itkPatchBasedDenoisingImageFilter.h>
 
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
 #include "preprocess/ItkScalarFilterRunner.h"
 #include "preprocess/StepParameterReader.h"
 
@@ -17,17 +21,49 @@ NonLocalMeansDenoiser::NonLocalMeansDenoiser(const nlohmann::json& step,
   searchRadius_ = p.integer("search_radius", searchRadius_, 1, 100);
   samplePatches_ = p.integer("sample_patches", samplePatches_, 5, 10000);
   seed_ = p.integer("seed", seed_, 0, 1 << 30);
+  kernelBandwidth_ = p.choice("kernel_bandwidth", kernelBandwidth_, {"noise", "entropy"});
   p.finish();
 }
 
 nlohmann::json NonLocalMeansDenoiser::parameters() const {
-  return {{"patch_radius", patchRadius_},     {"iterations", iterations_},
-          {"noise_model", noiseModel_},       {"search_radius", searchRadius_},
-          {"sample_patches", samplePatches_}, {"seed", seed_}};
+  return {{"patch_radius", patchRadius_},        {"iterations", iterations_},
+          {"noise_model", noiseModel_},          {"search_radius", searchRadius_},
+          {"sample_patches", samplePatches_},    {"seed", seed_},
+          {"kernel_bandwidth", kernelBandwidth_}};
 }
+
+namespace {
+
+/// \brief Robust standard deviation of additive noise: 1.4826 x the median absolute deviation of
+/// differences between neighbours along x, divided by sqrt(2) (each difference carries the noise
+/// of two voxels). Edges are a small fraction of the differences, so the median ignores them.
+template <class T>
+double estimateNoiseSigma(const T* image) {
+  const auto size = image->GetLargestPossibleRegion().GetSize();
+  const float* buffer = image->GetBufferPointer();
+  const std::size_t nx = size[0];
+  const std::size_t total = image->GetLargestPossibleRegion().GetNumberOfPixels();
+  std::vector<float> diffs;
+  diffs.reserve(total);
+  for (std::size_t row = 0; row + nx <= total; row += nx) {
+    for (std::size_t x = 0; x + 1 < nx; ++x) diffs.push_back(buffer[row + x + 1] - buffer[row + x]);
+  }
+  if (diffs.empty()) return 0.0;
+  auto median = [](std::vector<float>& v) {
+    auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+    std::nth_element(v.begin(), mid, v.end());
+    return static_cast<double>(*mid);
+  };
+  const double centre = median(diffs);
+  for (float& d : diffs) d = static_cast<float>(std::abs(d - centre));
+  return 1.4826 * median(diffs) / std::sqrt(2.0);
+}
+
+}  // namespace
 
 nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
   double sigma = 0.0;
+  double noise = 0.0;
   subject.image = itk_runner::filterFloat(subject.image, "non_local_means", [&](auto in) {
     using T = typename decltype(in)::ObjectType;
     using Filter = itk::PatchBasedDenoisingImageFilter<T, T>;
@@ -35,7 +71,26 @@ nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
     filter->SetInput(in);
     filter->SetPatchRadius(static_cast<unsigned>(patchRadius_));
     filter->SetNumberOfIterations(static_cast<unsigned>(iterations_));
-    filter->KernelBandwidthEstimationOn();
+    // ITK 5.2 resamples its smooth-disc patch weights onto the voxel grid without centring the
+    // disc, so on anisotropic voxels the centre weight falls below 1, the normalisation pushes
+    // others above 1 and SetPatchWeights throws "Patch weights must be in the range [0,1]".
+    // Rectangular (all-unity) patches, still sized isotropically in mm by ITK, avoid that and
+    // make the patch's squared-distance weight exactly its voxel count.
+    filter->UseSmoothDiscPatchWeightsOff();
+    if (kernelBandwidth_ == "entropy") {
+      filter->KernelBandwidthEstimationOn();
+    } else {
+      // Two patches that differ only by Gaussian noise of deviation s lie sqrt(2 n) s apart
+      // (n voxels); a kernel of that width lets every such patch vote (Buades, Coll and Morel,
+      // CVPR 2005, choose the filtering parameter in proportion to the noise level). ITK's
+      // entropy-based estimate settles near a tenth of that on noisy images and barely smooths.
+      noise = estimateNoiseSigma(in.GetPointer());
+      const double patchVoxels = static_cast<double>(filter->GetPatchLengthInVoxels());
+      typename Filter::RealArrayType bandwidth(1);
+      bandwidth[0] = std::max(std::sqrt(2.0 * patchVoxels) * noise, 1e-3);
+      filter->KernelBandwidthEstimationOff();
+      filter->SetKernelBandwidthSigma(bandwidth);
+    }
     if (noiseModel_ == "gaussian") filter->SetNoiseModel(Filter::NoiseModelEnum::GAUSSIAN);
     if (noiseModel_ == "rician") filter->SetNoiseModel(Filter::NoiseModelEnum::RICIAN);
     if (noiseModel_ == "poisson") filter->SetNoiseModel(Filter::NoiseModelEnum::POISSON);
@@ -56,7 +111,7 @@ nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
     typename T::Pointer out = filter->GetOutput();
     return out;
   });
-  return {{"kernel_bandwidth_sigma", sigma}};
+  return {{"kernel_bandwidth_sigma", sigma}, {"noise_sigma_estimate", noise}};
 }
 
 }  // namespace medsight

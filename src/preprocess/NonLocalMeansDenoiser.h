@@ -10,7 +10,10 @@ namespace medsight {
 /// "non_local_means"; parameters `patch_radius` (voxels along the coarsest axis: ITK keeps
 /// patches isotropic in mm), `iterations`, `noise_model`
 /// ("none", "gaussian", "rician" for magnitude MR, "poisson" for counts), `search_radius`
-/// (voxels), `sample_patches`, `seed` (the sampler is random; a fixed seed replays exactly).
+/// (voxels), `sample_patches`, `seed` (the sampler is random; a fixed seed replays exactly),
+/// `kernel_bandwidth` ("noise": from a robust estimate of the noise level and the patch size;
+/// "entropy": ITK's own estimate). Each ITK iteration moves a voxel only 20 % of the way to its
+/// patch-weighted mean, hence several iterations by default.
 class NonLocalMeansDenoiser : public PreprocessStep {
  public:
   /// \brief Reads parameters from a pipeline step object.
@@ -21,11 +24,12 @@ class NonLocalMeansDenoiser : public PreprocessStep {
 
  private:
   int patchRadius_ = 2;
-  int iterations_ = 1;
+  int iterations_ = 5;
   std::string noiseModel_ = "gaussian";
   int searchRadius_ = 10;
   int samplePatches_ = 100;
   int seed_ = 1;
+  std::string kernelBandwidth_ = "noise";
 };
 
 }  // namespace medsight

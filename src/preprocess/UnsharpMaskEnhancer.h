@@ -6,7 +6,8 @@ namespace medsight {
 
 /// \brief Unsharp masking (itk::UnsharpMaskImageFilter): adds `amount` times the difference
 /// between the image and its Gaussian blur (`sigma_mm`, physical units) where that difference
-/// exceeds `threshold`. Pipeline step "unsharp_mask".
+/// exceeds `threshold`. Pipeline step "unsharp_mask". A 3D stack of fewer than 4 slices (too
+/// thin for ITK's recursive Gaussian) is sharpened in-plane, slice by slice.
 class UnsharpMaskEnhancer : public PreprocessStep {
  public:
   /// \brief Reads parameters from a pipeline step object.
