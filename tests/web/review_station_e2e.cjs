@@ -277,7 +277,11 @@ async function main() {
     await page.waitForSelector('#report-frame');
     const reportText = await page.frameLocator('#report-frame').locator('body').textContent();
     assert.match(reportText, /pneumonia/i);
+    await page.click('#report-enlarge');
+    await page.waitForSelector('#report-dialog iframe');
+    await page.waitForTimeout(300);
     await shot('report-preview');
+    await page.click('#report-dialog-close');
     note('signed report preview shown');
 
     await page.click('#tab-summary');

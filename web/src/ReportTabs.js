@@ -27,10 +27,22 @@ export async function renderReportPreview(root, api, detail) {
         toast(e.message, true);
       }
     };
+    const enlarge = () => {
+      let dialog = document.getElementById('report-dialog');
+      if (!dialog) {
+        dialog = h('dialog', {id: 'report-dialog', class: 'wide'});
+        document.body.append(dialog);
+      }
+      const big = h('iframe', {class: 'report large', sandbox: '', title: 'Report'});
+      big.srcdoc = html;
+      mount(dialog, big, h('form', {method: 'dialog'}, h('button', {id: 'report-dialog-close'}, 'Close')));
+      dialog.showModal();
+    };
     const exportable = api.can('export-identified');
     mount(root,
       h('div', {class: 'row'},
         h('strong', {}, detail.study.state === 'signed' ? 'Signed report' : 'Preliminary report (not signed)'),
+        h('button', {type: 'button', id: 'report-enlarge', onclick: enlarge}, 'Enlarge'),
         exportable ? h('button', {type: 'button', onclick: () => download('sr', 'report-sr.dcm',
           'application/dicom')}, 'DICOM SR') : null,
         exportable ? h('button', {type: 'button', onclick: () => download('fhir', 'report-fhir.json',

@@ -92,7 +92,7 @@ export async function renderWorklist(root, api, state, openStudy, isCurrent = ()
           else { state.sortKey = c.key; state.sortDir = 'desc'; }
           draw();
         }}, c.label + (sorted ? (state.sortDir === 'asc' ? ' ▲' : ' ▼') : '')));
-    }), h('th', {}, 'Reason')));
+    })));
     mount(tbody, shown.map((s) => {
       const f = topFinding(s);
       const tr = h('tr', {tabindex: 0, dataset: {studyUid: s.study_uid},
@@ -107,9 +107,11 @@ export async function renderWorklist(root, api, state, openStudy, isCurrent = ()
         h('td', {}, (s.modalities || []).join(', ')),
         h('td', {}, f ? h('span', {class: 'prob' + (f.positive ? ' pos' : '')},
                           `${f.concept} ${percent(f.probability)}`) : h('span', {class: 'muted'}, '—')),
-        h('td', {}, h('span', {class: 'badge ' + s.state}, s.state.replace('_', ' '))),
-        h('td', {class: 'muted'}, localTime(s.received_at)),
-        h('td', {class: 'reason'}, s.not_analysed_reason || s.urgency_reason || ''));
+        h('td', {}, h('span', {class: 'badge ' + s.state}, s.state.replace('_', ' ')),
+          // Why the AI did not analyse it (quality gate / routing); full text on hover.
+          s.not_analysed_reason ? h('div', {class: 'reason', title: s.not_analysed_reason},
+            s.not_analysed_reason) : null),
+        h('td', {class: 'muted'}, localTime(s.received_at)));
       if (s.study_uid === state.lastOpened) tr.classList.add('selected');
       return tr;
     }));

@@ -61,6 +61,11 @@ export function percent(p) {
   return (100 * p).toFixed(p >= 0.995 || p <= 0.005 ? 1 : 0) + '%';
 }
 
+/** Local time; today's times without the date. */
 export function localTime(ms) {
-  return ms ? new Date(ms).toLocaleString(undefined, {dateStyle: 'short', timeStyle: 'short'}) : '';
+  if (!ms) return '';
+  const d = new Date(ms);
+  return d.toDateString() === new Date().toDateString()
+    ? d.toLocaleTimeString(undefined, {timeStyle: 'short'})
+    : d.toLocaleDateString(undefined, {dateStyle: 'short'});
 }
