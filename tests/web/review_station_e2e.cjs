@@ -314,7 +314,15 @@ async function main() {
     // A accepts it again (a doctor may change their mind until signing).
     await page.keyboard.press('a');
     await page.waitForFunction((id) => document.querySelector('#finding-status-' + id)?.textContent === 'accepted', secondFinding);
-    note('R / A keys reject and accept the selected finding (checked through the API)');
+    // Edit: the doctor records the finding as absent.
+    await page.click('#tab-review');
+    await page.selectOption('#edit-present-' + secondFinding, 'false');
+    await page.click('#edit-' + secondFinding);
+    await page.waitForFunction((id) => document.querySelector(`article[data-finding-id="${id}"] .review-status`)?.textContent === 'edited', secondFinding);
+    const edited = (await apiJson(base, 'GET', '/api/studies/' + encodeURIComponent(second), radiologistToken))
+      .json.findings.find((f) => String(f.id) === secondFinding);
+    assert.strictEqual(edited.doctor_present, false);
+    note('R / A keys reject and accept the selected finding; edit records it absent (checked through the API)');
 
     // --- CT: slice scrolling, window presets, distance measurement
     const ct = list.find((s) => (s.modalities || []).includes('CT'));
