@@ -45,7 +45,11 @@ nlohmann::json BiasFieldCorrector::apply(PreprocessSubject& subject) const {
     auto mk = fitMask.pixels<std::uint8_t>();
     double threshold = 0.0;
     if (mask_ == "otsu") {
-      threshold = OtsuThresholds::compute(IntensityStatistics::collect(input, nullptr, 200000))[0];
+      // Background | soft tissue | fat: on T1 MR a 2-class Otsu cut falls between soft tissue
+      // and fat, leaving only fat (and none of a tumour) to fit the field on. The lower
+      // 3-class cut separates the body from the background, as N4 expects.
+      threshold =
+          OtsuThresholds::compute(IntensityStatistics::collect(input, nullptr, 200000), 3)[0];
     }
     std::span<const std::uint8_t> given;
     Image givenMask;

@@ -11,8 +11,9 @@ namespace medsight {
 /// shrunken copy inside a foreground mask, rebuilt at full resolution from its B-spline
 /// control points, and divided out. Pipeline step "n4_bias_correction"; parameters
 /// `shrink_factor`, `iterations` (per fitting level), `convergence`, `control_points` (per
-/// axis, >= spline order + 1), `mask` ("otsu" = voxels above Otsu's threshold, "mask" = the
-/// subject's mask, "all" = every positive voxel).
+/// axis, >= spline order + 1), `mask` ("otsu" = voxels above the lower of two 3-class Otsu
+/// thresholds, i.e. the body without background, "mask" = the subject's mask, "all" = every
+/// positive voxel).
 class BiasFieldCorrector : public PreprocessStep {
  public:
   /// \brief Reads parameters from a pipeline step object.
