@@ -14,6 +14,7 @@
 // Exit 0 = passed, 77 = skipped (web not built / no sample data), 1 = failed.
 'use strict';
 const assert = require('assert');
+const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -360,6 +361,37 @@ async function main() {
       assert.ok(ctImage.variance > 10, 'CT canvas blank');
       note(`CT: ${before} -> ${after} with arrow keys, lung/mediastinum presets, ruler drawn (${label})`);
       await shot('viewer-ct');
+
+      // JPEG Lossless (the compressed syntax PACS often send): dwv decodes it in a web worker
+      // served from web/dist/assets/workers.
+      if (spawnSync('dcmcjpeg', ['--version']).status === 0) {
+        const uid = () => '2.25.' + BigInt('0x' + crypto.randomBytes(15).toString('hex')).toString();
+        const [jpegStudy, jpegSeries] = [uid(), uid()];
+        const instances = (await apiJson(base, 'GET', '/api/series/' + ctSeries.series_uid + '/instances',
+                                         radiologistToken)).json.instances.slice(0, 4);
+        for (const [n, instance] of instances.entries()) {
+          const r = await fetch(base + '/api/instances/' + instance.sop_instance_uid,
+                                {headers: {Authorization: 'Bearer ' + radiologistToken}});
+          const plain = path.join(data, `ct${n}.dcm`), jpeg = path.join(data, `ct${n}-jpeg.dcm`);
+          fs.writeFileSync(plain, Buffer.from(await r.arrayBuffer()));
+          assert.strictEqual(spawnSync('dcmcjpeg', ['+e1', plain, jpeg]).status, 0, 'dcmcjpeg failed');
+          assert.strictEqual(spawnSync('dcmodify', ['-nb', '-gin', '-m', 'StudyInstanceUID=' + jpegStudy,
+            '-m', 'SeriesInstanceUID=' + jpegSeries, '-m', 'PatientID=E2E-JPEG', jpeg]).status, 0, 'dcmodify failed');
+          const up = await fetch(base + '/api/studies', {method: 'POST', body: fs.readFileSync(jpeg),
+            headers: {Authorization: 'Bearer ' + radiologistToken, 'Content-Type': 'application/dicom'}});
+          assert.strictEqual(up.status, 201, 'upload of the JPEG Lossless instance failed');
+        }
+        const workers = [];
+        page.on('request', (r) => { if (r.url().includes('/assets/workers/')) workers.push(r.url()); });
+        await page.goto(base + '/#/study/' + encodeURIComponent(jpegStudy));
+        await page.waitForFunction((uid) => document.body.dataset.imageLoaded === uid, jpegSeries, {timeout: 60000});
+        const jpegImage = await canvasStats(page, '.viewport .layerGroup canvas');
+        assert.ok(jpegImage.variance > 10, 'JPEG Lossless CT canvas blank');
+        assert.ok(workers.some((u) => u.includes('jpegloss')), 'no JPEG lossless decoder worker loaded');
+        note(`JPEG Lossless CT (${instances.length} slices, uploaded) decoded in dwv's worker, variance ${jpegImage.variance.toFixed(0)}`);
+      } else {
+        note('dcmcjpeg (DCMTK) missing: compressed-DICOM check not run');
+      }
     } else {
       note('no CT study in the demo data: slice scrolling/presets/ruler not exercised');
     }
