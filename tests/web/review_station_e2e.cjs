@@ -261,6 +261,10 @@ async function main() {
     await page.waitForSelector('#report-comparison:not(:empty)').catch(() => {});
     await page.waitForFunction(() => !document.querySelector('#sign-button').disabled);
     await page.click('#sign-button');
+    await page.click('#sign-cancel');  // the confirmation can be declined
+    assert.match(await page.textContent('#study-state'), /reviewed/);
+    await page.click('#sign-button');
+    await page.click('#sign-confirm');
     await page.waitForFunction(() => document.querySelector('#study-state').textContent === 'signed');
     assert.match(await page.textContent('#header-state'), /signed/);
     await shot('review-signed');

@@ -101,8 +101,35 @@ export class ReviewPanel {
     }
   }
 
+  /** Signing is the doctor's legal act: ask once, naming the study and the signer. */
+  confirmSign() {
+    return new Promise((resolve) => {
+      let dialog = document.getElementById('sign-dialog');
+      if (!dialog) {
+        dialog = h('dialog', {id: 'sign-dialog', 'aria-labelledby': 'sign-dialog-title'});
+        document.body.append(dialog);
+      }
+      const s = this.detail.study;
+      const who = this.api.user.display_name || this.api.user.username;
+      const ok = h('button', {type: 'button', class: 'primary', id: 'sign-confirm'}, 'Sign');
+      const cancel = h('button', {type: 'button', id: 'sign-cancel'}, 'Cancel');
+      mount(dialog,
+        h('h2', {id: 'sign-dialog-title'}, 'Sign this report?'),
+        h('p', {}, `${s.description || s.study_uid} — signed by ${who}. `,
+          'After signing, findings and report text can no longer be changed.'),
+        h('div', {class: 'row'}, ok, cancel));
+      const done = (value) => { dialog.close(); resolve(value); };
+      ok.onclick = () => done(true);
+      cancel.onclick = () => done(false);
+      dialog.oncancel = () => resolve(false);
+      dialog.showModal();
+      ok.focus();
+    });
+  }
+
   async sign() {
-    if (!this.canSign() || !this.detail) return;
+    if (!this.canSign() || !this.detail || this.detail.study.state === 'signed') return;
+    if (!(await this.confirmSign())) return;
     try {
       await this.api.post(`/api/studies/${encodeURIComponent(this.detail.study.study_uid)}/sign`);
       toast('Report signed');

@@ -28,13 +28,12 @@ const COLUMNS = [
 export async function renderWorklist(root, api, state, openStudy, isCurrent = () => true) {
   mount(root, h('div', {class: 'worklist'}, h('p', {class: 'muted'}, 'Loading worklist…')));
   const identified = api.can('view-identified-study');
+  const fetchRows = async () => (identified
+    ? (await api.get('/api/worklist?all=1')).worklist
+    : (await api.get('/api/studies?limit=500')).studies);
   let rows;
   try {
-    if (identified) {
-      rows = (await api.get('/api/worklist?all=1')).worklist;
-    } else {
-      rows = (await api.get('/api/studies?limit=500')).studies;
-    }
+    rows = await fetchRows();
   } catch (e) {
     if (isCurrent()) mount(root, h('div', {class: 'worklist'}, h('p', {class: 'error'}, e.message)));
     return;
@@ -134,4 +133,22 @@ export async function renderWorklist(root, api, state, openStudy, isCurrent = ()
   draw();
   const selected = tbody.querySelector('tr.selected') || tbody.querySelector('tr');
   if (selected) selected.focus();
+  // New studies arrive and analyses finish while the list is open: refresh it every 30 s.
+  const timer = setInterval(async () => {
+    if (!isCurrent() || !document.body.contains(tbody)) {
+      clearInterval(timer);
+      return;
+    }
+    if (document.hidden) return;
+    try {
+      const fresh = await fetchRows();
+      if (!isCurrent() || !document.body.contains(tbody)) return;
+      const focusedUid = document.activeElement?.dataset?.studyUid;
+      rows = fresh;
+      draw();
+      if (focusedUid) tbody.querySelector(`tr[data-study-uid="${CSS.escape(focusedUid)}"]`)?.focus();
+    } catch {
+      // A failed refresh keeps the list shown; a 401 already sent the reader to the login.
+    }
+  }, 30000);
 }
