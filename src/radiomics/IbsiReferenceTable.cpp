@@ -5,35 +5,11 @@
 #include <fstream>
 #include <map>
 
+#include "core/CsvLine.h"
 #include "core/Error.h"
 
 namespace medsight {
 namespace {
-
-std::vector<std::string> splitCsvLine(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else if (c != '\r') {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
 
 /// Lower case with the typographic apostrophe (U+2019) folded to ASCII.
 std::string normaliseName(const std::string& s) {
@@ -87,7 +63,7 @@ IbsiReferenceTable IbsiReferenceTable::read(const std::filesystem::path& path) {
   while (std::getline(in, line)) {
     ++number;
     if (line.empty() || line == "\r") continue;
-    const auto fields = splitCsvLine(line);
+    const auto fields = CsvLine::split(line, path.string() + ":" + std::to_string(number));
     if (column.empty()) {
       for (std::size_t i = 0; i < fields.size(); ++i) column[fields[i]] = i;
       for (const char* required : {"feature", "ibsi_code", "aggregation", "value", "tolerance"}) {

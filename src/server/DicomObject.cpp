@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "core/Error.h"
+#include "io/DicomUid.h"
 
 namespace medsight {
 namespace {
@@ -65,21 +66,7 @@ std::string serialise(DcmFileFormat& file, E_TransferSyntax xfer, const std::str
 }  // namespace
 
 bool DicomObject::isValidUid(std::string_view uid) {
-  if (uid.empty() || uid.size() > 64) return false;
-  bool componentStart = true;
-  for (std::size_t i = 0; i < uid.size(); ++i) {
-    const char c = uid[i];
-    if (c == '.') {
-      if (componentStart) return false;
-      componentStart = true;
-    } else if (c >= '0' && c <= '9') {
-      if (componentStart && c == '0' && i + 1 < uid.size() && uid[i + 1] != '.') return false;
-      componentStart = false;
-    } else {
-      return false;
-    }
-  }
-  return !componentStart;
+  return isValidDicomUid(std::string(uid));
 }
 
 std::string DicomObject::sanitiseUtf8(std::string_view s) {

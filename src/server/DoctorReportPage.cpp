@@ -1,5 +1,7 @@
 #include "server/DoctorReportPage.h"
 
+#include "report/HtmlText.h"
+
 #include <cstdio>
 #include <ctime>
 
@@ -27,30 +29,7 @@ std::string percent(double p) {
 }  // namespace
 
 std::string DoctorReportPage::escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return HtmlText::escape(text);
 }
 
 std::string DoctorReportPage::render(const StudyResults& r) {
