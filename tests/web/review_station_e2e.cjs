@@ -400,6 +400,20 @@ async function main() {
       note('no CT study in the demo data: slice scrolling/presets/ruler not exercised');
     }
 
+    // --- brain MR with its heatmap (when the brain-mri-tumour model is installed)
+    const mr = list.find((s) => s.urgency_tier === 2 && (s.modalities || []).includes('MR'));
+    if (mr) {
+      await page.goto(base + '/#/study/' + encodeURIComponent(mr.study_uid));
+      await page.waitForFunction(() => document.body.dataset.heatmapLoaded &&
+        document.querySelector('#heatmap-toggle') && !document.querySelector('#heatmap-toggle').disabled, null, {timeout: 30000});
+      await page.click('#heatmap-toggle');
+      await page.waitForTimeout(300);
+      const mrHeat = await canvasStats(page, '.viewport .layerGroup .layer:nth-child(2) canvas');
+      assert.ok(mrHeat.painted > 100, 'MR heatmap not drawn');
+      await shot('viewer-heatmap-mr');
+      note(`brain MR: heatmap drawn over the image (${mrHeat.painted} px)`);
+    }
+
     // --- researcher: no identified data
     await page.click('#logout-button');
     await page.waitForSelector('#login-username');

@@ -38,6 +38,9 @@ export class StudyView {
   }
 
   async open() {
+    // Markers for automated tests and diagnostics: what this screen has shown so far.
+    delete document.body.dataset.imageLoaded;
+    delete document.body.dataset.heatmapLoaded;
     mount(this.root, h('p', {class: 'muted', style: 'padding:16px'}, 'Loading study…'));
     try {
       await this.refresh();
