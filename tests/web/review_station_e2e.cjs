@@ -352,6 +352,28 @@ async function main() {
       assert.match(await page.textContent('#wl-info'), /W 1500\s+C -600/);
       await page.keyboard.press('2');
       assert.match(await page.textContent('#wl-info'), /W 400\s+C 40/);
+      // Zoom (wheel) and pan (drag) with the Zoom/Pan tool; 0 resets.
+      const view = () => page.evaluate(() => {
+        const g = window.medsightViewer.app.getActiveLayerGroup();
+        return {scale: g.getScale().x, offset: g.getOffset().x};
+      });
+      const initial = await view();
+      await page.click('button[data-tool="ZoomAndPan"]');
+      const vbox = await (await page.$('.viewport .layerGroup')).boundingBox();
+      await page.mouse.move(vbox.x + vbox.width / 2, vbox.y + vbox.height / 2);
+      await page.mouse.wheel(0, -300);
+      await page.waitForTimeout(200);
+      const zoomed = await view();
+      assert.ok(zoomed.scale > initial.scale, `wheel did not zoom (${initial.scale} -> ${zoomed.scale})`);
+      await page.mouse.down();
+      await page.mouse.move(vbox.x + vbox.width / 2 + 80, vbox.y + vbox.height / 2 + 40, {steps: 5});
+      await page.mouse.up();
+      const panned = await view();
+      assert.notStrictEqual(panned.offset, zoomed.offset, 'drag did not pan');
+      await page.keyboard.press('0');
+      const reset = await view();
+      assert.ok(Math.abs(reset.scale - initial.scale) < 1e-9, 'reset did not restore the zoom');
+      note(`zoom ${initial.scale.toFixed(2)} -> ${zoomed.scale.toFixed(2)}, pan, reset`);
       await page.click('button[data-tool="Ruler"]');
       const box = await (await page.$('.viewport .layerGroup')).boundingBox();
       await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.4);
