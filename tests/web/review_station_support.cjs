@@ -38,7 +38,7 @@ async function apiJson(base, method, p, token, body) {
   return {status: r.status, json: await r.json().catch(() => null)};
 }
 
-/** Waits until the demo's chest X-rays are analysed and the worklist's top study is AI positive. */
+/** Waits until every demo study has been analysed or refused by the quality gate. */
 async function waitForAnalysis(base) {
   const login = await apiJson(base, 'POST', '/api/auth/login', null,
                               {username: 'radiologist', password: PASSWORDS.radiologist});
@@ -48,7 +48,8 @@ async function waitForAnalysis(base) {
     const jobs = (await apiJson(base, 'GET', '/api/jobs', token)).json.jobs;
     const busy = jobs.filter((j) => j.state === 'pending' || j.state === 'running').length;
     const list = (await apiJson(base, 'GET', '/api/worklist', token)).json.worklist;
-    if (list.length && !busy) return {list, token};
+    // Demo studies start as "new" until their series are complete and analysed (or refused).
+    if (list.length && !busy && list.every((s) => s.state !== 'new')) return {list, token};
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error('analysis did not finish within 120 s');
