@@ -44,7 +44,7 @@ async function waitForAnalysis(base) {
                               {username: 'radiologist', password: PASSWORDS.radiologist});
   assert.strictEqual(login.status, 200, 'API login failed');
   const token = login.json.token;
-  for (let i = 0; i < 240; ++i) {
+  for (let i = 0; i < 480; ++i) {
     const jobs = (await apiJson(base, 'GET', '/api/jobs', token)).json.jobs;
     const busy = jobs.filter((j) => j.state === 'pending' || j.state === 'running').length;
     const list = (await apiJson(base, 'GET', '/api/worklist', token)).json.worklist;
@@ -52,7 +52,7 @@ async function waitForAnalysis(base) {
     if (list.length && !busy && list.every((s) => s.state !== 'new')) return {list, token};
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error('analysis did not finish within 120 s');
+  throw new Error('analysis did not finish within 240 s');
 }
 
 async function canvasStats(page, selector) {
