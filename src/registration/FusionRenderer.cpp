@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "core/Error.h"
 #include "preprocess/IntensityStatistics.h"
@@ -108,14 +109,19 @@ std::size_t FusionRenderer::mostInformativeSlice(const Image& overlay, double lo
   const Image f = overlay.castTo(PixelType::Float32);
   const auto p = f.pixels<float>();
   const std::size_t plane = f.size().x * f.size().y;
-  std::size_t best = f.size().z / 2;
-  double bestSum = 0.0;
+  std::vector<double> sums(f.size().z, 0.0);
   for (std::size_t z = 0; z < f.size().z; ++z) {
-    double s = 0.0;
-    for (std::size_t i = 0; i < plane; ++i) s += std::max(0.0, p[z * plane + i] - low);
-    if (s > bestSum) bestSum = s, best = z;
+    for (std::size_t i = 0; i < plane; ++i) sums[z] += std::max(0.0, p[z * plane + i] - low);
   }
-  return best;
+  const double bestSum = sums.empty() ? 0.0 : *std::max_element(sums.begin(), sums.end());
+  if (!(bestSum > 0.0)) return f.size().z / 2;
+  // A compact structure often has several equal central slices (a sphere on a voxel grid);
+  // the middle of the tied slices is its centre, where a reader expects the view.
+  std::vector<std::size_t> tied;
+  for (std::size_t z = 0; z < sums.size(); ++z) {
+    if (sums[z] >= bestSum * (1.0 - 1e-12)) tied.push_back(z);
+  }
+  return tied[(tied.size() - 1) / 2];
 }
 
 }  // namespace medsight

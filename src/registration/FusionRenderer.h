@@ -33,7 +33,8 @@ class FusionRenderer {
   static std::pair<double, double> overlayRange(const Image& overlay, const FusionOptions& options);
   /// \brief One axial slice of a volume as a 2D image (keeps the slice's 3D placement).
   static Image slice(const Image& volume, std::size_t z);
-  /// \brief The slice where the overlay is strongest above `low` (the lesion, for PET).
+  /// \brief The slice where the overlay is strongest above `low` (the lesion, for PET); of
+  /// several equally strong slices, the middle one.
   static std::size_t mostInformativeSlice(const Image& overlay, double low);
 };
 
