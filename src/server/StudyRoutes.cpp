@@ -25,6 +25,26 @@ std::int64_t intQuery(const ApiRequest& r, const std::string& key, std::int64_t 
   }
 }
 
+/// A study in a list (worklist or study list): the role's view of the study, its AI findings
+/// in brief and the modalities of its acquired series (the reader's worklist columns).
+nlohmann::json listRow(ServerServices& s, const StudyRecord& study, Role role) {
+  auto j = StudyViews::study(study, role, s.key);
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& f : s.findings->findingsOf(study.id)) {
+    findings.push_back({{"id", f.id},
+                        {"concept", f.conceptId},
+                        {"probability", f.probability},
+                        {"positive", f.positive},
+                        {"status", f.status}});
+  }
+  j["findings"] = findings;
+  std::set<std::string> modalities;
+  for (const auto& x : s.studies->seriesOf(study.id))
+    if (x.origin == "acquired" && !x.modality.empty()) modalities.insert(x.modality);
+  j["modalities"] = modalities;
+  return j;
+}
+
 }  // namespace
 
 void StudyRoutes::install(ApiRouter& router, ServerServices& s) {
@@ -53,13 +73,14 @@ void StudyRoutes::install(ApiRouter& router, ServerServices& s) {
                                          stored.empty() ? 200 : 201);
               }});
 
-  router.add({"GET", "/api/studies", "List studies, newest first (?limit, ?offset)",
+  router.add({"GET", "/api/studies",
+              "List studies, newest first, with AI findings in brief (?limit, ?offset)",
               Access::Permission, Permission::ViewDeidentifiedStudy, "", "application/json",
               [&s](const ApiRequest& r) {
                 nlohmann::json out = nlohmann::json::array();
                 for (const auto& study : s.studies->listStudies(
                          intQuery(r, "limit", 100, 1000), intQuery(r, "offset", 0, 1LL << 40))) {
-                  out.push_back(StudyViews::study(study, r.user->role, s.key));
+                  out.push_back(listRow(s, study, r.user->role));
                 }
                 return ApiResponse::json({{"studies", out}});
               }});
@@ -102,23 +123,7 @@ void StudyRoutes::install(ApiRouter& router, ServerServices& s) {
                 nlohmann::json out = nlohmann::json::array();
                 for (const auto& study : s.studies->worklist(r.queryValue("all") == "1",
                                                              intQuery(r, "limit", 200, 1000))) {
-                  auto j = StudyViews::study(study, r.user->role, s.key);
-                  nlohmann::json findings = nlohmann::json::array();
-                  for (const auto& f : s.findings->findingsOf(study.id)) {
-                    findings.push_back({{"id", f.id},
-                                        {"concept", f.conceptId},
-                                        {"probability", f.probability},
-                                        {"positive", f.positive},
-                                        {"status", f.status}});
-                  }
-                  j["findings"] = findings;
-                  // Modalities of the acquired series, for the reader's worklist column.
-                  std::set<std::string> modalities;
-                  for (const auto& x : s.studies->seriesOf(study.id))
-                    if (x.origin == "acquired" && !x.modality.empty())
-                      modalities.insert(x.modality);
-                  j["modalities"] = modalities;
-                  out.push_back(j);
+                  out.push_back(listRow(s, study, r.user->role));
                 }
                 return ApiResponse::json({{"worklist", out}});
               }});
