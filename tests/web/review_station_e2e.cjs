@@ -390,10 +390,13 @@ async function main() {
       for (const v of identifiers(s)) assert.ok(!researcherText.includes(v), `researcher sees "${v}"`);
     }
     assert.match(researcherText, /anon-/);
+    assert.match(researcherText, /pneumonia \d/, 'researcher should see the de-identified AI results');
     await page.click('#worklist tbody tr:first-child');
     await page.waitForSelector('.viewport .message:not([hidden])');
     const researcherStudy = await page.textContent('body');
     assert.match(researcherStudy, /de-identified/);
+    assert.strictEqual(await page.$eval('button[data-tool="WindowLevel"]', (b) => b.disabled), true,
+                       'viewer tools enabled without an image');
     for (const s of list) for (const v of identifiers(s)) assert.ok(!researcherStudy.includes(v), `researcher study view shows "${v}"`);
     const researcherLogin = await apiJson(base, 'POST', '/api/auth/login', null,
                                           {username: 'researcher', password: PASSWORDS.researcher});

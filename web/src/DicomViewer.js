@@ -47,6 +47,7 @@ export class DicomViewer {
       value: 50, disabled: true, 'aria-label': 'Heatmap opacity',
       oninput: () => this.setOverlayOpacity(this.overlaySlider.value / 100)});
     this.seriesSelect = h('select', {id: 'series-select', 'aria-label': 'Series'});
+    this.enableTools(false);
     mount(container,
       h('div', {class: 'toolbar', role: 'toolbar', 'aria-label': 'Viewer tools'},
         this.seriesSelect, h('span', {class: 'sep'}), this.toolButtons,
@@ -93,11 +94,7 @@ export class DicomViewer {
     };
     app.init(options);
     this.app = app;
-    const ct = modality === 'CT';
-    for (const b of this.presetButtons) {
-      b.disabled = !ct;
-      if (!ct) b.title = 'Hounsfield-unit presets apply to CT images';
-    }
+    this.enableTools(false);
     app.addEventListener('positionchange', () => this.updateText());
     app.addEventListener('wlchange', () => this.updateText());
     for (const type of ['annotationadd', 'annotationupdate', 'annotationremove']) {
@@ -105,11 +102,24 @@ export class DicomViewer {
     }
     this.mainId = await this.loadData(urls);
     this.showMessage('');
+    this.enableTools(true);
     app.fitToContainer();
     this.setTool(urls.length > 1 ? 'Scroll' : 'WindowLevel');
     this.resizeObserver = new ResizeObserver(() => { if (this.app) this.app.fitToContainer(); });
     this.resizeObserver.observe(this.layerDiv);
     this.updateText();
+  }
+
+  /** Tools work once an image is shown; the CT window presets only on CT. */
+  enableTools(flag) {
+    for (const b of this.toolButtons) b.disabled = !flag;
+    const ct = flag && this.modality === 'CT';
+    for (const [i, b] of this.presetButtons.entries()) {
+      const p = WINDOW_PRESETS[i];
+      b.disabled = !ct;
+      b.title = ct || !flag ? `${p.label}: C ${p.center} / W ${p.width} HU (key ${i + 1})`
+        : 'Hounsfield-unit presets apply to CT images';
+    }
   }
 
   loadData(urls) {
