@@ -131,8 +131,18 @@ nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
     values.clear();
     levelsJson.push_back({{"level", level}, {"shrink", s.shrinkFactors[level]}});
   });
-  optimizer->AddObserver(itk::IterationEvent(),
-                         [&](const itk::EventObject&) { values.push_back(optimizer->GetValue()); });
+  // Plain gradient descent keeps the learning rate estimated at the first iteration; Mattes MI
+  // is steeper near its optimum than where the search starts, so those steps then overshoot
+  // and the metric zig-zags (and the window convergence monitor stops it there). Halving the
+  // rate whenever a step made the metric worse (as regular-step gradient descent does on a
+  // direction change) lets the search settle into the optimum.
+  optimizer->AddObserver(itk::IterationEvent(), [&](const itk::EventObject&) {
+    const double value = optimizer->GetValue();
+    if (!values.empty() && value > values.back()) {
+      optimizer->SetLearningRate(optimizer->GetLearningRate() * 0.5);
+    }
+    values.push_back(value);
+  });
   try {
     reg->Update();
   } catch (const itk::ExceptionObject& e) {
