@@ -93,6 +93,7 @@ async function main() {
     const shot = async (name) => {
       if (!shots) return;
       fs.mkdirSync(shots, {recursive: true});
+      await page.evaluate(() => { document.getElementById('toast').className = ''; });
       await page.screenshot({path: path.join(shots, name + '.png')});
     };
 
@@ -312,6 +313,7 @@ async function main() {
       const reset = await view();
       assert.ok(Math.abs(reset.scale - initial.scale) < 1e-9, 'reset did not restore the zoom');
       note(`zoom ${initial.scale.toFixed(2)} -> ${zoomed.scale.toFixed(2)}, pan, reset`);
+      await page.keyboard.press('2');  // back to the mediastinum window for the measurement
       await page.click('button[data-tool="Ruler"]');
       const box = await (await page.$('.viewport .layerGroup')).boundingBox();
       await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.4);
