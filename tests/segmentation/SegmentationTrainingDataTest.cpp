@@ -99,7 +99,7 @@ TEST(SegmentationTrainingE2E, CrossValidatesByPatientAndShipsAVerifiedPackage) {
 
 TEST(SegmentationTrainingConfig, RejectsInconsistentRecipes) {
   auto bad = tinyRecipe();
-  bad["inference"]["patch_size"] = {30, 30, 1};  // not divisible by 2
+  bad["inference"]["patch_size"] = {31, 31, 1};  // depth 2 pools once: needs even sizes
   EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
   bad = tinyRecipe();
   bad["preprocessing"]["steps"][0]["step"] = "blur";
