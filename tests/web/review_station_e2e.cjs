@@ -39,6 +39,9 @@ function skip(reason) {
   process.exit(SKIP);
 }
 
+/** A reason to skip found after the server started. */
+class SkipTest extends Error {}
+
 const webRoot = path.join(repo, 'web/dist');
 if (!fs.existsSync(path.join(webRoot, 'index.html'))) skip(`${webRoot}/index.html missing: run scripts/setup.sh (npm ci + npm run build in web/)`);
 let chromium;
@@ -66,8 +69,10 @@ async function main() {
   let browser;
   try {
     const {list, token: radiologistToken} = await waitForAnalysis(base);
+    if (!list.length) throw new SkipTest('the demo loaded no studies (datasets not found; set MEDSIGHT_DATA)');
     const positive = list.filter((s) => s.urgency_tier === 2);
-    if (!positive.length) skip('no AI-positive study in the demo data (is datasets/pneumoniamnist and models/pneumonia-cxr present?)');
+    // Thrown, not exited, so that `finally` stops the server.
+    if (!positive.length) throw new SkipTest('no AI-positive study in the demo data (are datasets/pneumoniamnist and models/pneumonia-cxr present?)');
     const top = list[0];
     note(`server on ${base}: ${list.length} studies on the worklist, top ${top.description}`);
 
@@ -419,6 +424,7 @@ async function main() {
 }
 
 main().catch((e) => {
+  if (e instanceof SkipTest) skip(e.message);
   console.error('FAIL: ' + (e && e.stack ? e.stack : e));
   process.exit(1);
 });
