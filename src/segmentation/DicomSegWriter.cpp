@@ -6,11 +6,13 @@
 #include <dcmtk/dcmfg/fgpixmsr.h>
 #include <dcmtk/dcmfg/fgplanor.h>
 #include <dcmtk/dcmfg/fgplanpo.h>
+#include <dcmtk/dcmiod/iodreferences.h>
 #include <dcmtk/dcmseg/segdoc.h>
 #include <dcmtk/dcmseg/segment.h>
 
 #include <memory>
 #include <sstream>
+#include <string>
 
 #include "core/AtomicFile.h"
 #include "core/Error.h"
@@ -52,13 +54,24 @@ void DicomSegWriter::write(const ExportedStructure& structure, const ReferencedS
   DcmSegmentation* raw = nullptr;
   check(DcmSegmentation::createBinarySegmentation(
             raw, static_cast<Uint16>(ny), static_cast<Uint16>(nx),
-            IODGeneralEquipmentModule::EquipmentInfo("MedSight", "MedSight", "", kVersion),
+            // DCMTK refuses (Invalid Value) an empty Device Serial Number: the Enhanced General
+            // Equipment Module (PS3.3 C.7.5.2) makes it Type 1. A software "device" has no
+            // hardware serial; its name and version identify it.
+            IODGeneralEquipmentModule::EquipmentInfo("MedSight", "MedSight",
+                                                     std::string("MedSight ") + kVersion, kVersion),
             ContentIdentificationMacro("1", "SEGMENTATION", structure.name.substr(0, 64),
                                        "MedSight")),
         "creating the segmentation");
   std::unique_ptr<DcmSegmentation> seg(raw);
   check(seg->importFromSourceImage(instances.front().path.c_str(), OFTrue),
         "importing patient and study from " + instances.front().path);
+  {
+    // Some sources exceed SH's 16 characters in Study ID (the cohort's "IBSI_1_STS_002_MR_T1");
+    // the copy is made conformant (PS3.5 Table 6.2-1). The study is identified by its UID.
+    OFString studyId;
+    seg->getStudy().getStudyID(studyId);
+    if (studyId.length() > 16) seg->getStudy().setStudyID(studyId.substr(0, 16));
+  }
   seg->getSeries().setSeriesInstanceUID(generateDicomUid().c_str());
   seg->getSeries().setSeriesNumber("9102");
   seg->getSeries().setSeriesDescription(("MedSight " + structure.name).c_str());
@@ -104,6 +117,7 @@ void DicomSegWriter::write(const ExportedStructure& structure, const ReferencedS
 
   const auto px = mask.pixels<std::uint8_t>();
   std::size_t frames = 0;
+  OFVector<OFString> referencedFiles;
   std::vector<Uint8> frame(nx * ny);
   for (std::size_t k = 0; k < nz; ++k) {
     bool any = false;
@@ -133,11 +147,19 @@ void DicomSegWriter::write(const ExportedStructure& structure, const ReferencedS
     perFrame.push_back(derivation.get());
     check(seg->addFrame(frame.data(), segmentNumber, perFrame),
           "adding frame " + std::to_string(k));
+    referencedFiles.push_back(instances[k].path.c_str());
     ++frames;
   }
   if (frames == 0) {
     throw Error(ErrorCode::EmptyInput, "DICOM SEG '" + structure.name + "': the mask is empty");
   }
+  // Common Instance Reference Module (PS3.3 C.12.2): the source images the frames derive from.
+  IODReferences references;
+  if (references.addFromFiles(referencedFiles, IODReference::LEVEL_STUDY) !=
+      referencedFiles.size()) {
+    throw Error(ErrorCode::Internal, "DICOM SEG: cannot reference the source images");
+  }
+  seg->getCommonInstanceReference().addReferences(references);
   AtomicFile::writeWith(path, [&](const std::filesystem::path& tmp) {
     check(seg->saveFile(tmp.c_str(), EXS_LittleEndianExplicit), "saving " + path.string());
   });

@@ -4,6 +4,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcitem.h>
 #include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcvr.h>
 
 #include <chrono>
 #include <ctime>
@@ -41,10 +42,16 @@ void copyFromReference(DcmItem& ds, const std::string& file) {
         DCM_AccessionNumber, DCM_ReferringPhysicianName, DCM_StudyDescription,
         DCM_PatientIdentityRemoved, DCM_DeidentificationMethod}) {
     OFString v;
-    if (r->findAndGetOFStringArray(tag, v).good())
+    if (r->findAndGetOFStringArray(tag, v).good()) {
+      // Some sources exceed the VR's length (the cohort's Study ID "IBSI_1_STS_002_MR_T1" is
+      // 20 characters of SH, at most 16 by PS3.5 Table 6.2-1); the copy is made conformant.
+      // Identity travels in the UIDs, which always fit.
+      const Uint32 limit = DcmVR(DcmTag(tag).getEVR()).getMaxValueLength();
+      if (v.length() > limit && v.find('\\') == OFString_npos) v = v.substr(0, limit);
       ds.putAndInsertString(tag, v.c_str());
-    else
+    } else {
       ds.insertEmptyElement(tag);
+    }
   }
 }
 
@@ -69,6 +76,7 @@ void RtStructWriter::write(const std::vector<ExportedStructure>& structures,
   ds.putAndInsertString(DCM_Modality, "RTSTRUCT");
   ds.putAndInsertString(DCM_SeriesInstanceUID, generateDicomUid().c_str());
   ds.putAndInsertString(DCM_SeriesNumber, "9101");
+  ds.insertEmptyElement(DCM_OperatorsName);  // Type 2 in the RT Series Module (C.8.8.1)
   ds.putAndInsertString(DCM_SeriesDescription, (label + " structures").c_str());
   ds.putAndInsertString(DCM_Manufacturer, "MedSight");
   ds.putAndInsertString(DCM_SoftwareVersions, kVersion);
