@@ -278,6 +278,16 @@ class UserCommand : public Command {
     ServerConfig c;
     c.dataDir = dataDir_;
     c.databaseUrl = databaseUrl_;
+    if (databaseUrl_.empty()) {
+      // Users may be created before the first `serve`: make the data folder as serve would.
+      std::error_code ec;
+      std::filesystem::create_directories(dataDir_, ec);
+      if (ec)
+        throw Error(ErrorCode::FileWriteFailed,
+                    dataDir_.string() + ": cannot create: " + ec.message());
+      std::filesystem::permissions(dataDir_, std::filesystem::perms::owner_all,
+                                   std::filesystem::perm_options::replace, ec);
+    }
     auto db = Database::open(c.effectiveDatabaseUrl(), 1);
     UserStore users(*db);
     const auto user =

@@ -201,3 +201,27 @@ TEST(RestApiTls, ServesHttpsWithTheConfiguredCertificateAndNotPlainHttp) {
 
 }  // namespace
 }  // namespace medsight
+
+namespace medsight {
+namespace {
+
+TEST(UserCommand, CreatesItsDataFolderAndRefusesAnUnknownRole) {
+  const auto dir = test::temporaryDirectory("user-cli") / "fresh" / "data";
+  const std::string exe = test::medsightExecutable().string();
+  std::string out, err;
+  ASSERT_EQ(test::runCommand("echo 'pw-123456789' | " + exe + " user add --data " + dir.string() +
+                                 " alice --role radiologist",
+                             &out, &err),
+            0)
+      << err;
+  EXPECT_NE(out.find("created alice"), std::string::npos) << out;
+  EXPECT_TRUE(std::filesystem::is_directory(dir));
+  EXPECT_NE(test::runCommand("echo 'pw-123456789' | " + exe + " user add --data " + dir.string() +
+                                 " bob --role wizard",
+                             &out, &err),
+            0);
+  EXPECT_NE(err.find("wizard"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace medsight
