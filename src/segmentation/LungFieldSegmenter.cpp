@@ -4,8 +4,11 @@
 #include <itkBinaryFillholeImageFilter.h>
 #include <itkBinaryMorphologicalClosingImageFilter.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <deque>
+#include <vector>
 
 #include "core/Error.h"
 #include "preprocess/ItkScalarFilterRunner.h"
@@ -15,28 +18,90 @@
 namespace medsight {
 namespace {
 
-// Clears air connected to the border of each axial slice (outside the body).
-void removeOutsideAir(Image& air) {
+// 2D cross product of (a - o) and (b - o): > 0 for a counter-clockwise turn.
+double turn(const std::array<double, 2>& o, const std::array<double, 2>& a,
+            const std::array<double, 2>& b) {
+  return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+}
+
+// Clears the air outside the convex hull of the body on each axial slice and the air connected
+// to it in the slice. Lung cut by a small field of view (a crop around a tumour, as in the IBSI
+// CT phantom) touches the image border but stays inside the hull and walled off from the air
+// around the patient, where clearing all air connected to the border would delete it.
+void keepAirInsideBodyHull(Image& air, const Image& body) {
   auto m = air.pixels<std::uint8_t>();
-  const long nx = static_cast<long>(air.size().x), ny = static_cast<long>(air.size().y);
-  std::deque<std::pair<long, long>> queue;
+  const auto b = body.pixels<std::uint8_t>();
+  const std::size_t nx = air.size().x, ny = air.size().y, plane = nx * ny;
+  std::deque<std::size_t> queue;
   for (std::size_t z = 0; z < air.size().z; ++z) {
-    std::uint8_t* s = m.data() + z * static_cast<std::size_t>(nx * ny);
-    auto seed = [&](long x, long y) {
-      if (s[y * nx + x]) {
-        s[y * nx + x] = 0;
-        queue.emplace_back(x, y);
+    // Andrew's monotone chain over the leftmost and rightmost body pixel of every row (pixel
+    // corners, so a one-pixel-wide body still encloses its own pixels).
+    std::vector<std::array<double, 2>> points;
+    for (std::size_t y = 0; y < ny; ++y) {
+      const std::uint8_t* row = b.data() + z * plane + y * nx;
+      std::size_t lo = nx, hi = 0;
+      for (std::size_t x = 0; x < nx; ++x) {
+        if (row[x]) lo = std::min(lo, x), hi = x;
       }
-    };
-    for (long x = 0; x < nx; ++x) seed(x, 0), seed(x, ny - 1);
-    for (long y = 0; y < ny; ++y) seed(0, y), seed(nx - 1, y);
+      if (lo == nx) continue;
+      for (double dy : {-0.5, 0.5}) {
+        points.push_back({static_cast<double>(lo) - 0.5, static_cast<double>(y) + dy});
+        points.push_back({static_cast<double>(hi) + 0.5, static_cast<double>(y) + dy});
+      }
+    }
+    std::uint8_t* slice = m.data() + z * plane;
+    if (points.size() < 3) {
+      std::fill(slice, slice + plane, 0);
+      continue;
+    }
+    std::sort(points.begin(), points.end());
+    std::vector<std::array<double, 2>> hull(2 * points.size());
+    std::size_t k = 0;
+    for (const auto& p : points) {
+      while (k >= 2 && turn(hull[k - 2], hull[k - 1], p) <= 0) --k;
+      hull[k++] = p;
+    }
+    for (std::size_t i = points.size() - 1, lower = k + 1; i-- > 0;) {
+      while (k >= lower && turn(hull[k - 2], hull[k - 1], points[i]) <= 0) --k;
+      hull[k++] = points[i];
+    }
+    hull.resize(k - 1);
+    // Each row's pixel centres inside the (convex) hull form one span.
+    for (std::size_t y = 0; y < ny; ++y) {
+      const double yc = static_cast<double>(y);
+      double lo = 1e300, hi = -1e300;
+      for (std::size_t e = 0; e < hull.size(); ++e) {
+        const auto& p = hull[e];
+        const auto& q = hull[(e + 1) % hull.size()];
+        if ((p[1] - yc) * (q[1] - yc) > 0) continue;  // edge does not reach this row
+        if (p[1] == q[1]) {
+          lo = std::min({lo, p[0], q[0]}), hi = std::max({hi, p[0], q[0]});
+        } else {
+          const double x = p[0] + (yc - p[1]) * (q[0] - p[0]) / (q[1] - p[1]);
+          lo = std::min(lo, x), hi = std::max(hi, x);
+        }
+      }
+      for (std::size_t x = 0; x < nx; ++x) {
+        const double xc = static_cast<double>(x);
+        if ((xc < lo || xc > hi) && slice[y * nx + x]) {
+          slice[y * nx + x] = 0;
+          queue.push_back(y * nx + x);
+        }
+      }
+    }
+    // Air in a concavity of the body (between a limb and the trunk) is inside the hull but
+    // open to the air outside it: cleared with it. Lung is walled off from that air.
     while (!queue.empty()) {
-      const auto [x, y] = queue.front();
+      const std::size_t i = queue.front();
       queue.pop_front();
-      if (x > 0) seed(x - 1, y);
-      if (x + 1 < nx) seed(x + 1, y);
-      if (y > 0) seed(x, y - 1);
-      if (y + 1 < ny) seed(x, y + 1);
+      const std::size_t x = i % nx, y = i / nx;
+      auto clear = [&](std::size_t j) {
+        if (slice[j]) slice[j] = 0, queue.push_back(j);
+      };
+      if (x > 0) clear(i - 1);
+      if (x + 1 < nx) clear(i + 1);
+      if (y > 0) clear(i - nx);
+      if (y + 1 < ny) clear(i + nx);
     }
   }
 }
@@ -67,7 +132,15 @@ LungFieldResult LungFieldSegmenter::segment(const Image& ct) const {
     auto m = air.pixels<std::uint8_t>();
     for (std::size_t i = 0; i < m.size(); ++i) m[i] = p[i] < settings_.airThresholdHu;
   }
-  removeOutsideAir(air);
+  // The body: the largest 3D component of everything denser than air (the table and other
+  // limbs are separate components and do not widen its hull).
+  Image tissue(PixelType::UInt8, air.size(), 3, 1, ct.geometry());
+  {
+    const auto a = air.pixels<std::uint8_t>();
+    auto t = tissue.pixels<std::uint8_t>();
+    for (std::size_t i = 0; i < t.size(); ++i) t[i] = a[i] ? 0 : 1;
+  }
+  keepAirInsideBodyHull(air, LargestComponentSelector::keep(tissue, 1));
 
   // The two largest components, when each is lung-sized (they merge when the lungs touch).
   const auto sizes = LargestComponentSelector::componentSizes(air);

@@ -31,9 +31,10 @@ struct LungFieldResult {
 };
 
 /// \brief Lung fields of a chest CT by thresholding, connected components and morphology: voxels
-/// below the air threshold, minus air connected to each axial slice's border (outside the
-/// body), the one or two largest remaining 3D components, a binary closing and hole filling.
-/// The volume and extent feed the pneumonia pipeline's input quality gate.
+/// below the air threshold inside the convex hull of the body on each axial slice (air around
+/// the patient is outside it; lung cut by a small field of view is not), the one or two largest
+/// remaining 3D components, a binary closing and hole filling. The volume and extent feed the
+/// pneumonia pipeline's input quality gate.
 class LungFieldSegmenter {
  public:
   explicit LungFieldSegmenter(LungFieldSettings settings = {});
