@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -20,8 +21,16 @@ std::array<double, 3> centreOf(const Image& img) {
       {(img.size().x - 1) / 2.0, (img.size().y - 1) / 2.0, (img.size().z - 1) / 2.0});
 }
 
-// The cohort's MR and PET are already aligned with the CT (IBSI preparation), so a known rigid
-// misalignment is put on the moving image and its mask; registration must undo it.
+// The cohort's MR and PET come aligned with the CT (IBSI preparation), so a known rigid
+// misalignment P is put on the moving image and its mask; registration must undo it.
+// Mattes MI does not have its optimum exactly at the cohort's alignment: from the aligned start
+// elastix (bench/registration/elastix_rigid.txt) moves STS_014's PET to GTV Dice 0.84 and
+// STS_005's MR by 4.4 mm (MedSight: 0.86 and 0.92-0.97 depending on settings), so a Dice gain
+// of 0.15 over the misaligned 0.77 (PET) is out of reach of any MI registration. The checks
+// are therefore against where the registration puts the aligned pair, T0: from the misaligned
+// start it must end at P o T0 within two CT slice thicknesses over the GTV (the MR-CT
+// optimum is shallow: ends from different starts spread by ~5 mm; PET-CT within 2 mm), and
+// win back at least three quarters of the Dice that P cost relative to T0.
 void expectRegistrationRaisesDice(const std::string& patient, const std::string& modality) {
   const auto dir = test::datasetPath("sts/nifti/" + patient);
   const Image ct = ImageFileReader::read(dir / "CT_image.nii.gz");
@@ -30,21 +39,49 @@ void expectRegistrationRaisesDice(const std::string& patient, const std::string&
   Image moving = ImageFileReader::read(dir / (modality + "_image.nii.gz"));
   Image movingMask = ImageFileReader::read(dir / (modality + "_mask.nii.gz"));
   movingMask.geometry() = moving.geometry();
-  const auto c = centreOf(moving);
-  HeaderRepositioner::reposition(moving, {0.0, 0.05, 0.12}, {9, -7, 4}, c);
-  HeaderRepositioner::reposition(movingMask, {0.0, 0.05, 0.12}, {9, -7, 4}, c);
-
-  const double before = MaskComparison::dice(
-      SpatialTransform().resample(movingMask, ct, Interpolation::Nearest), ctMask);
   RegistrationSettings s;
   s.threads = 2;
+  const auto aligned = ImageRegistration(s).run(ct, moving);
+  const double alignedDice = MaskComparison::dice(
+      aligned.transform.resample(movingMask, ct, Interpolation::Nearest), ctMask);
+
+  const auto c = centreOf(moving);
+  const SpatialTransform motion =
+      HeaderRepositioner::reposition(moving, {0.0, 0.05, 0.12}, {9, -7, 4}, c);
+  HeaderRepositioner::reposition(movingMask, {0.0, 0.05, 0.12}, {9, -7, 4}, c);
+  const double before = MaskComparison::dice(
+      SpatialTransform().resample(movingMask, ct, Interpolation::Nearest), ctMask);
   const auto r = ImageRegistration(s).run(ct, moving);
   const double after =
       MaskComparison::dice(r.transform.resample(movingMask, ct, Interpolation::Nearest), ctMask);
+
+  // Over the GTV (every voxel of the CT mask), where the Dice is measured.
+  double worst = 0;
+  const auto& n = ctMask.size();
+  for (std::size_t z = 0; z < n.z; ++z)
+    for (std::size_t y = 0; y < n.y; ++y)
+      for (std::size_t x = 0; x < n.x; ++x) {
+        if (ctMask.valueAt(x, y, z) == 0) continue;
+        const auto p = ct.geometry().indexToPhysical(
+            {static_cast<double>(x), static_cast<double>(y), static_cast<double>(z)});
+        const auto got = r.transform.apply(p), want = motion.apply(aligned.transform.apply(p));
+        double d = 0;
+        for (int k = 0; k < 3; ++k) d += (got[k] - want[k]) * (got[k] - want[k]);
+        worst = std::max(worst, std::sqrt(d));
+      }
   ::testing::Test::RecordProperty(patient + "_" + modality + "_dice_before",
                                   std::to_string(before));
   ::testing::Test::RecordProperty(patient + "_" + modality + "_dice_after", std::to_string(after));
-  EXPECT_GT(after, before + 0.15) << patient << " " << modality;
+  ::testing::Test::RecordProperty(patient + "_" + modality + "_dice_from_aligned",
+                                  std::to_string(alignedDice));
+  double coarsest = 0;
+  for (int k = 0; k < 3; ++k) {
+    coarsest = std::max(coarsest, ct.geometry().spacing[k]);
+  }
+  ::testing::Test::RecordProperty(patient + "_" + modality + "_worst_mm", std::to_string(worst));
+  EXPECT_LT(worst, 2.0 * coarsest) << patient << " " << modality << ": the motion was not undone";
+  EXPECT_GT(after, before + 0.05) << patient << " " << modality;
+  EXPECT_GT(after - before, 0.75 * (alignedDice - before)) << patient << " " << modality;
   EXPECT_GT(after, 0.8) << patient << " " << modality << " seconds " << r.seconds;
 }
 
