@@ -42,8 +42,11 @@ print(d["path"], d.get("val_split", "val"))
 PY
 )
   case "$data" in /*) ;; *) data="$DATA/$data" ;; esac
+  # A labels CSV has no split (cross-validated models): the sample comes from the whole file.
+  splitArgs=(--split "$split")
+  case "$data" in *.npz) ;; *) splitArgs=(); split="(all rows; cross-validated model)" ;; esac
   echo "--- $model on $data split $split ($samples images)"
   TIMEFORMAT="wall time: %R s"
-  time nice "$MEDSIGHT" -q --threads 2 explain-sanity --model "$model" --data "$data" --split "$split" \
+  time nice "$MEDSIGHT" -q --threads 2 explain-sanity --model "$model" --data "$data" "${splitArgs[@]}" \
     --samples "$samples" --method all "${extra[@]}"
 done
