@@ -124,7 +124,8 @@ TEST(DicomPipelineE2E, WrongAeTitleAndMalformedObjectsAreRefusedAndNothingIsStor
 }
 
 TEST(DicomPipelineE2E, RealMrSeriesFromTwoConcurrentSendersIsOneStudyNotAnalysedWithTheReason) {
-  MEDSIGHT_DATASET(mr, "sts/dicom/STS_001/MR_T1");
+  // The image series only (MR_T1/mask holds an RTSTRUCT, a second series of the study).
+  MEDSIGHT_DATASET(mr, "sts/dicom/STS_001/MR_T1/image");
   test::ServerTestHarness h;
   std::vector<fs::path> files;
   for (const auto& e : fs::recursive_directory_iterator(mr)) {
