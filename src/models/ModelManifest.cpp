@@ -6,6 +6,7 @@
 #include "core/AtomicFile.h"
 #include "core/Error.h"
 #include "core/Sha256.h"
+#include "models/ModelPackageFiles.h"
 
 namespace medsight {
 
@@ -87,19 +88,7 @@ ModelManifest ModelManifest::fromJson(const nlohmann::json& j, const std::string
 }
 
 ModelManifest ModelManifest::read(const std::filesystem::path& folder) {
-  const auto path = folder / "manifest.json";
-  std::ifstream in(path);
-  if (!in) {
-    throw Error(ErrorCode::ModelInvalid,
-                folder.string() + ": not a model package (no manifest.json)");
-  }
-  nlohmann::json j;
-  try {
-    in >> j;
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::ModelInvalid, path.string() + ": invalid JSON: " + e.what());
-  }
-  return fromJson(j, path.string());
+  return fromJson(ModelPackageFiles::readManifest(folder), (folder / "manifest.json").string());
 }
 
 void ModelManifest::write(const std::filesystem::path& folder) const {
@@ -107,19 +96,7 @@ void ModelManifest::write(const std::filesystem::path& folder) const {
 }
 
 void ModelManifest::verify(const std::filesystem::path& folder) const {
-  for (const auto& m : members) {
-    const auto path = folder / m.file;
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-      throw Error(ErrorCode::ModelInvalid, path.string() + ": weights file missing");
-    }
-    const std::string actual = Sha256::ofFile(path);
-    if (actual != m.sha256) {
-      throw Error(ErrorCode::ModelTampered, path.string() + ": SHA-256 " + actual +
-                                                " does not match the manifest's " + m.sha256 +
-                                                "; refusing to load");
-    }
-  }
+  for (const auto& m : members) ModelPackageFiles::verifyFile(folder, m.file, m.sha256);
 }
 
 std::string ModelManifest::weightsHash() const {

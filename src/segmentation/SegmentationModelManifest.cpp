@@ -5,6 +5,7 @@
 #include "core/AtomicFile.h"
 #include "core/Error.h"
 #include "core/Sha256.h"
+#include "models/ModelPackageFiles.h"
 #include "preprocess/PreprocessPipeline.h"
 
 namespace medsight {
@@ -77,19 +78,7 @@ SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::js
 }
 
 SegmentationModelManifest SegmentationModelManifest::read(const std::filesystem::path& folder) {
-  const auto path = folder / "manifest.json";
-  std::ifstream in(path);
-  if (!in) {
-    throw Error(ErrorCode::ModelInvalid,
-                folder.string() + ": not a model package (no manifest.json)");
-  }
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::ModelInvalid, path.string() + ": invalid JSON: " + e.what());
-  }
-  return fromJson(j, path.string());
+  return fromJson(ModelPackageFiles::readManifest(folder), (folder / "manifest.json").string());
 }
 
 void SegmentationModelManifest::write(const std::filesystem::path& folder) const {
@@ -97,19 +86,7 @@ void SegmentationModelManifest::write(const std::filesystem::path& folder) const
 }
 
 void SegmentationModelManifest::verify(const std::filesystem::path& folder) const {
-  for (const auto& m : members) {
-    const auto path = folder / m.file;
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-      throw Error(ErrorCode::ModelInvalid, path.string() + ": weights file missing");
-    }
-    const std::string actual = Sha256::ofFile(path);
-    if (actual != m.sha256) {
-      throw Error(ErrorCode::ModelTampered, path.string() + ": SHA-256 " + actual +
-                                                " does not match the manifest's " + m.sha256 +
-                                                "; refusing to load");
-    }
-  }
+  for (const auto& m : members) ModelPackageFiles::verifyFile(folder, m.file, m.sha256);
 }
 
 }  // namespace medsight
