@@ -87,47 +87,59 @@ std::vector<float> directed(const std::vector<std::size_t>& from, const Image& t
   return out;
 }
 
+// Voxel counts of two binary masks on one grid and of their intersection.
+struct Overlap {
+  std::size_t a = 0, b = 0, both = 0;
+};
+
+Overlap overlapOf(const Image& a, const Image& b) {
+  const auto pa = a.pixels<std::uint8_t>(), pb = b.pixels<std::uint8_t>();
+  Overlap o;
+  for (std::size_t i = 0; i < pa.size(); ++i) {
+    o.a += pa[i];
+    o.b += pb[i];
+    o.both += pa[i] & pb[i];
+  }
+  return o;
+}
+
+double diceOf(const Overlap& o) {
+  return o.a + o.b == 0 ? 1.0 : 2.0 * static_cast<double>(o.both) / static_cast<double>(o.a + o.b);
+}
+
+// Volume (ml) of `count` voxels of `image`'s grid.
+double millilitres(std::size_t count, const Image& image) {
+  const auto& sp = image.geometry().spacing;
+  const double voxel = sp[0] * sp[1] * (image.spatialDimension() == 3 ? sp[2] : 1.0);
+  return static_cast<double>(count) * voxel / 1000.0;
+}
+
 }  // namespace
 
 double MaskComparison::volumeMl(const Image& mask) {
   const Image b = binary(mask);
   std::size_t n = 0;
   for (auto v : b.pixels<std::uint8_t>()) n += v;
-  const auto& sp = mask.geometry().spacing;
-  const double voxel = sp[0] * sp[1] * (mask.spatialDimension() == 3 ? sp[2] : 1.0);
-  return static_cast<double>(n) * voxel / 1000.0;
+  return millilitres(n, mask);
 }
 
 double MaskComparison::dice(const Image& mask, const Image& reference) {
   requireComparable(mask, reference);
-  const Image a = binary(mask), b = binary(reference);
-  const auto pa = a.pixels<std::uint8_t>(), pb = b.pixels<std::uint8_t>();
-  std::size_t na = 0, nb = 0, both = 0;
-  for (std::size_t i = 0; i < pa.size(); ++i) {
-    na += pa[i];
-    nb += pb[i];
-    both += pa[i] & pb[i];
-  }
-  if (na + nb == 0) return 1.0;
-  return 2.0 * static_cast<double>(both) / static_cast<double>(na + nb);
+  return diceOf(overlapOf(binary(mask), binary(reference)));
 }
 
 MaskAgreement MaskComparison::compare(const Image& mask, const Image& reference) {
   requireComparable(mask, reference);
   const Image a = binary(mask), b = binary(reference);
-  const auto pa = a.pixels<std::uint8_t>(), pb = b.pixels<std::uint8_t>();
-  std::size_t na = 0, nb = 0, both = 0;
-  for (std::size_t i = 0; i < pa.size(); ++i) {
-    na += pa[i];
-    nb += pb[i];
-    both += pa[i] & pb[i];
-  }
+  const Overlap o = overlapOf(a, b);
+  const std::size_t na = o.a, nb = o.b;
   MaskAgreement r;
-  r.dice = na + nb == 0 ? 1.0 : 2.0 * static_cast<double>(both) / static_cast<double>(na + nb);
-  const std::size_t uni = na + nb - both;
-  r.jaccard = uni == 0 ? 1.0 : static_cast<double>(both) / static_cast<double>(uni);
-  r.volumeMl = volumeMl(a);
-  r.referenceVolumeMl = volumeMl(b);
+  r.dice = diceOf(o);
+  const std::size_t uni = na + nb - o.both;
+  r.jaccard = uni == 0 ? 1.0 : static_cast<double>(o.both) / static_cast<double>(uni);
+  // The counts above are the volumes: no second binarisation and count per mask.
+  r.volumeMl = millilitres(na, mask);
+  r.referenceVolumeMl = millilitres(nb, reference);
   if (nb > 0) r.volumeErrorPercent = (r.volumeMl - r.referenceVolumeMl) / r.referenceVolumeMl * 100;
   if (na == 0 || nb == 0) return r;
 
