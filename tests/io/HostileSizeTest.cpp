@@ -54,22 +54,27 @@ std::string us(std::uint16_t v) {
   return s;
 }
 
-/// A Part 10 secondary capture whose Rows, Columns and Number of Frames are as given, with
-/// `pixelBytes` bytes of 16-bit pixel data.
-std::filesystem::path writeDicom(const std::filesystem::path& path, std::uint16_t rows,
-                                 std::uint16_t columns, const std::string& frames,
-                                 std::size_t pixelBytes) {
+/// Preamble, "DICM" and a file meta group (PS3.10 7.1) for a Secondary Capture instance.
+std::string part10Header(const std::string& instanceUid, const std::string& transferSyntax) {
   std::string meta;
   element(meta, 0x0002, 0x0001, "OB", std::string("\0\1", 2));
   element(meta, 0x0002, 0x0002, "UI", "1.2.840.10008.5.1.4.1.1.7");
-  element(meta, 0x0002, 0x0003, "UI", "2.25.1234");
-  element(meta, 0x0002, 0x0010, "UI", "1.2.840.10008.1.2.1");
+  element(meta, 0x0002, 0x0003, "UI", instanceUid);
+  element(meta, 0x0002, 0x0010, "UI", transferSyntax);
   std::string file(128, '\0');
   file += "DICM";
   std::string length;
   put<std::uint32_t>(length, static_cast<std::uint32_t>(meta.size()));
   element(file, 0x0002, 0x0000, "UL", length);
-  file += meta;
+  return file + meta;
+}
+
+/// A Part 10 secondary capture whose Rows, Columns and Number of Frames are as given, with
+/// `pixelBytes` bytes of 16-bit pixel data.
+std::filesystem::path writeDicom(const std::filesystem::path& path, std::uint16_t rows,
+                                 std::uint16_t columns, const std::string& frames,
+                                 std::size_t pixelBytes) {
+  std::string file = part10Header("2.25.1234", "1.2.840.10008.1.2.1");
   element(file, 0x0008, 0x0016, "UI", "1.2.840.10008.5.1.4.1.1.7");
   element(file, 0x0008, 0x0018, "UI", "2.25.1234");
   element(file, 0x0008, 0x0060, "CS", "OT");
@@ -162,17 +167,7 @@ TEST(HostileSizes, DicomSeriesVolumeBeyondTheBudgetIsTooLarge) {
 TEST(HostileSizes, DeflatedDicomBombIsTooLargeBeforeDcmtkInflatesIt) {
   // Deflated Explicit VR Little Endian (PS3.5 A.5) with a 64 MiB private OB element of zeros:
   // about 64 KiB on disk. DCMTK would inflate and hold all of it while parsing.
-  std::string meta;
-  element(meta, 0x0002, 0x0001, "OB", std::string("\0\1", 2));
-  element(meta, 0x0002, 0x0002, "UI", "1.2.840.10008.5.1.4.1.1.7");
-  element(meta, 0x0002, 0x0003, "UI", "2.25.99");
-  element(meta, 0x0002, 0x0010, "UI", "1.2.840.10008.1.2.1.99");
-  std::string file(128, '\0');
-  file += "DICM";
-  std::string length;
-  put<std::uint32_t>(length, static_cast<std::uint32_t>(meta.size()));
-  element(file, 0x0002, 0x0000, "UL", length);
-  file += meta;
+  std::string file = part10Header("2.25.99", "1.2.840.10008.1.2.1.99");
   std::string dataset;
   element(dataset, 0x0008, 0x0016, "UI", "1.2.840.10008.5.1.4.1.1.7");
   element(dataset, 0x0008, 0x0018, "UI", "2.25.99");
