@@ -9,7 +9,7 @@
 #include "core/ProgressReporter.h"
 #include "eval/BinaryEvaluation.h"
 #include "io/ImageFileReader.h"
-#include "io/NpzReader.h"
+#include "models/EvaluationDataLoader.h"
 #include "models/ImageClassifier.h"
 #include "models/LabeledImageSet.h"
 #include "models/ModelCardWriter.h"
@@ -57,29 +57,6 @@ class TrainCommand : public Command {
   bool resume_ = false;
 };
 
-/// Loads labelled data for evaluation: an npz split or a labels CSV.
-LabeledImageSet loadEvaluationData(const std::string& data, std::string split,
-                                   const std::string& imageColumn, std::string labelColumn,
-                                   const ModelManifest& manifest, int threads) {
-  if (LabeledImageSet::isNpz(data)) {
-    if (split.empty()) {
-      const NpzReader npz(data);
-      split = npz.contains("test_images") ? "test" : "val";
-    }
-    return LabeledImageSet::fromNpz(data, split);
-  }
-  if (!split.empty()) {
-    throw Error(ErrorCode::InvalidArgument,
-                "--split applies to npz data; " + data + " is read as a labels CSV");
-  }
-  if (labelColumn.empty()) {
-    const auto cfg =
-        manifest.training.value("config", json::object()).value("data", json::object());
-    labelColumn = cfg.value("label_column", "label");
-  }
-  return LabeledImageSet::fromCsv(data, imageColumn, labelColumn, threads);
-}
-
 class EvalCommand : public Command {
  public:
   std::string name() const override { return "eval"; }
@@ -102,7 +79,8 @@ class EvalCommand : public Command {
     const ImageClassifier classifier = ImageClassifier::load(model_, context.threads);
     const auto& m = classifier.manifest();
     const LabeledImageSet data =
-        loadEvaluationData(data_, split_, imageColumn_, labelColumn_, m, context.threads);
+        EvaluationDataLoader::load(data_, split_, imageColumn_, labelColumn_, m, context.threads)
+            .set;
     data.validateLabels(static_cast<int>(m.labels.size()), data.source);
     const auto predictions = classifier.predict(data.images);
     std::vector<double> p;

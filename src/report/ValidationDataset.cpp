@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/Error.h"
-#include "io/NpzReader.h"
+#include "models/EvaluationDataLoader.h"
 #include "models/ModelManifest.h"
 
 namespace medsight {
@@ -53,26 +53,10 @@ ValidationDataset ValidationDataset::load(const std::filesystem::path& data,
   }
   ValidationDataset d;
   d.path = data;
-  if (LabeledImageSet::isNpz(data)) {
-    d.split = split;
-    if (d.split.empty()) {
-      const NpzReader npz(data);
-      d.split = npz.contains("test_images") ? "test" : "val";
-    }
-    d.set = LabeledImageSet::fromNpz(data, d.split);
-  } else {
-    if (!split.empty()) {
-      throw Error(ErrorCode::InvalidArgument,
-                  "--split applies to npz data; " + data.string() + " is read as a labels CSV");
-    }
-    std::string column = labelColumn;
-    if (column.empty()) {
-      column = manifest.training.value("config", nlohmann::json::object())
-                   .value("data", nlohmann::json::object())
-                   .value("label_column", "label");
-    }
-    d.set = LabeledImageSet::fromCsv(data, imageColumn, column, threads);
-  }
+  auto loaded =
+      EvaluationDataLoader::load(data.string(), split, imageColumn, labelColumn, manifest, threads);
+  d.set = std::move(loaded.set);
+  d.split = std::move(loaded.split);
   const std::string context = data.string() + (d.split.empty() ? "" : " split " + d.split);
   if (d.set.size() == 0) throw Error(ErrorCode::EmptyInput, context + ": no images");
   d.set.validateLabels(static_cast<int>(manifest.labels.size()), context);
