@@ -11,7 +11,7 @@ namespace medsight {
 
 ZScoreNormalizer::ZScoreNormalizer(const nlohmann::json& step, const std::string& context) {
   StepParameterReader p(step, context);
-  region_ = p.choice("region", region_, {"image", "mask", "foreground"});
+  region_ = p.choice("region", region_, {"image", "mask", "foreground", "nonzero"});
   clipLow_ = p.number("clip_low", clipLow_, 0, 100);
   clipHigh_ = p.number("clip_high", clipHigh_, 0, 100);
   if (clipLow_ >= clipHigh_) {
@@ -39,6 +39,13 @@ nlohmann::json ZScoreNormalizer::apply(PreprocessSubject& subject) const {
     auto mk = regionMask.pixels<std::uint8_t>();
     const auto px = out.pixels<float>();
     for (std::size_t i = 0; i < px.size(); ++i) mk[i] = px[i] > t;
+  } else if (region_ == "nonzero") {
+    // Zero-filled corners of obliquely resliced or cropped MR are not tissue; including them
+    // would shift mean and SD with the amount of padding (nnU-Net's use_mask_for_norm).
+    regionMask = Image(PixelType::UInt8, out.size(), out.spatialDimension(), 1, out.geometry());
+    auto mk = regionMask.pixels<std::uint8_t>();
+    const auto px = out.pixels<float>();
+    for (std::size_t i = 0; i < px.size(); ++i) mk[i] = px[i] != 0.0f;
   }
   const IntensityStatistics all =
       IntensityStatistics::collect(out, regionMask.empty() ? nullptr : &regionMask);

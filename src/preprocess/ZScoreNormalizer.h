@@ -6,7 +6,8 @@ namespace medsight {
 
 /// \brief Z-score normalisation, (x - mean) / std, with mean and std measured over `region`:
 /// "image" (every voxel), "mask" (the subject's mask) or "foreground" (voxels above Otsu's
-/// threshold, the nnU-Net habit for MR). Optional clipping to the region's
+/// threshold) or "nonzero" (voxels that are not exactly 0: the field of view of zero-padded MR,
+/// nnU-Net's habit). Optional clipping to the region's
 /// [`clip_low`, `clip_high`] percentiles first (nnU-Net's CT scheme). Pipeline step "zscore".
 class ZScoreNormalizer : public PreprocessStep {
  public:

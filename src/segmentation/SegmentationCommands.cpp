@@ -70,9 +70,13 @@ class SegmentCommand : public Command {
                    "Reference mask: report Dice, HD95 and volume error against it");
     app.add_option("--modality", modality_,
                    "Modality of the input when its file does not say (NIfTI): CT, MR, PT");
+    app.add_flag("--no-intensity-check", noIntensityCheck_,
+                 "Segment even when the input's intensity range is unlike the model's training "
+                 "images (normally refused as a likely modality mix-up)");
   }
   int run(const CommandContext& context) override {
-    const TumourSegmenter segmenter(model_, context.threads);
+    TumourSegmenter segmenter(model_, context.threads);
+    segmenter.setIntensityCheck(!noIntensityCheck_);
     Image image = ImageFileReader::read(image_);
     if (!modality_.empty()) image.setModality(modality_);
     const TumourSegmentation s = segmenter.segment(image);
@@ -112,6 +116,7 @@ class SegmentCommand : public Command {
 
  private:
   std::string model_, image_, out_, probability_, reference_, modality_;
+  bool noIntensityCheck_ = false;
 };
 
 }  // namespace

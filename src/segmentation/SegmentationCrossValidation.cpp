@@ -181,6 +181,11 @@ SegmentationModelManifest SegmentationCrossValidation::run(int onlyFold) {
     manifest.members.push_back({file, Sha256::ofFile(weights), k, heldIds});
   }
   if (onlyFold >= 0) return manifest;
+  {
+    std::vector<const Image*> images;
+    for (const auto& c : cases) images.push_back(&c.originalImage);
+    manifest.intensity = IntensitySignature::learn(images);
+  }
 
   std::vector<double> dice, hd95, volErr, absVolErr;
   for (const auto& r : perPatient) {

@@ -57,8 +57,17 @@ std::string SegmentationModelCard::render(const SegmentationModelManifest& m) {
     << "- Inference: `" << m.inference.toJson().dump() << "`\n"
     << "- Output: mask on the input image's grid (probability resampled linearly, threshold "
     << m.inference.threshold << (m.inference.largestComponent ? ", largest component" : "")
-    << ")\n\n";
-  o << "## Validation\n\n" << v.value("protocol", "") << ".\n\n";
+    << ")\n";
+  if (!m.intensity.empty()) {
+    const json r = m.intensity.toJson();
+    o << "- Input check: images whose 1st/99th intensity percentiles fall far outside the "
+         "training images' (1st "
+      << r["p01"][0].get<double>() << " to " << r["p01"][1].get<double>() << ", 99th "
+      << r["p99"][0].get<double>() << " to " << r["p99"][1].get<double>()
+      << ") are refused as a likely modality mix-up (e.g. a NIfTI CT or PET given to an MR "
+         "model)\n";
+  }
+  o << "\n## Validation\n\n" << v.value("protocol", "") << ".\n\n";
   if (v.contains("summary")) {
     const json& s = v["summary"];
     o << "| Metric | Mean (95% bootstrap CI over patients; median, SD, range) |\n|---|---|\n"

@@ -22,7 +22,7 @@ nlohmann::json SegmentationModelManifest::toJson() const {
           {"description", description},
           {"task", "segmentation"},
           {"labels", {"background", structure}},
-          {"accepts", {{"modality", modality}}},
+          {"accepts", {{"modality", modality}, {"intensity", intensity.toJson()}}},
           {"network", network.toJson()},
           {"preprocessing", preprocessing},
           {"inference", inference.toJson()},
@@ -45,7 +45,9 @@ SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::js
     const auto labels = j.at("labels").get<std::vector<std::string>>();
     if (labels.size() != 2) throw Error(ErrorCode::ModelInvalid, context + ": needs 2 labels");
     m.structure = labels[1];
-    m.modality = j.value("accepts", nlohmann::json::object()).value("modality", "");
+    const auto accepts = j.value("accepts", nlohmann::json::object());
+    m.modality = accepts.value("modality", "");
+    m.intensity = IntensitySignature::fromJson(accepts.value("intensity", nlohmann::json()));
     m.network = UNetSpec::fromJson(j.at("network"));
     m.preprocessing = j.at("preprocessing");
     PreprocessPipeline::fromJson(m.preprocessing, context + ": preprocessing");

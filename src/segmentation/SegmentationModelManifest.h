@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/UNetSpec.h"
+#include "segmentation/IntensitySignature.h"
 #include "segmentation/SlidingWindowSettings.h"
 
 namespace medsight {
@@ -29,6 +30,7 @@ struct SegmentationModelManifest {
   std::string description;
   std::string structure = "GTV";  ///< label name of class 1
   std::string modality;           ///< required input modality ("" = any)
+  IntensitySignature intensity;   ///< intensity range of the training images (accepts.intensity)
   UNetSpec network;
   nlohmann::json preprocessing;  ///< medsight-preprocess/1 pipeline
   SlidingWindowSettings inference;

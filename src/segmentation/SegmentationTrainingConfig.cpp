@@ -90,6 +90,17 @@ SegmentationTrainingConfig SegmentationTrainingConfig::fromJson(
     c.augmentation.intensityScale = a.value("intensity_scale", c.augmentation.intensityScale);
     c.augmentation.intensityShift = a.value("intensity_shift", c.augmentation.intensityShift);
     c.augmentation.noiseStd = a.value("noise_std", c.augmentation.noiseStd);
+    c.augmentation.spatialProbability =
+        a.value("spatial_probability", c.augmentation.spatialProbability);
+    c.augmentation.rotationDegrees = a.value("rotation_degrees", c.augmentation.rotationDegrees);
+    c.augmentation.scaleRange = a.value("scale_range", c.augmentation.scaleRange);
+    if (c.augmentation.spatialProbability < 0 || c.augmentation.spatialProbability > 1 ||
+        c.augmentation.rotationDegrees < 0 || c.augmentation.rotationDegrees > 180 ||
+        c.augmentation.scaleRange < 0 || c.augmentation.scaleRange >= 1) {
+      throw bad(
+          "augmentation needs spatial_probability in [0, 1], rotation_degrees in [0, 180] and "
+          "scale_range in [0, 1)");
+    }
     if (c.iterations < 1 || c.batchSize < 1 || !(c.learningRate > 0) || c.foregroundFraction < 0 ||
         c.foregroundFraction > 1) {
       throw bad(

@@ -1,6 +1,8 @@
 #include "segmentation/TumourPatchSampler.h"
 
 #include <algorithm>
+#include <cmath>
+#include <numbers>
 
 #include "core/Error.h"
 
@@ -72,6 +74,61 @@ std::vector<float> TumourPatchSampler::extract(const Image& image, std::array<in
   return out;
 }
 
+void TumourPatchSampler::extractTransformed(const Image& image, const Image& mask,
+                                            std::array<int, 3> patchSize, int contextSlices,
+                                            std::array<long, 3> centre, float padValue,
+                                            double angleRadians, double zoom,
+                                            TrainingPatch& patch) {
+  const auto px = image.pixels<float>();
+  const auto m = mask.pixels<std::uint8_t>();
+  const long sx = static_cast<long>(image.size().x), sy = static_cast<long>(image.size().y),
+             sz = static_cast<long>(image.size().z);
+  const int channels = 1 + 2 * contextSlices;
+  const long z0 = centre[2] - patchSize[2] / 2;
+  const double c = std::cos(angleRadians) / zoom, s = std::sin(angleRadians) / zoom;
+  const std::size_t plane = static_cast<std::size_t>(patchSize[0]) * patchSize[1];
+  // Source position of every in-plane output voxel; offsets as in extract() so that angle 0 and
+  // zoom 1 reproduce it exactly.
+  std::vector<double> srcX(plane), srcY(plane);
+  for (int dy = 0, o = 0; dy < patchSize[1]; ++dy) {
+    for (int dx = 0; dx < patchSize[0]; ++dx, ++o) {
+      const double u = dx - patchSize[0] / 2, v = dy - patchSize[1] / 2;
+      srcX[o] = static_cast<double>(centre[0]) + c * u - s * v;
+      srcY[o] = static_cast<double>(centre[1]) + s * u + c * v;
+    }
+  }
+  auto at = [&](long x, long y, long z) {
+    return (x < 0 || y < 0 || x >= sx || y >= sy)
+               ? padValue
+               : px[static_cast<std::size_t>((z * sy + y) * sx + x)];
+  };
+  patch.input.assign(static_cast<std::size_t>(channels) * plane * patchSize[2], 0.0f);
+  patch.target.assign(plane * patchSize[2], 0);
+  std::size_t o = 0;
+  for (int ch = 0; ch < channels; ++ch) {
+    for (int dz = 0; dz < patchSize[2]; ++dz) {
+      const long z = std::clamp<long>(z0 + dz + (ch - contextSlices), 0, sz - 1);
+      for (std::size_t i = 0; i < plane; ++i, ++o) {
+        const double fx = std::floor(srcX[i]), fy = std::floor(srcY[i]);
+        const double wx = srcX[i] - fx, wy = srcY[i] - fy;
+        const long x = static_cast<long>(fx), y = static_cast<long>(fy);
+        patch.input[o] =
+            static_cast<float>((1 - wy) * ((1 - wx) * at(x, y, z) + wx * at(x + 1, y, z)) +
+                               wy * ((1 - wx) * at(x, y + 1, z) + wx * at(x + 1, y + 1, z)));
+      }
+    }
+  }
+  for (int dz = 0, t = 0; dz < patchSize[2]; ++dz) {
+    const long z = z0 + dz;
+    for (std::size_t i = 0; i < plane; ++i, ++t) {
+      const long x = std::lround(srcX[i]), y = std::lround(srcY[i]);
+      if (x >= 0 && y >= 0 && z >= 0 && x < sx && y < sy && z < sz) {
+        patch.target[t] = m[static_cast<std::size_t>((z * sy + y) * sx + x)] ? 1 : 0;
+      }
+    }
+  }
+}
+
 TrainingPatch TumourPatchSampler::draw() {
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   const std::size_t c = std::uniform_int_distribution<std::size_t>(0, images_.size() - 1)(rng_);
@@ -97,28 +154,22 @@ TrainingPatch TumourPatchSampler::draw() {
   centre[2] = std::clamp<long>(centre[2], 0, sz - 1);
 
   TrainingPatch patch;
-  patch.input = extract(image, patchSize_, contextSlices_, centre, padValues_[c]);
-  {
-    // The target is the mask on the centre slice(s); outside the volume is background.
-    const auto m = masks_[c]->pixels<std::uint8_t>();
-    const long x0 = centre[0] - patchSize_[0] / 2, y0 = centre[1] - patchSize_[1] / 2,
-               z0 = centre[2] - patchSize_[2] / 2;
-    patch.target.assign(static_cast<std::size_t>(patchSize_[0]) * patchSize_[1] * patchSize_[2], 0);
-    std::size_t o = 0;
-    for (int dz = 0; dz < patchSize_[2]; ++dz) {
-      const long z = z0 + dz;
-      for (int dy = 0; dy < patchSize_[1]; ++dy) {
-        for (int dx = 0; dx < patchSize_[0]; ++dx, ++o) {
-          const long x = x0 + dx, y = y0 + dy;
-          if (x >= 0 && y >= 0 && z >= 0 && x < sx && y < sy && z < sz) {
-            patch.target[o] = m[static_cast<std::size_t>((z * sy + y) * sx + x)] ? 1 : 0;
-          }
-        }
-      }
-    }
+  // The probability is only drawn when spatial augmentation is on, so recipes without it keep
+  // their random stream (and their results) unchanged.
+  double angle = 0.0, zoom = 1.0;
+  if (augmentation_.spatialProbability > 0 && unit(rng_) < augmentation_.spatialProbability) {
+    angle = std::uniform_real_distribution<double>(-augmentation_.rotationDegrees,
+                                                   augmentation_.rotationDegrees)(rng_) *
+            std::numbers::pi / 180.0;
+    zoom = 1.0 + std::uniform_real_distribution<double>(-augmentation_.scaleRange,
+                                                        augmentation_.scaleRange)(rng_);
   }
+  // Angle 0 and zoom 1 read the voxels unchanged (the target is the mask on the centre
+  // slice(s); outside the volume is background).
+  extractTransformed(image, *masks_[c], patchSize_, contextSlices_, centre, padValues_[c], angle,
+                     zoom, patch);
 
-  // Geometric augmentation: the same flips/transposition for input and target.
+  // Mirroring/transposition: the same flips/transposition for input and target.
   const bool flipX = augmentation_.flips && unit(rng_) < 0.5;
   const bool flipY = augmentation_.flips && unit(rng_) < 0.5;
   const bool transpose =

@@ -16,6 +16,12 @@ struct PatchAugmentation {
   double intensityScale = 0.1;  ///< multiply by 1 ± this
   double intensityShift = 0.1;  ///< add ± this (units of the normalised image)
   double noiseStd = 0.05;       ///< Gaussian noise, applied to 15 % of patches
+  /// Fraction of patches resampled with an in-plane rotation and isotropic in-plane scaling
+  /// (nnU-Net's spatial augmentation; 0 = off, which leaves the sampler's random stream as
+  /// before so older recipes reproduce).
+  double spatialProbability = 0.0;
+  double rotationDegrees = 0.0;  ///< rotation drawn uniformly in ± this, about the patch centre
+  double scaleRange = 0.0;       ///< zoom drawn uniformly in [1 - this, 1 + this]
 };
 
 /// \brief One training example: channels-first input and the class index of each voxel.
@@ -46,6 +52,14 @@ class TumourPatchSampler {
                                     int contextSlices, std::array<long, 3> centre, float padValue);
   /// \brief Value used outside the volume: the image's minimum (air after normalisation).
   static float padValueOf(const Image& image);
+  /// \brief Like extract, but each in-plane output position (u, v) relative to the patch
+  /// centre reads the image at centre + R(angle) (u, v) / zoom: bilinear for the image (pad
+  /// value outside), nearest neighbour for the mask. Fills `input` and `target` (2D mode:
+  /// target is the centre slice).
+  static void extractTransformed(const Image& image, const Image& mask,
+                                 std::array<int, 3> patchSize, int contextSlices,
+                                 std::array<long, 3> centre, float padValue, double angleRadians,
+                                 double zoom, TrainingPatch& patch);
 
  private:
   std::vector<const Image*> images_;

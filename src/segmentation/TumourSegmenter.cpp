@@ -43,6 +43,15 @@ TumourSegmentation TumourSegmenter::segment(const Image& image) const {
                                               manifest_.modality + " images, got " +
                                               image.modality());
   }
+  if (intensityCheck_) {
+    if (const auto why = manifest_.intensity.check(image)) {
+      throw Error(ErrorCode::WrongModality,
+                  "segment: " + *why + " Model " + manifest_.name + " expects " +
+                      (manifest_.modality.empty() ? std::string("its training modality")
+                                                  : manifest_.modality) +
+                      " images (override with --no-intensity-check only if you are sure).");
+    }
+  }
   const PreprocessPipeline pipeline =
       PreprocessPipeline::fromJson(manifest_.preprocessing, manifest_.name + " preprocessing");
   const Image working = pipeline.run(image).castTo(PixelType::Float32);

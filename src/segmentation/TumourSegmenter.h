@@ -30,14 +30,19 @@ class TumourSegmenter {
                   std::shared_ptr<const SegmentationNetworkEnsemble> ensemble);
   ~TumourSegmenter();
 
-  /// \brief Segments `image`; WrongModality when the image's modality is not the model's.
+  /// \brief Segments `image`; WrongModality when the image's modality is not the model's or
+  /// its intensities fall outside the package's trained range (see IntensitySignature).
   TumourSegmentation segment(const Image& image) const;
+  /// \brief Turns the intensity-range check off (an input the user knows is of the model's
+  /// modality, in unusual units).
+  void setIntensityCheck(bool on) { intensityCheck_ = on; }
   /// \brief The package manifest.
   const SegmentationModelManifest& manifest() const { return manifest_; }
 
  private:
   SegmentationModelManifest manifest_;
   std::shared_ptr<const SegmentationNetworkEnsemble> ensemble_;
+  bool intensityCheck_ = true;
 };
 
 }  // namespace medsight

@@ -131,6 +131,21 @@ TEST(PreprocessSteps, ZScoreGivesZeroMeanUnitVariance) {
   EXPECT_THROW(runStep({{"step", "zscore"}}, flat), Error);
 }
 
+TEST(PreprocessSteps, ZScoreOverNonzeroIgnoresZeroPadding) {
+  // Left half zero padding, right half tissue: the nonzero region's statistics are those of the
+  // tissue alone, whatever the amount of padding.
+  Image img = syntheticVolume(20, 10, 2, [](auto x, auto y, auto) {
+    return x < 10 ? 0.0f : static_cast<float>(100 + 2 * x + y);
+  });
+  const Image out = runStep({{"step", "zscore"}, {"region", "nonzero"}}, img);
+  const auto [m, sd] = boxStats(out, 10, 20, 0, 10, 0, 2);
+  EXPECT_NEAR(m, 0.0, 1e-4);
+  EXPECT_NEAR(sd, 1.0, 1e-4);
+  EXPECT_LT(out.valueAt(0, 0, 0), -5.0f);  // padding maps far below the tissue
+  const Image whole = runStep({{"step", "zscore"}}, img);
+  EXPECT_GT(std::abs(boxStats(whole, 10, 20, 0, 10, 0, 2).first), 0.5);
+}
+
 TEST(PreprocessSteps, PercentileClipsOutliers) {
   Image img = syntheticVolume(100, 10, 1, [](auto x, auto, auto) { return static_cast<float>(x); });
   img.pixels<float>()[0] = -1e6f;

@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+
+#include <numbers>
 #include <utility>
 
 #include <random>
@@ -104,6 +106,82 @@ TEST(TumourPatchSampler, OverSamplesTheTumour) {
   // About half the patches are centred on tumour (random ones almost never hit it).
   EXPECT_GT(withTumour, 150);
   EXPECT_LT(withTumour, 260);
+}
+
+TEST(TumourPatchSampler, TransformedExtractionRotatesAndZoomsImageAndMaskTogether) {
+  ImageGeometry g;
+  Image img(PixelType::Float32, {40, 40, 6, 1}, 3, 1, g);
+  Image mask(PixelType::UInt8, {40, 40, 6, 1}, 3, 1, g);
+  for (int z = 0; z < 6; ++z)
+    for (int y = 0; y < 40; ++y)
+      for (int x = 0; x < 40; ++x) img.setValueAt(x + 100.0 * z, x, y, z);
+  for (int y = 16; y < 24; ++y)
+    for (int x = 20; x < 28; ++x) mask.setValueAt(1, x, y, 3);  // 8 x 8 square right of centre
+  const std::array<int, 3> size{16, 16, 1};
+  const std::array<long, 3> centre{20, 20, 3};
+
+  // Angle 0, zoom 1: exactly the plain extraction.
+  TrainingPatch plain;
+  TumourPatchSampler::extractTransformed(img, mask, size, 1, centre, -1.0f, 0.0, 1.0, plain);
+  EXPECT_EQ(plain.input, TumourPatchSampler::extract(img, size, 1, centre, -1.0f));
+  int area = 0;
+  for (auto t : plain.target) area += t;
+  EXPECT_EQ(area, 8 * 8);
+
+  // 90 degrees: output (u, v) reads (cx - v, cy + u), so the value (= x) now runs along y and
+  // the square, right of centre in the image (x >= 20), lands in the rows v <= 0 of the patch.
+  TrainingPatch rotated;
+  TumourPatchSampler::extractTransformed(img, mask, size, 1, centre, -1.0f, std::numbers::pi / 2,
+                                         1.0, rotated);
+  const std::size_t mid = 16 * 16;  // channel 1 = centre slice (z = 3)
+  for (int v = 0; v < 16; ++v) {
+    EXPECT_NEAR(rotated.input[mid + static_cast<std::size_t>(v) * 16 + 3], 300 + 20 - (v - 8),
+                1e-3);
+  }
+  int above = 0, total = 0;
+  for (int v = 0; v < 16; ++v)
+    for (int u = 0; u < 16; ++u) {
+      const int t = rotated.target[static_cast<std::size_t>(v) * 16 + u];
+      total += t;
+      above += t && v <= 8;
+    }
+  EXPECT_EQ(total, 64);
+  EXPECT_EQ(above, 64);
+
+  // Zoom 2 magnifies: the 8 x 8 square covers about 16 x 16 patch voxels, clipped by the patch
+  // edge to 9 x 15.
+  TrainingPatch zoomed;
+  TumourPatchSampler::extractTransformed(img, mask, size, 1, centre, -1.0f, 0.0, 2.0, zoomed);
+  int zoomedArea = 0;
+  for (auto t : zoomed.target) zoomedArea += t;
+  EXPECT_EQ(zoomedArea, 9 * 15);
+  EXPECT_NEAR(zoomed.input[mid + 8 * 16 + 12], 300 + 20 + 2.0, 1e-3);  // u = 4 reads x = 22
+}
+
+TEST(TumourPatchSampler, SpatialAugmentationKeepsTargetsBinaryAndAligned) {
+  ImageGeometry g;
+  Image img(PixelType::Float32, {48, 48, 8, 1}, 3, 1, g);
+  Image mask(PixelType::UInt8, {48, 48, 8, 1}, 3, 1, g);
+  for (int z = 0; z < 8; ++z)
+    for (int y = 18; y < 30; ++y)
+      for (int x = 18; x < 30; ++x) {
+        mask.setValueAt(1, x, y, z);
+        img.setValueAt(1.0, x, y, z);  // the image shows the tumour as a bright square
+      }
+  PatchAugmentation spatial{false, false, 0, 0, 0, 1.0, 180.0, 0.25};
+  TumourPatchSampler sampler({&img}, {&mask}, {16, 16, 1}, 0, 1.0, spatial, 11);
+  for (int i = 0; i < 50; ++i) {
+    const auto p = sampler.draw();
+    int agree = 0, fg = 0;
+    for (std::size_t k = 0; k < p.target.size(); ++k) {
+      ASSERT_LE(p.target[k], 1);
+      fg += p.target[k];
+      agree += (p.target[k] == 1) == (p.input[k] > 0.5f);
+    }
+    // Nearest-neighbour mask and bilinear image disagree at most along the square's edge.
+    EXPECT_GT(agree, static_cast<int>(p.target.size()) * 85 / 100);
+    EXPECT_GT(fg, 0);
+  }
 }
 
 TEST(SegmentationCrossValidation, FoldsArePatientLevelAndBalanced) {
