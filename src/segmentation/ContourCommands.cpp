@@ -138,10 +138,15 @@ class LungsCommand : public Command {
     Image ct = ImageFileReader::read(ct_);
     const LungFieldResult r = LungFieldSegmenter(settings_).segment(ct);
     if (!out_.empty()) NiftiWriter::write(r.mask, out_);
-    const json out{{"volume_ml", r.volumeMl},           {"right_ml", r.rightVolumeMl},
-                   {"left_ml", r.leftVolumeMl},         {"components", r.components},
-                   {"slice_fraction", r.sliceFraction}, {"gate_passed", r.gatePassed},
-                   {"gate_reasons", r.gateReasons},     {"mask", out_}};
+    const json out{{"volume_ml", r.volumeMl},
+                   {"right_ml", r.rightVolumeMl},
+                   {"left_ml", r.leftVolumeMl},
+                   {"sides_separated", r.sidesSeparated},
+                   {"components", r.components},
+                   {"slice_fraction", r.sliceFraction},
+                   {"gate_passed", r.gatePassed},
+                   {"gate_reasons", r.gateReasons},
+                   {"mask", out_}};
     std::cout << (context.json ? out.dump(2) : out.dump()) << '\n';
     if (require_ && !r.gatePassed) {
       std::string why;

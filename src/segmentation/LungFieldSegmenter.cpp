@@ -140,7 +140,8 @@ LungFieldResult LungFieldSegmenter::segment(const Image& ct) const {
     auto t = tissue.pixels<std::uint8_t>();
     for (std::size_t i = 0; i < t.size(); ++i) t[i] = a[i] ? 0 : 1;
   }
-  keepAirInsideBodyHull(air, LargestComponentSelector::keep(tissue, 1));
+  const Image body = LargestComponentSelector::keep(tissue, 1);
+  keepAirInsideBodyHull(air, body);
 
   // The two largest components, when each is lung-sized (they merge when the lungs touch).
   const auto sizes = LargestComponentSelector::componentSizes(air);
@@ -180,10 +181,75 @@ LungFieldResult LungFieldSegmenter::segment(const Image& ct) const {
     lungs.geometry() = ct.geometry();
   }
 
-  // Volumes, sides (LPS: +x is patient left) and extent.
+  // Volumes, sides and extent. Sides follow the mediastinum, not the image centre (the body is
+  // rarely centred in the field of view): the lung mask's column profile along the image axis
+  // closest to patient left-right is searched for a valley (the gap between two lungs, or the
+  // narrowing where touching lungs meet in front of the heart) in the middle 60 % of its extent.
+  // Without a valley (one lung, or a crop showing one) the whole mask goes to the side of the
+  // body's centre it lies on. LPS: +x is patient left.
   const auto m = lungs.pixels<std::uint8_t>();
   const std::size_t nx = ct.size().x, ny = ct.size().y, nz = ct.size().z;
-  const auto mid = ct.geometry().indexToPhysical({(nx - 1) / 2.0, (ny - 1) / 2.0, 0.0});
+  const auto& dir = ct.geometry().direction;
+  // The image axis most aligned with patient x, and whether increasing index goes to the left.
+  int lrAxis = 0;
+  for (int a = 1; a < 3; ++a) {
+    if (std::abs(dir[static_cast<std::size_t>(a)]) >
+        std::abs(dir[static_cast<std::size_t>(lrAxis)]))
+      lrAxis = a;
+  }
+  const bool indexToLeft = dir[static_cast<std::size_t>(lrAxis)] > 0;
+  const std::array<std::size_t, 3> n{nx, ny, nz};
+  std::vector<double> profile(n[static_cast<std::size_t>(lrAxis)], 0.0);
+  double bodyIndexSum = 0.0, bodyCount = 0.0;
+  const auto b = body.pixels<std::uint8_t>();
+  for (std::size_t z = 0, i = 0; z < nz; ++z)
+    for (std::size_t y = 0; y < ny; ++y)
+      for (std::size_t x = 0; x < nx; ++x, ++i) {
+        const std::array<std::size_t, 3> idx{x, y, z};
+        const std::size_t c = idx[static_cast<std::size_t>(lrAxis)];
+        if (m[i]) profile[c] += 1.0;
+        if (b[i]) bodyIndexSum += static_cast<double>(c), bodyCount += 1.0;
+      }
+  long first = -1, last = -1;
+  for (std::size_t c = 0; c < profile.size(); ++c) {
+    if (profile[c] > 0) {
+      if (first < 0) first = static_cast<long>(c);
+      last = static_cast<long>(c);
+    }
+  }
+  // Columns <= split belong to the low-index side; split = -1 or last puts all on one side.
+  long split = -1;
+  if (first >= 0) {
+    const long width = last - first + 1;
+    const long lo = first + width / 5, hi = last - width / 5;
+    long best = -1;
+    for (long c = lo; c <= hi; ++c) {
+      if (best < 0 ||
+          profile[static_cast<std::size_t>(c)] < profile[static_cast<std::size_t>(best)])
+        best = c;
+    }
+    if (best >= 0) {
+      const double leftPeak =
+          *std::max_element(profile.begin() + first, profile.begin() + best + 1);
+      const double rightPeak =
+          *std::max_element(profile.begin() + best, profile.begin() + last + 1);
+      if (profile[static_cast<std::size_t>(best)] <= 0.25 * std::min(leftPeak, rightPeak)) {
+        split = best;
+      }
+    }
+    if (split < 0) {
+      // One lung: which side of the body's centre is its centre of mass on?
+      double sum = 0.0, count = 0.0;
+      for (std::size_t c = 0; c < profile.size(); ++c) {
+        sum += static_cast<double>(c) * profile[c];
+        count += profile[c];
+      }
+      const double bodyCentre =
+          bodyCount > 0 ? bodyIndexSum / bodyCount : (profile.size() - 1) / 2.0;
+      split = (sum / count < bodyCentre) ? last : -1;
+    }
+    r.sidesSeparated = split >= first && split < last;
+  }
   std::size_t slicesWithLung = 0;
   for (std::size_t z = 0; z < nz; ++z) {
     bool any = false;
@@ -191,8 +257,9 @@ LungFieldResult LungFieldSegmenter::segment(const Image& ct) const {
       for (std::size_t x = 0; x < nx; ++x) {
         if (!m[(z * ny + y) * nx + x]) continue;
         any = true;
-        const auto p = ct.geometry().indexToPhysical({double(x), double(y), double(z)});
-        (p[0] > mid[0] ? r.leftVolumeMl : r.rightVolumeMl) += voxelMl;
+        const std::array<std::size_t, 3> idx{x, y, z};
+        const bool lowSide = static_cast<long>(idx[static_cast<std::size_t>(lrAxis)]) <= split;
+        (lowSide != indexToLeft ? r.leftVolumeMl : r.rightVolumeMl) += voxelMl;
       }
     slicesWithLung += any;
   }

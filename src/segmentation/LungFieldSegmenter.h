@@ -22,11 +22,12 @@ struct LungFieldSettings {
 struct LungFieldResult {
   Image mask;  ///< UInt8 0/1 on the input grid
   double volumeMl = 0.0;
-  double rightVolumeMl = 0.0;  ///< patient right (LPS x < body midline)
-  double leftVolumeMl = 0.0;
-  int components = 0;                    ///< lung components kept (1 when the lungs touch)
-  double sliceFraction = 0.0;            ///< slices with lung / all slices
-  bool gatePassed = false;               ///< looks like a chest CT with lungs in view
+  double rightVolumeMl = 0.0;   ///< patient right of the mediastinum (LPS x smaller)
+  double leftVolumeMl = 0.0;    ///< patient left of the mediastinum
+  bool sidesSeparated = false;  ///< a mediastinal gap split the mask; false: one lung in view
+  int components = 0;           ///< lung components kept (1 when the lungs touch)
+  double sliceFraction = 0.0;   ///< slices with lung / all slices
+  bool gatePassed = false;      ///< looks like a chest CT with lungs in view
   std::vector<std::string> gateReasons;  ///< why the gate failed
 };
 

@@ -8,6 +8,7 @@
 #include "core/Error.h"
 #include "segmentation/ContourRasterizer.h"
 #include "segmentation/LargestComponentSelector.h"
+#include "segmentation/LungFieldSegmenter.h"
 #include "segmentation/MaskContourTracer.h"
 #include "segmentation/SegmentationCrossValidation.h"
 #include "segmentation/TumourPatchSampler.h"
@@ -181,6 +182,43 @@ TEST(TumourPatchSampler, SpatialAugmentationKeepsTargetsBinaryAndAligned) {
     // Nearest-neighbour mask and bilinear image disagree at most along the square's edge.
     EXPECT_GT(agree, static_cast<int>(p.target.size()) * 85 / 100);
     EXPECT_GT(fg, 0);
+  }
+}
+
+// A synthetic chest: air around an elliptic body (40 HU) placed off the image centre, with a
+// larger left and a smaller right lung (-850 HU). Index x grows toward patient left (identity
+// direction, LPS).
+Image syntheticChest(bool touching) {
+  ImageGeometry g;
+  g.spacing = {2.0, 2.0, 5.0};
+  Image ct(PixelType::Float32, {200, 150, 12, 1}, 3, 1, g);
+  ct.setModality("CT");
+  const double bx = 120, by = 75;  // body centre: 40 voxels right of the image centre
+  for (int z = 0; z < 12; ++z)
+    for (int y = 0; y < 150; ++y)
+      for (int x = 0; x < 200; ++x) {
+        const double ex = (x - bx) / 75.0, ey = (y - by) / 55.0;
+        float v = ex * ex + ey * ey <= 1.0 ? 40.0f : -1000.0f;
+        if (z >= 1 && z <= 10) {
+          const double lx = (x - (bx + 35)) / 28.0, ly = (y - by) / 35.0;  // left lung
+          const double rx = (x - (bx - 32)) / 22.0, ry = (y - by) / 30.0;  // right lung
+          if (lx * lx + ly * ly <= 1.0 || rx * rx + ry * ry <= 1.0) v = -850.0f;
+          if (touching && x >= bx - 15 && x <= bx + 12 && std::abs(y - by) <= 2) v = -850.0f;
+        }
+        ct.setValueAt(v, x, y, z);
+      }
+  return ct;
+}
+
+TEST(LungFieldSegmenter, SidesFollowTheMediastinumNotTheImageCentre) {
+  for (bool touching : {false, true}) {
+    const LungFieldResult r = LungFieldSegmenter().segment(syntheticChest(touching));
+    EXPECT_EQ(r.components, touching ? 1 : 2);
+    EXPECT_TRUE(r.sidesSeparated) << "touching " << touching;
+    // Ellipse areas: left pi*28*35, right pi*22*30 voxels, 10 slices of 2 x 2 x 5 mm.
+    const double left = 3.14159 * 28 * 35 * 10 * 0.02, right = 3.14159 * 22 * 30 * 10 * 0.02;
+    EXPECT_NEAR(r.leftVolumeMl, left, 0.08 * left) << "touching " << touching;
+    EXPECT_NEAR(r.rightVolumeMl, right, 0.08 * right) << "touching " << touching;
   }
 }
 

@@ -109,6 +109,10 @@ TEST(LungFieldSegmenterData, FindsTheLungCutByTheIbsiChestCtCrop) {
   EXPECT_GT(r.volumeMl, 600.0);
   EXPECT_LT(r.volumeMl, 3000.0);
   EXPECT_GT(r.sliceFraction, 0.9);
+  // One lung: no mediastinal gap, so all of it is counted on one side.
+  EXPECT_FALSE(r.sidesSeparated);
+  EXPECT_TRUE(r.leftVolumeMl == 0.0 || r.rightVolumeMl == 0.0)
+      << r.leftVolumeMl << " / " << r.rightVolumeMl;
   // The lung reaches the image border (where the crop cuts it) and is kept there.
   std::size_t onBorder = 0;
   for (std::size_t z = 0; z < r.mask.size().z; ++z)
