@@ -78,6 +78,25 @@ TEST(SegmentationTrainingE2E, CrossValidatesByPatientAndShipsAVerifiedPackage) {
             errorCodeInfo(ErrorCode::WrongModality).exitCode)
       << err;
   EXPECT_FALSE(std::filesystem::exists(tmp / "ct.nii.gz"));
+  // A NIfTI CT or PET says nothing about its modality: the intensity range learned from the
+  // training MR refuses them all the same, naming the numbers; the user can override.
+  EXPECT_FALSE(m.intensity.empty());
+  for (const char* other : {"CT_image.nii.gz", "PET_image.nii.gz"}) {
+    EXPECT_EQ(
+        medsight("segment --model " + (tmp / "pkg").string() + " " +
+                     (root / "STS_004" / other).string() + " " + (tmp / "other.nii.gz").string(),
+                 &out, &err),
+        errorCodeInfo(ErrorCode::WrongModality).exitCode)
+        << other << ": " << err;
+    EXPECT_NE(err.find("1st percentile"), std::string::npos) << err;
+    EXPECT_FALSE(std::filesystem::exists(tmp / "other.nii.gz"));
+  }
+  EXPECT_EQ(medsight("segment --no-intensity-check --model " + (tmp / "pkg").string() + " " +
+                         (root / "STS_004" / "PET_image.nii.gz").string() + " " +
+                         (tmp / "other.nii.gz").string(),
+                     &out, &err),
+            0)
+      << err;
 
   // A tampered weights file is refused before use.
   {
@@ -106,6 +125,11 @@ TEST(SegmentationTrainingConfig, RejectsInconsistentRecipes) {
   EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
   bad = tinyRecipe();
   bad["cross_validation"]["folds"] = 1;
+  EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
+  bad = tinyRecipe();
+  bad["training"]["augmentation"] = {{"spatial_probability", 1.5}};
+  EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
+  bad["training"]["augmentation"] = {{"spatial_probability", 0.5}, {"scale_range", 1.0}};
   EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
 }
 
