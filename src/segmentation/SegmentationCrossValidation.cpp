@@ -11,6 +11,7 @@
 #include "core/AtomicFile.h"
 #include "core/Error.h"
 #include "core/Sha256.h"
+#include "eval/MeanSummary.h"
 #include "preprocess/GridResampler.h"
 #include "preprocess/MaskComparison.h"
 #include "segmentation/SegmentationDataset.h"
@@ -34,36 +35,6 @@ json metricsJson(const std::string& id, const MaskAgreement& a, double seconds) 
           {"reference_volume_ml", a.referenceVolumeMl},
           {"volume_error_percent", opt(a.volumeErrorPercent)},
           {"seconds", seconds}};
-}
-
-// Mean with a 95 % percentile-bootstrap interval over patients (seeded, 2000 resamples).
-json summarise(const std::vector<double>& v, std::uint64_t seed) {
-  if (v.empty()) return nullptr;
-  const double mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-  std::vector<double> sorted(v);
-  std::sort(sorted.begin(), sorted.end());
-  const double median = sorted.size() % 2
-                            ? sorted[sorted.size() / 2]
-                            : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
-  double ss = 0.0;
-  for (double x : v) ss += (x - mean) * (x - mean);
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<std::size_t> pick(0, v.size() - 1);
-  std::vector<double> means;
-  for (int b = 0; b < 2000; ++b) {
-    double s = 0.0;
-    for (std::size_t i = 0; i < v.size(); ++i) s += v[pick(rng)];
-    means.push_back(s / static_cast<double>(v.size()));
-  }
-  std::sort(means.begin(), means.end());
-  return {{"mean", mean},
-          {"median", median},
-          {"std", v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 0.0},
-          {"min", sorted.front()},
-          {"max", sorted.back()},
-          {"ci95_lower", means[49]},
-          {"ci95_upper", means[1949]},
-          {"n", v.size()}};
 }
 
 json readJsonFile(const std::filesystem::path& p) {
@@ -203,10 +174,10 @@ SegmentationModelManifest SegmentationCrossValidation::run(int onlyFold) {
       {"patients", ids.size()},
       {"per_patient", perPatient},
       {"summary",
-       {{"dice", summarise(dice, config_.seed)},
-        {"hd95_mm", summarise(hd95, config_.seed)},
-        {"volume_error_percent", summarise(volErr, config_.seed)},
-        {"absolute_volume_error_percent", summarise(absVolErr, config_.seed)}}},
+       {{"dice", MeanSummary::of(dice, config_.seed)},
+        {"hd95_mm", MeanSummary::of(hd95, config_.seed)},
+        {"volume_error_percent", MeanSummary::of(volErr, config_.seed)},
+        {"absolute_volume_error_percent", MeanSummary::of(absVolErr, config_.seed)}}},
       {"empty_predictions", static_cast<int>(dice.size() - hd95.size())}};
   manifest.training = {{"config", config_.source},
                        {"command", commandLine_},
