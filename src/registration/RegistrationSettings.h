@@ -27,8 +27,11 @@ struct RegistrationSettings {
   std::string initialization = "identity";
   int histogramBins = 50;
   /// \brief Fixed-image points sampled (randomly, seeded) for the metric at each level; 0 uses
-  /// `samplingFraction` of the voxels instead.
-  int spatialSamples = 20000;
+  /// `samplingFraction` of the voxels instead. ITK v4 draws the points once per level, while
+  /// elastix's random sampler draws 20,000 new ones every iteration; 50,000 fixed points cut the
+  /// sampling noise so the final pose is as good as elastix's (bench/registration: PET GTV
+  /// Dice 0.846 -> 0.854, MR 0.837 -> 0.841), at about 1.8 s instead of 1 s per pair.
+  int spatialSamples = 50000;
   /// \brief Fraction of fixed voxels sampled when `spatialSamples` is 0.
   double samplingFraction = 0.25;
   /// \brief Shrink factor and Gaussian smoothing sigma (mm) per level, coarse to fine.
