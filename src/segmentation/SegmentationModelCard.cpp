@@ -50,7 +50,11 @@ std::string SegmentationModelCard::render(const SegmentationModelManifest& m) {
     << "- Network: " << m.network.dimensions << "D U-Net, " << m.network.depth << " levels, "
     << m.network.baseChannels << " base channels, " << m.network.normalization << " normalisation, "
     << m.network.inputChannels << " input channel(s) (" << m.inference.contextSlices
-    << " context slice(s) each side)\n"
+    << " context slice(s) each side"
+    << (m.inference.positionChannels ? "; plus 2 channels giving each voxel's distance from the "
+                                       "volume centre, which assumes a lesion-centred crop"
+                                     : "")
+    << ")\n"
     << "- Members: " << m.members.size()
     << " networks (one per cross-validation fold), probabilities averaged\n"
     << "- Preprocessing (replayed on every input): `" << m.preprocessing.dump() << "`\n"

@@ -59,8 +59,8 @@ nlohmann::json SegmentationTrainer::train(const std::vector<const SegmentationCa
   // Reseeding with the start iteration keeps a resumed run reproducible from that point.
   TumourPatchSampler sampler(images, masks, config_.inference.patchSize,
                              config_.inference.contextSlices, config_.foregroundFraction,
-                             config_.augmentation,
-                             seed * 1000003ull + static_cast<unsigned>(start));
+                             config_.augmentation, seed * 1000003ull + static_cast<unsigned>(start),
+                             config_.inference.positionChannels);
   const DiceCrossEntropyLoss loss(config_.diceWeight);
   const auto [px, py, pz] = config_.inference.patchSize;
   const int channels = sampler.channels();

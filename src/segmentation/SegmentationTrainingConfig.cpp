@@ -68,7 +68,7 @@ SegmentationTrainingConfig SegmentationTrainingConfig::fromJson(
     if (c.network.dimensions == 3 && c.inference.contextSlices != 0) {
       throw bad("context_slices applies to 2D networks only");
     }
-    c.network.inputChannels = 1 + 2 * c.inference.contextSlices;
+    c.network.inputChannels = c.inference.inputChannels();
     for (int a = 0; a < c.network.dimensions; ++a) {
       if (c.inference.patchSize[a] % c.network.sizeDivisor() != 0) {
         throw bad("patch_size must be divisible by 2^(depth-1) = " +

@@ -77,7 +77,7 @@ Image SlidingWindowInferer::run(const Image& image, const ProbabilityFunction& p
   }
 
   std::vector<double> sum(image.voxelsPerFrame(), 0.0), norm(image.voxelsPerFrame(), 0.0);
-  const int channels = 1 + 2 * context;
+  const int channels = settings_.inputChannels();
   const std::size_t patchVoxels = static_cast<std::size_t>(px) * py * pz;
   c10::InferenceMode inferenceMode;
   for (std::size_t first = 0; first < tiles.size();
@@ -88,9 +88,11 @@ Image SlidingWindowInferer::run(const Image& image, const ProbabilityFunction& p
     batch.reserve(n * channels * patchVoxels);
     for (std::size_t i = 0; i < n; ++i) {
       const Tile& t = tiles[first + i];
-      const auto patch =
-          TumourPatchSampler::extract(image, settings_.patchSize, context,
-                                      {t.x + px / 2, t.y + py / 2, twoD ? t.z : t.z + pz / 2}, pad);
+      const std::array<long, 3> centre{t.x + px / 2, t.y + py / 2, twoD ? t.z : t.z + pz / 2};
+      auto patch = TumourPatchSampler::extract(image, settings_.patchSize, context, centre, pad);
+      if (settings_.positionChannels) {
+        TumourPatchSampler::appendPosition(image.size(), settings_.patchSize, centre, patch);
+      }
       batch.insert(batch.end(), patch.begin(), patch.end());
     }
     std::vector<int64_t> shape{static_cast<int64_t>(n), channels};

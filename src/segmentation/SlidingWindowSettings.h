@@ -23,6 +23,15 @@ struct SlidingWindowSettings {
   double threshold = 0.5;
   /// \brief Keep only the largest connected component (one tumour per image).
   bool largestComponent = true;
+  /// \brief Feed where each voxel lies in the volume as two extra channels (see
+  /// TumourPatchSampler::appendPosition). For inputs cropped around the lesion, as in the IBSI
+  /// sarcoma cohort, this lets the network learn that the tumour sits in the middle of the crop.
+  bool positionChannels = false;
+
+  /// \brief Network input channels these settings produce.
+  int inputChannels() const {
+    return 1 + 2 * (patchSize[2] == 1 ? contextSlices : 0) + (positionChannels ? 2 : 0);
+  }
 
   /// \brief Serialises for manifests.
   nlohmann::json toJson() const {
@@ -32,7 +41,8 @@ struct SlidingWindowSettings {
             {"mirror", mirror},
             {"batch_size", batchSize},
             {"threshold", threshold},
-            {"largest_component", largestComponent}};
+            {"largest_component", largestComponent},
+            {"position_channels", positionChannels}};
   }
   /// \brief Parses (missing keys keep defaults).
   static SlidingWindowSettings fromJson(const nlohmann::json& j) {
@@ -44,6 +54,7 @@ struct SlidingWindowSettings {
     s.batchSize = j.value("batch_size", s.batchSize);
     s.threshold = j.value("threshold", s.threshold);
     s.largestComponent = j.value("largest_component", s.largestComponent);
+    s.positionChannels = j.value("position_channels", s.positionChannels);
     return s;
   }
 };

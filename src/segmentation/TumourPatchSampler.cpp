@@ -8,15 +8,43 @@
 
 namespace medsight {
 
+namespace {
+
+/// In-plane source position of every output voxel of a patch around `centre`, rotated by
+/// `angle` and zoomed by `zoom`; offsets as in extract() so that angle 0 and zoom 1 reproduce it
+/// exactly.
+void sourcePositions(std::array<int, 3> patchSize, std::array<long, 3> centre, double angle,
+                     double zoom, std::vector<double>& srcX, std::vector<double>& srcY) {
+  const double c = std::cos(angle) / zoom, s = std::sin(angle) / zoom;
+  const std::size_t plane = static_cast<std::size_t>(patchSize[0]) * patchSize[1];
+  srcX.resize(plane);
+  srcY.resize(plane);
+  for (int dy = 0, o = 0; dy < patchSize[1]; ++dy) {
+    for (int dx = 0; dx < patchSize[0]; ++dx, ++o) {
+      const double u = dx - patchSize[0] / 2, v = dy - patchSize[1] / 2;
+      srcX[o] = static_cast<double>(centre[0]) + c * u - s * v;
+      srcY[o] = static_cast<double>(centre[1]) + s * u + c * v;
+    }
+  }
+}
+
+/// |2 p / (n - 1) - 1|: 0 at the volume centre, 1 at its first and last voxel.
+double fromCentre(double p, std::size_t n) {
+  return n > 1 ? std::abs(2.0 * p / static_cast<double>(n - 1) - 1.0) : 0.0;
+}
+
+}  // namespace
+
 TumourPatchSampler::TumourPatchSampler(std::vector<const Image*> images,
                                        std::vector<const Image*> masks,
                                        std::array<int, 3> patchSize, int contextSlices,
                                        double foregroundFraction, PatchAugmentation augmentation,
-                                       std::uint64_t seed)
+                                       std::uint64_t seed, bool positionChannels)
     : images_(std::move(images)),
       masks_(std::move(masks)),
       patchSize_(patchSize),
       contextSlices_(patchSize[2] == 1 ? contextSlices : 0),
+      positionChannels_(positionChannels),
       foregroundFraction_(foregroundFraction),
       augmentation_(augmentation),
       rng_(seed) {
@@ -85,18 +113,9 @@ void TumourPatchSampler::extractTransformed(const Image& image, const Image& mas
              sz = static_cast<long>(image.size().z);
   const int channels = 1 + 2 * contextSlices;
   const long z0 = centre[2] - patchSize[2] / 2;
-  const double c = std::cos(angleRadians) / zoom, s = std::sin(angleRadians) / zoom;
   const std::size_t plane = static_cast<std::size_t>(patchSize[0]) * patchSize[1];
-  // Source position of every in-plane output voxel; offsets as in extract() so that angle 0 and
-  // zoom 1 reproduce it exactly.
-  std::vector<double> srcX(plane), srcY(plane);
-  for (int dy = 0, o = 0; dy < patchSize[1]; ++dy) {
-    for (int dx = 0; dx < patchSize[0]; ++dx, ++o) {
-      const double u = dx - patchSize[0] / 2, v = dy - patchSize[1] / 2;
-      srcX[o] = static_cast<double>(centre[0]) + c * u - s * v;
-      srcY[o] = static_cast<double>(centre[1]) + s * u + c * v;
-    }
-  }
+  std::vector<double> srcX, srcY;
+  sourcePositions(patchSize, centre, angleRadians, zoom, srcX, srcY);
   auto at = [&](long x, long y, long z) {
     return (x < 0 || y < 0 || x >= sx || y >= sy)
                ? padValue
@@ -127,6 +146,32 @@ void TumourPatchSampler::extractTransformed(const Image& image, const Image& mas
       }
     }
   }
+}
+
+void TumourPatchSampler::appendPosition(ImageSize volume, std::array<int, 3> patchSize,
+                                        std::array<long, 3> centre, const std::vector<double>& srcX,
+                                        const std::vector<double>& srcY, std::vector<float>& out) {
+  const std::size_t plane = srcX.size();
+  const long z0 = centre[2] - patchSize[2] / 2;
+  std::vector<float> box(plane);
+  for (std::size_t i = 0; i < plane; ++i) {
+    box[i] =
+        static_cast<float>(std::max(fromCentre(srcX[i], volume.x), fromCentre(srcY[i], volume.y)));
+  }
+  out.reserve(out.size() + 2 * plane * patchSize[2]);
+  for (int dz = 0; dz < patchSize[2]; ++dz) out.insert(out.end(), box.begin(), box.end());
+  for (int dz = 0; dz < patchSize[2]; ++dz) {
+    // The centre slice index is not clamped: a patch reaching past the last slice reads > 1.
+    out.insert(out.end(), plane,
+               static_cast<float>(fromCentre(static_cast<double>(z0 + dz), volume.z)));
+  }
+}
+
+void TumourPatchSampler::appendPosition(ImageSize volume, std::array<int, 3> patchSize,
+                                        std::array<long, 3> centre, std::vector<float>& out) {
+  std::vector<double> srcX, srcY;
+  sourcePositions(patchSize, centre, 0.0, 1.0, srcX, srcY);
+  appendPosition(volume, patchSize, centre, srcX, srcY, out);
 }
 
 TrainingPatch TumourPatchSampler::draw() {
@@ -168,6 +213,12 @@ TrainingPatch TumourPatchSampler::draw() {
   // slice(s); outside the volume is background).
   extractTransformed(image, *masks_[c], patchSize_, contextSlices_, centre, padValues_[c], angle,
                      zoom, patch);
+  const std::size_t imageValues = patch.input.size();
+  if (positionChannels_) {
+    std::vector<double> srcX, srcY;
+    sourcePositions(patchSize_, centre, angle, zoom, srcX, srcY);
+    appendPosition(image.size(), patchSize_, centre, srcX, srcY, patch.input);
+  }
 
   // Mirroring/transposition: the same flips/transposition for input and target.
   const bool flipX = augmentation_.flips && unit(rng_) < 0.5;
@@ -200,7 +251,9 @@ TrainingPatch TumourPatchSampler::draw() {
   const bool noise = augmentation_.noiseStd > 0 && unit(rng_) < 0.15;
   std::normal_distribution<double> gauss(0.0,
                                          augmentation_.noiseStd > 0 ? augmentation_.noiseStd : 1.0);
-  for (float& v : patch.input) {
+  // Intensity changes touch the image channels only, never the position channels.
+  for (std::size_t i = 0; i < imageValues; ++i) {
+    float& v = patch.input[i];
     v = static_cast<float>(v * scale + shift + (noise ? gauss(rng_) : 0.0));
   }
   return patch;

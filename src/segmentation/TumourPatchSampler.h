@@ -41,9 +41,11 @@ class TumourPatchSampler {
   /// \brief `images[i]` and `masks[i]` (UInt8) share a grid; all images are Float32.
   TumourPatchSampler(std::vector<const Image*> images, std::vector<const Image*> masks,
                      std::array<int, 3> patchSize, int contextSlices, double foregroundFraction,
-                     PatchAugmentation augmentation, std::uint64_t seed);
-  /// \brief Channels of each input patch (1 + 2 * contextSlices in 2D mode, 1 in 3D).
-  int channels() const { return 1 + 2 * contextSlices_; }
+                     PatchAugmentation augmentation, std::uint64_t seed,
+                     bool positionChannels = false);
+  /// \brief Channels of each input patch (1 + 2 * contextSlices in 2D mode, 1 in 3D, plus 2
+  /// position channels when asked for).
+  int channels() const { return 1 + 2 * contextSlices_ + (positionChannels_ ? 2 : 0); }
   /// \brief Draws one augmented patch.
   TrainingPatch draw();
   /// \brief The input channels around voxel (x, y, z) without augmentation (also used at
@@ -60,6 +62,17 @@ class TumourPatchSampler {
                                  std::array<int, 3> patchSize, int contextSlices,
                                  std::array<long, 3> centre, float padValue, double angleRadians,
                                  double zoom, TrainingPatch& patch);
+  /// \brief Appends the two position channels of a patch to `out`: the in-plane box distance
+  /// max(|x'|, |y'|) and the slice distance |z'| from the volume centre, where x' = 2x/(nx-1) - 1
+  /// (so 0 at the centre, 1 at the volume border, > 1 outside). Both are symmetric, so flips and
+  /// transposition of the patch keep them consistent. `srcX`/`srcY` give the (possibly rotated
+  /// and zoomed) in-plane source position of every patch voxel, as in extractTransformed.
+  static void appendPosition(ImageSize volume, std::array<int, 3> patchSize,
+                             std::array<long, 3> centre, const std::vector<double>& srcX,
+                             const std::vector<double>& srcY, std::vector<float>& out);
+  /// \brief appendPosition for an unrotated patch around `centre` (the inference case).
+  static void appendPosition(ImageSize volume, std::array<int, 3> patchSize,
+                             std::array<long, 3> centre, std::vector<float>& out);
 
  private:
   std::vector<const Image*> images_;
@@ -68,6 +81,7 @@ class TumourPatchSampler {
   std::vector<float> padValues_;
   std::array<int, 3> patchSize_;
   int contextSlices_;
+  bool positionChannels_;
   double foregroundFraction_;
   PatchAugmentation augmentation_;
   std::mt19937_64 rng_;

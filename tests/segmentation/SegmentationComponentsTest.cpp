@@ -109,6 +109,48 @@ TEST(TumourPatchSampler, OverSamplesTheTumour) {
   EXPECT_LT(withTumour, 260);
 }
 
+TEST(TumourPatchSampler, PositionChannelsLocateThePatchInTheVolume) {
+  const ImageSize volume{41, 21, 11, 1};
+  std::vector<float> out{7.0f};  // appended after what is already there
+  // A 4 x 4 patch centred on (20, 10, 5): patch voxel (0, 0) is volume voxel (18, 8).
+  TumourPatchSampler::appendPosition(volume, {4, 4, 1}, {20, 10, 5}, out);
+  ASSERT_EQ(out.size(), 1u + 2 * 16);
+  EXPECT_EQ(out[0], 7.0f);
+  // Box distance max(|2x/40 - 1|, |2y/20 - 1|): (18, 8) -> max(0.1, 0.2).
+  EXPECT_NEAR(out[1], 0.2, 1e-6);
+  EXPECT_NEAR(out[1 + 2 * 4 + 2], 0.0, 1e-6);  // (20, 10) is the centre
+  EXPECT_NEAR(out[1 + 16], 0.0, 1e-6);         // slice 5 of 11 is the middle one
+  // Past the border the distance keeps growing instead of saturating.
+  std::vector<float> edge;
+  TumourPatchSampler::appendPosition(volume, {4, 4, 1}, {41, 21, 10}, edge);
+  EXPECT_NEAR(edge[0], std::max(std::abs(2.0 * 39 / 40 - 1), std::abs(2.0 * 19 / 20 - 1)), 1e-6);
+  EXPECT_NEAR(edge[15], std::max(std::abs(2.0 * 42 / 40 - 1), std::abs(2.0 * 22 / 20 - 1)), 1e-6);
+  EXPECT_NEAR(edge[16], 1.0, 1e-6);
+
+  // The sampler appends them after the image channels and leaves them out of the intensity
+  // augmentation: a constant image must still yield exact position values.
+  ImageGeometry g;
+  Image img(PixelType::Float32, {32, 32, 9, 1}, 3, 1, g);
+  Image mask(PixelType::UInt8, {32, 32, 9, 1}, 3, 1, g);
+  mask.setValueAt(1, 16, 16, 4);
+  PatchAugmentation strong{true, true, 0.5, 0.5, 0.5};
+  TumourPatchSampler sampler({&img}, {&mask}, {16, 16, 1}, 1, 1.0, strong, 3, true);
+  EXPECT_EQ(sampler.channels(), 5);
+  for (int i = 0; i < 20; ++i) {
+    const auto p = sampler.draw();
+    ASSERT_EQ(p.input.size(), 5u * 16 * 16);
+    float lowest = 10.0f;
+    for (std::size_t k = 3 * 256; k < 4 * 256; ++k) lowest = std::min(lowest, p.input[k]);
+    // The patch centre is within 4 voxels of the middle, so the box channel's minimum is small
+    // and exactly representable; noise or scaling would move it off the grid of 2k/31 - 1.
+    const double steps = (lowest + 1.0) * 31.0 / 2.0;
+    EXPECT_NEAR(steps, std::round(steps), 1e-4);
+    EXPECT_LT(lowest, 0.35f);
+    const float slice = p.input[4 * 256];
+    EXPECT_NEAR(slice, std::abs(2.0f * 4 / 8 - 1), 1e-6);  // centre slice 4 of 9 (mask voxel)
+  }
+}
+
 TEST(TumourPatchSampler, TransformedExtractionRotatesAndZoomsImageAndMaskTogether) {
   ImageGeometry g;
   Image img(PixelType::Float32, {40, 40, 6, 1}, 3, 1, g);
