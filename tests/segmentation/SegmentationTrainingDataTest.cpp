@@ -22,7 +22,8 @@ json tinyRecipe() {
                               "mask": "MR_T1_mask.nii.gz", "modality": "MR"},
     "preprocessing": {"steps": [{"step": "resample", "spacing": [4, 4, 3.27]}, {"step": "zscore"}]},
     "network": {"dimensions": 2, "base_channels": 4, "depth": 2},
-    "inference": {"patch_size": [32, 32, 1], "context_slices": 1, "mirror": false},
+    "inference": {"patch_size": [32, 32, 1], "context_slices": 1, "mirror": false,
+                  "position_channels": true},
     "training": {"iterations": 60, "batch_size": 8, "learning_rate": 0.01, "warmup_iterations": 5},
     "cross_validation": {"folds": 2, "seed": 3}})");
 }
@@ -37,6 +38,9 @@ TEST(SegmentationTrainingE2E, CrossValidatesByPatientAndShipsAVerifiedPackage) {
   const auto config = SegmentationTrainingConfig::fromJson(tinyRecipe(), "tiny", tmp);
   const auto m = SegmentationCrossValidation(config, tmp / "pkg", 2, "test").run();
   ASSERT_EQ(m.members.size(), 2u);
+  // 3 slices plus the 2 position channels, recorded so `segment` rebuilds the same input.
+  EXPECT_EQ(m.network.inputChannels, 5);
+  EXPECT_TRUE(m.inference.positionChannels);
   // Every patient measured exactly once, by the fold that did not train on it.
   const auto& rows = m.validation["per_patient"];
   ASSERT_EQ(rows.size(), 22u);
