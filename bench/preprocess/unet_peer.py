@@ -84,6 +84,19 @@ def sliding_window_2d(volume, nets, inf):
     padded = np.full((sz, sy + py, sx + px), pad, np.float32)
     padded[:, :sy, :sx] = volume
 
+    def centre_distance(p, n):
+        return np.abs(2.0 * p / (n - 1) - 1.0) if n > 1 else np.zeros_like(p, np.float64)
+
+    def position(z, y, xx):
+        # MedSight's position channels: box distance in-plane and slice distance from the volume
+        # centre (TumourPatchSampler::appendPosition).
+        if not inf.get("position_channels", False):
+            return []
+        box = np.maximum(centre_distance(np.arange(xx, xx + px, dtype=np.float64), sx)[None, :],
+                         centre_distance(np.arange(y, y + py, dtype=np.float64), sy)[:, None])
+        return [box.astype(np.float32),
+                np.full((py, px), centre_distance(np.float64(z), sz), np.float32)]
+
     def prob(x):
         s = None
         for n in nets:
@@ -95,7 +108,8 @@ def sliding_window_2d(volume, nets, inf):
         for i in range(0, len(tiles), inf["batch_size"]):
             batch = tiles[i:i + inf["batch_size"]]
             x = np.stack([np.stack([padded[min(max(z + c, 0), sz - 1), y:y + py, xx:xx + px]
-                                    for c in range(-k, k + 1)]) for z, y, xx in batch])
+                                    for c in range(-k, k + 1)] + position(z, y, xx))
+                          for z, y, xx in batch])
             x = torch.from_numpy(x)
             p = prob(x)
             if inf["mirror"]:
