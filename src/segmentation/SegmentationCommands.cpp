@@ -1,7 +1,11 @@
 // `medsight segment`, `medsight segment-train`.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <vector>
 
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
@@ -70,6 +74,14 @@ class SegmentCommand : public Command {
                    "Reference mask: report Dice, HD95 and volume error against it");
     app.add_option("--modality", modality_,
                    "Modality of the input when its file does not say (NIfTI): CT, MR, PT");
+    app.add_option("--roi", roi_,
+                   "Region of interest where the lesion is, as first and last voxel indices "
+                   "i0,j0,k0,i1,j1,k1 of the input; it is grown by --roi-margin, cropped and "
+                   "segmented, and the mask put back on the whole grid");
+    app.add_option("--roi-mask", roiMask_,
+                   "Region of interest as a mask on the input grid (e.g. a rough outline drawn "
+                   "in a viewer): its bounding box is used as with --roi");
+    app.add_option("--roi-margin", roiMarginMm_, "Margin added around the ROI, mm (default 30)");
     app.add_flag("--no-intensity-check", noIntensityCheck_,
                  "Segment even when the input's intensity range is unlike the model's training "
                  "images (normally refused as a likely modality mix-up)");
@@ -79,7 +91,9 @@ class SegmentCommand : public Command {
     segmenter.setIntensityCheck(!noIntensityCheck_);
     Image image = ImageFileReader::read(image_);
     if (!modality_.empty()) image.setModality(modality_);
-    const TumourSegmentation s = segmenter.segment(image);
+    const auto roi = regionOfInterest(image);
+    const TumourSegmentation s =
+        roi ? segmenter.segmentWithin(image, *roi, roiMarginMm_) : segmenter.segment(image);
     NiftiWriter::write(s.mask, out_);
     if (!probability_.empty()) NiftiWriter::write(s.probability, probability_);
     json out{{"model", segmenter.manifest().name},
@@ -87,6 +101,7 @@ class SegmentCommand : public Command {
              {"mask", out_},
              {"volume_ml", s.volumeMl},
              {"seconds", s.seconds}};
+    if (roi) out["roi"] = {{"start", roi->start}, {"size", roi->size}, {"margin_mm", roiMarginMm_}};
     if (!reference_.empty()) {
       Image ref = ImageFileReader::read(reference_);
       if (!ref.sameGrid(s.mask, 1e-3)) {
@@ -115,7 +130,62 @@ class SegmentCommand : public Command {
   }
 
  private:
-  std::string model_, image_, out_, probability_, reference_, modality_;
+  /// The voxel box given by --roi or --roi-mask, if any.
+  std::optional<VoxelBox> regionOfInterest(const Image& image) const {
+    if (!roi_.empty() && !roiMask_.empty()) {
+      throw Error(ErrorCode::InvalidArgument, "segment: give --roi or --roi-mask, not both");
+    }
+    if (!roiMask_.empty()) {
+      const Image mask = ImageFileReader::read(roiMask_);
+      if (!mask.sameGrid(image, 1e-3)) {
+        throw Error(ErrorCode::GeometryMismatch,
+                    roiMask_ + ": the ROI mask is not on the input image's grid");
+      }
+      const auto box = BoundingBoxCropper::nonZeroBox(mask);
+      if (!box) throw Error(ErrorCode::EmptyInput, roiMask_ + ": the ROI mask is empty");
+      return box;
+    }
+    if (roi_.empty()) return std::nullopt;
+    std::vector<long long> v;
+    std::stringstream in(roi_);
+    for (std::string part; std::getline(in, part, ',');) {
+      std::size_t used = 0;
+      long long x = -1;
+      try {
+        x = std::stoll(part, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != part.size() || x < 0) {
+        throw Error(ErrorCode::InvalidArgument,
+                    "segment: --roi wants six non-negative voxel indices i0,j0,k0,i1,j1,k1, got '" +
+                        roi_ + "'");
+      }
+      v.push_back(x);
+    }
+    if (v.size() != 6) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "segment: --roi wants six voxel indices i0,j0,k0,i1,j1,k1, got '" + roi_ + "'");
+    }
+    VoxelBox box;
+    const std::size_t extents[3] = {image.size().x, image.size().y, image.size().z};
+    for (int a = 0; a < 3; ++a) {
+      const auto first = static_cast<std::size_t>(std::min(v[a], v[a + 3]));
+      const auto last = static_cast<std::size_t>(std::max(v[a], v[a + 3]));
+      if (last >= extents[a]) {
+        throw Error(ErrorCode::InvalidArgument,
+                    "segment: --roi index " + std::to_string(last) + " is past the image (" +
+                        std::to_string(extents[a]) + " voxels along axis " + std::to_string(a) +
+                        ")");
+      }
+      box.start[a] = first;
+      box.size[a] = last - first + 1;
+    }
+    return box;
+  }
+
+  std::string model_, image_, out_, probability_, reference_, modality_, roi_, roiMask_;
+  double roiMarginMm_ = 30.0;
   bool noIntensityCheck_ = false;
 };
 

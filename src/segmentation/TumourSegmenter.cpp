@@ -75,4 +75,47 @@ TumourSegmentation TumourSegmenter::segment(const Image& image) const {
   return out;
 }
 
+TumourSegmentation TumourSegmenter::segmentWithin(const Image& image, const VoxelBox& roi,
+                                                  double marginMm) const {
+  const auto start = std::chrono::steady_clock::now();
+  const ImageSize& size = image.size();
+  const std::size_t extents[3] = {size.x, size.y, size.z};
+  for (int a = 0; a < 3; ++a) {
+    if (roi.size[a] == 0 || roi.start[a] + roi.size[a] > extents[a]) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "segment: the region of interest (start " + std::to_string(roi.start[a]) +
+                      ", size " + std::to_string(roi.size[a]) + " along axis " + std::to_string(a) +
+                      ") is empty or reaches past the image (" + std::to_string(extents[a]) +
+                      " voxels)");
+    }
+  }
+  if (!(marginMm >= 0) || marginMm > 500) {
+    throw Error(ErrorCode::InvalidArgument, "segment: the ROI margin must be 0 to 500 mm");
+  }
+  const VoxelBox box = BoundingBoxCropper::grow(roi, image, {marginMm, marginMm, marginMm});
+  const TumourSegmentation inside = segment(BoundingBoxCropper::extract(image, box));
+
+  TumourSegmentation out;
+  out.mask = Image(PixelType::UInt8, size, 3, 1, image.geometry());
+  out.mask.metadata() = inside.mask.metadata();
+  out.probability = Image(PixelType::Float32, size, 3, 1, image.geometry());
+  const auto m = inside.mask.pixels<std::uint8_t>();
+  const auto p = inside.probability.pixels<float>();
+  auto mo = out.mask.pixels<std::uint8_t>();
+  auto po = out.probability.pixels<float>();
+  for (std::size_t z = 0, i = 0; z < box.size[2]; ++z) {
+    for (std::size_t y = 0; y < box.size[1]; ++y) {
+      const std::size_t o =
+          ((box.start[2] + z) * size.y + box.start[1] + y) * size.x + box.start[0];
+      for (std::size_t x = 0; x < box.size[0]; ++x, ++i) {
+        mo[o + x] = m[i];
+        po[o + x] = p[i];
+      }
+    }
+  }
+  out.volumeMl = inside.volumeMl;
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
 }  // namespace medsight

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "core/Image.h"
+#include "preprocess/BoundingBoxCropper.h"
 #include "segmentation/SegmentationModelManifest.h"
 
 namespace medsight {
@@ -33,6 +34,11 @@ class TumourSegmenter {
   /// \brief Segments `image`; WrongModality when the image's modality is not the model's or
   /// its intensities fall outside the package's trained range (see IntensitySignature).
   TumourSegmentation segment(const Image& image) const;
+  /// \brief Segments inside a region of interest: `roi` (voxel box of `image`) grown by
+  /// `marginMm` on every side is cropped, segmented and the result put back on the whole grid
+  /// (zero outside). For models trained on crops around the lesion (position channels), this is
+  /// how an uncropped image is read: the box is the reader's prompt for where the lesion is.
+  TumourSegmentation segmentWithin(const Image& image, const VoxelBox& roi, double marginMm) const;
   /// \brief Turns the intensity-range check off (an input the user knows is of the model's
   /// modality, in unusual units).
   void setIntensityCheck(bool on) { intensityCheck_ = on; }

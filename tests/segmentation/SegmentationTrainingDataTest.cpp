@@ -74,6 +74,89 @@ TEST(SegmentationTrainingE2E, CrossValidatesByPatientAndShipsAVerifiedPackage) {
   EXPECT_TRUE(mask.sameGrid(ImageFileReader::read(mr), 1e-3));
   EXPECT_TRUE(json::parse(out)["reference"].contains("dice"));
 
+  // A region of interest: the image padded along +x with its own mirror image (so the crop is
+  // no longer centred on the tumour), segmented within the original extent, gives exactly the
+  // original crop's result, and nothing outside it.
+  {
+    const TumourSegmenter segmenter(tmp / "pkg", 1);
+    const Image original = ImageFileReader::read(mr).castTo(PixelType::Float32);
+    const auto whole = segmenter.segment(original);
+    const auto [sx, sy, sz, st] = original.size();
+    Image wide(PixelType::Float32, {sx + 40, sy, sz, 1}, 3, 1, original.geometry());
+    wide.setModality(original.modality());
+    for (std::size_t z = 0; z < sz; ++z)
+      for (std::size_t y = 0; y < sy; ++y)
+        for (std::size_t x = 0; x < sx + 40; ++x)
+          wide.setValueAt(original.valueAt(x < sx ? x : 2 * sx - 1 - x, y, z), x, y, z);
+    VoxelBox roi;
+    roi.size = {sx, sy, sz};
+    const auto within = segmenter.segmentWithin(wide, roi, 0.0);
+    ASSERT_TRUE(within.mask.sameGrid(wide));
+    std::size_t differ = 0, outside = 0;
+    for (std::size_t z = 0; z < sz; ++z)
+      for (std::size_t y = 0; y < sy; ++y)
+        for (std::size_t x = 0; x < sx + 40; ++x) {
+          const double v = within.mask.valueAt(x, y, z);
+          if (x >= sx) {
+            outside += v != 0;
+          } else {
+            differ += v != whole.mask.valueAt(x, y, z);
+          }
+        }
+    EXPECT_EQ(differ, 0u);
+    EXPECT_EQ(outside, 0u);
+    EXPECT_GT(within.volumeMl, 0.0);
+    // Bad boxes are refused, naming the problem.
+    roi.size[0] = sx + 41;
+    EXPECT_THROW(segmenter.segmentWithin(wide, roi, 0.0), Error);
+  }
+  // From the CLI, an ROI mask (here the reference outline) restricts the result to its box
+  // grown by the margin; malformed or mismatched ROIs are refused.
+  {
+    ASSERT_EQ(medsight("segment --json --model " + (tmp / "pkg").string() + " " + mr.string() +
+                           " " + (tmp / "roi.nii.gz").string() + " --roi-margin 5 --roi-mask " +
+                           (root / "STS_004" / "MR_T1_mask.nii.gz").string(),
+                       &out, &err),
+              0)
+        << err;
+    const json j = json::parse(out);
+    ASSERT_TRUE(j.contains("roi"));
+    EXPECT_EQ(j["roi"]["margin_mm"].get<double>(), 5.0);
+    const Image roiMask = ImageFileReader::read(tmp / "roi.nii.gz");
+    const auto start = j["roi"]["start"].get<std::array<std::size_t, 3>>();
+    const auto size = j["roi"]["size"].get<std::array<std::size_t, 3>>();
+    std::size_t far = 0;
+    const auto [sx, sy, sz, st] = roiMask.size();
+    // 5 mm is at most 6 voxels in-plane (0.98 mm) and 2 slices (3.27 mm).
+    for (std::size_t z = 0; z < sz; ++z)
+      for (std::size_t y = 0; y < sy; ++y)
+        for (std::size_t x = 0; x < sx; ++x) {
+          const bool inBox = x + 6 >= start[0] && x < start[0] + size[0] + 6 && y + 6 >= start[1] &&
+                             y < start[1] + size[1] + 6 && z + 2 >= start[2] &&
+                             z < start[2] + size[2] + 2;
+          if (!inBox) far += roiMask.valueAt(x, y, z) != 0;
+        }
+    EXPECT_EQ(far, 0u);
+    const int invalid = errorCodeInfo(ErrorCode::InvalidArgument).exitCode;
+    for (const std::string bad : std::vector<std::string>{
+             "--roi 1,2,3", "--roi 0,0,0,10,10,x", "--roi 0,0,0,10,10,999",
+             "--roi 0,0,0,5,5,5 --roi-mask " + mr.string(), "--roi 0,0,0,5,5,5 --roi-margin -3"}) {
+      EXPECT_EQ(medsight("segment --model " + (tmp / "pkg").string() + " " + mr.string() + " " +
+                             (tmp / "bad.nii.gz").string() + " " + bad,
+                         &out, &err),
+                invalid)
+          << bad << ": " << err;
+      EXPECT_FALSE(std::filesystem::exists(tmp / "bad.nii.gz")) << bad;
+    }
+    EXPECT_EQ(medsight("segment --model " + (tmp / "pkg").string() + " " + mr.string() + " " +
+                           (tmp / "bad.nii.gz").string() + " --roi-mask " +
+                           (root / "STS_004" / "CT_mask.nii.gz").string(),
+                       &out, &err),
+              errorCodeInfo(ErrorCode::GeometryMismatch).exitCode)
+        << err;
+    EXPECT_NE(err.find("ROI mask"), std::string::npos) << err;
+  }
+
   // Wrong modality is refused.
   EXPECT_EQ(medsight("segment --model " + (tmp / "pkg").string() + " --modality CT " +
                          (root / "STS_004" / "CT_image.nii.gz").string() + " " +
