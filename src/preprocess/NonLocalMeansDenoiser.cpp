@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/Error.h"
 #include "preprocess/ItkScalarFilterRunner.h"
 #include "preprocess/StepParameterReader.h"
 
@@ -22,14 +23,19 @@ NonLocalMeansDenoiser::NonLocalMeansDenoiser(const nlohmann::json& step,
   samplePatches_ = p.integer("sample_patches", samplePatches_, 5, 10000);
   seed_ = p.integer("seed", seed_, 0, 1 << 30);
   kernelBandwidth_ = p.choice("kernel_bandwidth", kernelBandwidth_, {"noise", "entropy"});
+  if (step.contains("slicewise") && step.at("slicewise").is_boolean()) {
+    slicewise_ = p.boolean("slicewise", false) ? "yes" : "no";
+  } else {
+    slicewise_ = p.choice("slicewise", slicewise_, {"auto", "yes", "no"});
+  }
   p.finish();
 }
 
 nlohmann::json NonLocalMeansDenoiser::parameters() const {
-  return {{"patch_radius", patchRadius_},        {"iterations", iterations_},
-          {"noise_model", noiseModel_},          {"search_radius", searchRadius_},
-          {"sample_patches", samplePatches_},    {"seed", seed_},
-          {"kernel_bandwidth", kernelBandwidth_}};
+  return {{"patch_radius", patchRadius_},         {"iterations", iterations_},
+          {"noise_model", noiseModel_},           {"search_radius", searchRadius_},
+          {"sample_patches", samplePatches_},     {"seed", seed_},
+          {"kernel_bandwidth", kernelBandwidth_}, {"slicewise", slicewise_}};
 }
 
 namespace {
@@ -37,12 +43,7 @@ namespace {
 /// \brief Robust standard deviation of additive noise: 1.4826 x the median absolute deviation of
 /// differences between neighbours along x, divided by sqrt(2) (each difference carries the noise
 /// of two voxels). Edges are a small fraction of the differences, so the median ignores them.
-template <class T>
-double estimateNoiseSigma(const T* image) {
-  const auto size = image->GetLargestPossibleRegion().GetSize();
-  const float* buffer = image->GetBufferPointer();
-  const std::size_t nx = size[0];
-  const std::size_t total = image->GetLargestPossibleRegion().GetNumberOfPixels();
+double estimateNoiseSigma(const float* buffer, std::size_t nx, std::size_t total) {
   std::vector<float> diffs;
   diffs.reserve(total);
   for (std::size_t row = 0; row + nx <= total; row += nx) {
@@ -62,9 +63,26 @@ double estimateNoiseSigma(const T* image) {
 }  // namespace
 
 nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
-  double sigma = 0.0;
+  const Image& image = subject.image;
+  const auto& spacing = image.geometry().spacing;
+  const bool thickSlices = image.spatialDimension() == 3 && image.size().z > 1 &&
+                           spacing[2] > 2.0 * std::max(spacing[0], spacing[1]);
+  const bool bySlice = slicewise_ == "yes" || (slicewise_ == "auto" && thickSlices);
+  if (bySlice && image.spatialDimension() != 3) {
+    throw Error(ErrorCode::InvalidArgument,
+                "non_local_means: slicewise denoising needs a 3D volume, the input is 2D");
+  }
+
+  // The noise level is measured once on the whole volume (also when slices are filtered one by
+  // one) so that the kernel bandwidth is the same for every slice.
   double noise = 0.0;
-  subject.image = itk_runner::filterFloat(subject.image, "non_local_means", [&](auto in) {
+  if (kernelBandwidth_ == "noise") {
+    const Image asFloat = image.castTo(PixelType::Float32);
+    const auto px = asFloat.pixels<float>();
+    noise = estimateNoiseSigma(px.data(), image.size().x, px.size());
+  }
+  double sigma = 0.0;
+  auto denoise = [&](auto in) {
     using T = typename decltype(in)::ObjectType;
     using Filter = itk::PatchBasedDenoisingImageFilter<T, T>;
     auto filter = Filter::New();
@@ -84,7 +102,6 @@ nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
       // (n voxels); a kernel of that width lets every such patch vote (Buades, Coll and Morel,
       // CVPR 2005, choose the filtering parameter in proportion to the noise level). ITK's
       // entropy-based estimate settles near a tenth of that on noisy images and barely smooths.
-      noise = estimateNoiseSigma(in.GetPointer());
       const double patchVoxels = static_cast<double>(filter->GetPatchLengthInVoxels());
       typename Filter::RealArrayType bandwidth(1);
       bandwidth[0] = std::max(std::sqrt(2.0 * patchVoxels) * noise, 1e-3);
@@ -110,8 +127,31 @@ nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
     if (sig.Size() > 0) sigma = sig[0];
     typename T::Pointer out = filter->GetOutput();
     return out;
-  });
-  return {{"kernel_bandwidth_sigma", sigma}, {"noise_sigma_estimate", noise}};
+  };
+
+  if (!bySlice) {
+    subject.image = itk_runner::filterFloat(image, "non_local_means", denoise);
+  } else {
+    // Each slice as a 2D image with the in-plane spacing (only the spacing matters to the
+    // filter: it sizes the patch); the results are written back into a copy of the volume.
+    const std::size_t nx = image.size().x, ny = image.size().y, plane = nx * ny;
+    Image out = image.castTo(PixelType::Float32);
+    auto volume = out.pixels<float>();
+    ImageGeometry g;
+    g.spacing = {spacing[0], spacing[1], 1.0};
+    Image slice(PixelType::Float32, {nx, ny, 1, 1}, 2, 1, g);
+    for (std::size_t z = 0; z < image.size().z; ++z) {
+      auto s = slice.pixels<float>();
+      std::copy_n(volume.begin() + static_cast<std::ptrdiff_t>(z * plane), plane, s.begin());
+      const Image done = itk_runner::filterFloat(slice, "non_local_means", denoise);
+      const auto d = done.pixels<float>();
+      std::copy(d.begin(), d.end(), volume.begin() + static_cast<std::ptrdiff_t>(z * plane));
+    }
+    subject.image = std::move(out);
+  }
+  return {{"kernel_bandwidth_sigma", sigma},
+          {"noise_sigma_estimate", noise},
+          {"mode", bySlice ? "slices" : "volume"}};
 }
 
 }  // namespace medsight
