@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
+#include <utility>
 #include <vector>
 
 #include "core/Error.h"
@@ -129,8 +131,20 @@ nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
     return out;
   };
 
+  // ITK refuses a constant image ("Each image component must be nonconstant"); there is no
+  // noise to remove in one, so constant volumes and slices (e.g. zero-filled end slices of a
+  // crop) are passed through unchanged and counted.
+  auto constant = [](std::span<const float> v) {
+    return v.empty() || std::all_of(v.begin(), v.end(), [&](float x) { return x == v.front(); });
+  };
+  std::size_t skipped = 0;
   if (!bySlice) {
-    subject.image = itk_runner::filterFloat(image, "non_local_means", denoise);
+    const Image asFloat = image.castTo(PixelType::Float32);
+    if (constant(asFloat.pixels<float>())) {
+      skipped = image.size().z;
+    } else {
+      subject.image = itk_runner::filterFloat(image, "non_local_means", denoise);
+    }
   } else {
     // Each slice as a 2D image with the in-plane spacing (only the spacing matters to the
     // filter: it sizes the patch); the results are written back into a copy of the volume.
@@ -143,6 +157,10 @@ nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
     for (std::size_t z = 0; z < image.size().z; ++z) {
       auto s = slice.pixels<float>();
       std::copy_n(volume.begin() + static_cast<std::ptrdiff_t>(z * plane), plane, s.begin());
+      if (constant(std::as_const(slice).pixels<float>())) {
+        ++skipped;
+        continue;
+      }
       const Image done = itk_runner::filterFloat(slice, "non_local_means", denoise);
       const auto d = done.pixels<float>();
       std::copy(d.begin(), d.end(), volume.begin() + static_cast<std::ptrdiff_t>(z * plane));
@@ -151,7 +169,8 @@ nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
   }
   return {{"kernel_bandwidth_sigma", sigma},
           {"noise_sigma_estimate", noise},
-          {"mode", bySlice ? "slices" : "volume"}};
+          {"mode", bySlice ? "slices" : "volume"},
+          {"constant_slices_skipped", skipped}};
 }
 
 }  // namespace medsight

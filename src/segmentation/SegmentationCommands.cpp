@@ -1,9 +1,12 @@
 // `medsight segment`, `medsight segment-train`.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cmath>
+#include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -74,14 +77,19 @@ class SegmentCommand : public Command {
                    "Reference mask: report Dice, HD95 and volume error against it");
     app.add_option("--modality", modality_,
                    "Modality of the input when its file does not say (NIfTI): CT, MR, PT");
-    app.add_option("--roi", roi_,
-                   "Region of interest where the lesion is, as first and last voxel indices "
-                   "i0,j0,k0,i1,j1,k1 of the input; it is grown by --roi-margin, cropped and "
-                   "segmented, and the mask put back on the whole grid");
+    roiOption_ =
+        app.add_option("--roi", roi_,
+                       "Region of interest where the lesion is, as first and last voxel indices "
+                       "i0,j0,k0,i1,j1,k1 of the input; it is grown by --roi-margin, cropped and "
+                       "segmented, and the mask put back on the whole grid");
     app.add_option("--roi-mask", roiMask_,
                    "Region of interest as a mask on the input grid (e.g. a rough outline drawn "
                    "in a viewer): its bounding box is used as with --roi");
-    app.add_option("--roi-margin", roiMarginMm_, "Margin added around the ROI, mm (default 30)");
+    marginOption_ = app.add_option(
+        "--roi-margin", roiMarginMm_,
+        "Margin added around the ROI, mm (default 30). The network needs tissue around the "
+        "lesion to see it: the STS model was trained on crops with 1-5 cm around the tumour, and "
+        "margins under 10 mm are warned about");
     app.add_flag("--no-intensity-check", noIntensityCheck_,
                  "Segment even when the input's intensity range is unlike the model's training "
                  "images (normally refused as a likely modality mix-up)");
@@ -94,6 +102,15 @@ class SegmentCommand : public Command {
     const auto roi = regionOfInterest(image);
     const TumourSegmentation s =
         roi ? segmenter.segmentWithin(image, *roi, roiMarginMm_) : segmenter.segment(image);
+    std::vector<std::string> warnings;
+    if (roi && roiMarginMm_ < 10.0) {
+      warnings.push_back("an ROI margin of " + formatNumber(roiMarginMm_) +
+                         " mm leaves the network little tissue around the lesion; 20-50 mm is "
+                         "what crops of the training kind have");
+    }
+    if (s.volumeMl <= 0.0) {
+      warnings.push_back("no voxel reached the probability threshold: the mask is empty");
+    }
     NiftiWriter::write(s.mask, out_);
     if (!probability_.empty()) NiftiWriter::write(s.probability, probability_);
     json out{{"model", segmenter.manifest().name},
@@ -101,7 +118,15 @@ class SegmentCommand : public Command {
              {"mask", out_},
              {"volume_ml", s.volumeMl},
              {"seconds", s.seconds}};
-    if (roi) out["roi"] = {{"start", roi->start}, {"size", roi->size}, {"margin_mm", roiMarginMm_}};
+    if (roi) {
+      const VoxelBox cropped =
+          BoundingBoxCropper::grow(*roi, image, {roiMarginMm_, roiMarginMm_, roiMarginMm_});
+      out["roi"] = {{"start", roi->start},
+                    {"size", roi->size},
+                    {"margin_mm", roiMarginMm_},
+                    {"segmented_box", {{"start", cropped.start}, {"size", cropped.size}}}};
+    }
+    out["warnings"] = warnings;
     if (!reference_.empty()) {
       Image ref = ImageFileReader::read(reference_);
       if (!ref.sameGrid(s.mask, 1e-3)) {
@@ -118,13 +143,22 @@ class SegmentCommand : public Command {
     if (context.json) {
       std::cout << out.dump(2) << '\n';
     } else {
-      std::cout << "wrote " << out_ << ": " << segmenter.manifest().structure << " " << s.volumeMl
-                << " ml (" << s.seconds << " s)\n";
-      if (out.contains("reference")) {
-        std::cout << "against " << reference_ << ": Dice " << out["reference"]["dice"] << ", HD95 "
-                  << out["reference"]["hd95_mm"] << " mm, volume error "
-                  << out["reference"]["volume_error_percent"] << " %\n";
+      std::cout << "wrote " << out_ << ": " << segmenter.manifest().structure << " "
+                << formatNumber(s.volumeMl) << " ml (" << formatNumber(s.seconds) << " s)\n";
+      if (out.contains("roi")) {
+        const auto& b = out["roi"]["segmented_box"];
+        std::cout << "segmented within voxels " << b["start"].dump() << " size " << b["size"].dump()
+                  << " (ROI grown by " << formatNumber(roiMarginMm_) << " mm)\n";
       }
+      if (out.contains("reference")) {
+        auto shown = [](const json& v) {
+          return v.is_number() ? formatNumber(v.get<double>()) : std::string("n/a");
+        };
+        std::cout << "against " << reference_ << ": Dice " << shown(out["reference"]["dice"])
+                  << ", HD95 " << shown(out["reference"]["hd95_mm"]) << " mm, volume error "
+                  << shown(out["reference"]["volume_error_percent"]) << " %\n";
+      }
+      for (const auto& w : warnings) std::cerr << "warning: " << w << '\n';
     }
     return 0;
   }
@@ -132,6 +166,12 @@ class SegmentCommand : public Command {
  private:
   /// The voxel box given by --roi or --roi-mask, if any.
   std::optional<VoxelBox> regionOfInterest(const Image& image) const {
+    if (roiOption_->count() > 0 && roi_.empty()) {
+      throw Error(ErrorCode::InvalidArgument, "segment: --roi is empty");
+    }
+    if (marginOption_->count() > 0 && roi_.empty() && roiMask_.empty()) {
+      throw Error(ErrorCode::InvalidArgument, "segment: --roi-margin needs --roi or --roi-mask");
+    }
     if (!roi_.empty() && !roiMask_.empty()) {
       throw Error(ErrorCode::InvalidArgument, "segment: give --roi or --roi-mask, not both");
     }
@@ -140,6 +180,17 @@ class SegmentCommand : public Command {
       if (!mask.sameGrid(image, 1e-3)) {
         throw Error(ErrorCode::GeometryMismatch,
                     roiMask_ + ": the ROI mask is not on the input image's grid");
+      }
+      // A label mask holds a few non-negative whole numbers; an image passed here by mistake
+      // would make almost every voxel "inside".
+      std::set<float> labels;
+      for (const float v : mask.castTo(PixelType::Float32).pixels<float>()) {
+        if (v < 0 || v != std::floor(v) || (labels.insert(v).second && labels.size() > 256)) {
+          throw Error(ErrorCode::InvalidArgument,
+                      roiMask_ +
+                          ": not a mask (it has negative, fractional or more than 256 distinct "
+                          "values); give a label mask whose non-zero voxels mark the lesion");
+        }
       }
       const auto box = BoundingBoxCropper::nonZeroBox(mask);
       if (!box) throw Error(ErrorCode::EmptyInput, roiMask_ + ": the ROI mask is empty");
@@ -184,6 +235,15 @@ class SegmentCommand : public Command {
     return box;
   }
 
+  /// Short decimal form for people (full precision stays in --json).
+  static std::string formatNumber(double v) {
+    std::ostringstream o;
+    o << std::setprecision(4) << v;
+    return o.str();
+  }
+
+  CLI::Option* roiOption_ = nullptr;
+  CLI::Option* marginOption_ = nullptr;
   std::string model_, image_, out_, probability_, reference_, modality_, roi_, roiMask_;
   double roiMarginMm_ = 30.0;
   bool noIntensityCheck_ = false;

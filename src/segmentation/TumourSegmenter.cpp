@@ -1,6 +1,7 @@
 #include "segmentation/TumourSegmenter.h"
 
 #include <chrono>
+#include <cmath>
 
 #include "core/Error.h"
 #include "preprocess/GridResampler.h"
@@ -25,7 +26,17 @@ TumourSegmenter::TumourSegmenter(SegmentationModelManifest manifest,
 
 TumourSegmenter::~TumourSegmenter() = default;
 
-TumourSegmentation TumourSegmenter::segment(const Image& image) const {
+void TumourSegmenter::refuseUnlikeIntensities(const Image& image) const {
+  if (const auto why = manifest_.intensity.check(image)) {
+    throw Error(ErrorCode::WrongModality,
+                "segment: " + *why + " Model " + manifest_.name + " expects " +
+                    (manifest_.modality.empty() ? std::string("its training modality")
+                                                : manifest_.modality) +
+                    " images (override with --no-intensity-check only if you are sure).");
+  }
+}
+
+TumourSegmentation TumourSegmenter::segment(const Image& image, bool checkIntensity) const {
   const auto start = std::chrono::steady_clock::now();
   if (image.components() != 1 || image.size().t != 1) {
     throw Error(ErrorCode::InvalidArgument, "segment: needs a single-frame grey-level image, got " +
@@ -43,15 +54,7 @@ TumourSegmentation TumourSegmenter::segment(const Image& image) const {
                                               manifest_.modality + " images, got " +
                                               image.modality());
   }
-  if (intensityCheck_) {
-    if (const auto why = manifest_.intensity.check(image)) {
-      throw Error(ErrorCode::WrongModality,
-                  "segment: " + *why + " Model " + manifest_.name + " expects " +
-                      (manifest_.modality.empty() ? std::string("its training modality")
-                                                  : manifest_.modality) +
-                      " images (override with --no-intensity-check only if you are sure).");
-    }
-  }
+  if (checkIntensity) refuseUnlikeIntensities(image);
   const PreprocessPipeline pipeline =
       PreprocessPipeline::fromJson(manifest_.preprocessing, manifest_.name + " preprocessing");
   const Image working = pipeline.run(image).castTo(PixelType::Float32);
@@ -92,8 +95,17 @@ TumourSegmentation TumourSegmenter::segmentWithin(const Image& image, const Voxe
   if (!(marginMm >= 0) || marginMm > 500) {
     throw Error(ErrorCode::InvalidArgument, "segment: the ROI margin must be 0 to 500 mm");
   }
+  if (intensityCheck_) refuseUnlikeIntensities(image);
   const VoxelBox box = BoundingBoxCropper::grow(roi, image, {marginMm, marginMm, marginMm});
-  const TumourSegmentation inside = segment(BoundingBoxCropper::extract(image, box));
+  if (box.size[0] < 8 || box.size[1] < 8) {
+    throw Error(ErrorCode::InvalidArgument,
+                "segment: the region of interest grown by " +
+                    std::to_string(std::lround(marginMm)) + " mm is only " +
+                    std::to_string(box.size[0]) + " x " + std::to_string(box.size[1]) +
+                    " voxels in-plane; give a larger box or margin (the network needs tissue "
+                    "around the lesion)");
+  }
+  const TumourSegmentation inside = segment(BoundingBoxCropper::extract(image, box), false);
 
   TumourSegmentation out;
   out.mask = Image(PixelType::UInt8, size, 3, 1, image.geometry());

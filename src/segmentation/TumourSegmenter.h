@@ -33,11 +33,13 @@ class TumourSegmenter {
 
   /// \brief Segments `image`; WrongModality when the image's modality is not the model's or
   /// its intensities fall outside the package's trained range (see IntensitySignature).
-  TumourSegmentation segment(const Image& image) const;
+  TumourSegmentation segment(const Image& image) const { return segment(image, intensityCheck_); }
   /// \brief Segments inside a region of interest: `roi` (voxel box of `image`) grown by
   /// `marginMm` on every side is cropped, segmented and the result put back on the whole grid
-  /// (zero outside). For models trained on crops around the lesion (position channels), this is
-  /// how an uncropped image is read: the box is the reader's prompt for where the lesion is.
+  /// (zero outside). Modality and intensity range are checked on the whole image, since a small
+  /// box need not show the full intensity range. For models trained on crops around the lesion
+  /// (position channels), this is how an uncropped image is read: the box is the reader's prompt
+  /// for where the lesion is.
   TumourSegmentation segmentWithin(const Image& image, const VoxelBox& roi, double marginMm) const;
   /// \brief Turns the intensity-range check off (an input the user knows is of the model's
   /// modality, in unusual units).
@@ -46,6 +48,10 @@ class TumourSegmenter {
   const SegmentationModelManifest& manifest() const { return manifest_; }
 
  private:
+  TumourSegmentation segment(const Image& image, bool checkIntensity) const;
+  /// WrongModality when the image's intensity range is unlike the training images'.
+  void refuseUnlikeIntensities(const Image& image) const;
+
   SegmentationModelManifest manifest_;
   std::shared_ptr<const SegmentationNetworkEnsemble> ensemble_;
   bool intensityCheck_ = true;

@@ -101,6 +101,14 @@ TEST(PreprocessSteps, NonLocalMeansGoesSliceBySliceOnThickSlices) {
                                            {"iterations", 1}},
                                           img));
   EXPECT_NE(r3.find("\"mode\":\"volume\""), std::string::npos) << r3;
+  // A zero-filled slice (as at the ends of oblique crops) is passed through, not an ITK error.
+  Image withBlank = img;
+  for (std::size_t y = 0; y < 40; ++y)
+    for (std::size_t x = 0; x < 40; ++x) withBlank.setValueAt(0.0, x, y, 3);
+  const Image blankOut = runStep(step, withBlank);
+  EXPECT_NE(recordOf(blankOut).find("\"constant_slices_skipped\":1"), std::string::npos)
+      << recordOf(blankOut);
+  EXPECT_EQ(blankOut.valueAt(20, 20, 3), 0.0);
   Image flat = syntheticVolume(
       16, 16, 1, [](auto, auto, auto) { return 1.0f; }, false);
   Image flat2d(PixelType::Float32, {16, 16, 1, 1}, 2, 1, flat.geometry());

@@ -140,7 +140,9 @@ TEST(SegmentationTrainingE2E, CrossValidatesByPatientAndShipsAVerifiedPackage) {
     const int invalid = errorCodeInfo(ErrorCode::InvalidArgument).exitCode;
     for (const std::string bad : std::vector<std::string>{
              "--roi 1,2,3", "--roi 0,0,0,10,10,x", "--roi 0,0,0,10,10,999",
-             "--roi 0,0,0,5,5,5 --roi-mask " + mr.string(), "--roi 0,0,0,5,5,5 --roi-margin -3"}) {
+             "--roi 0,0,0,5,5,5 --roi-mask " + mr.string(), "--roi 0,0,0,5,5,5 --roi-margin -3",
+             "--roi-margin 10", "--roi \"\"", "--roi-mask " + mr.string(),
+             "--roi 40,40,10,40,40,10 --roi-margin 0"}) {
       EXPECT_EQ(medsight("segment --model " + (tmp / "pkg").string() + " " + mr.string() + " " +
                              (tmp / "bad.nii.gz").string() + " " + bad,
                          &out, &err),
@@ -155,6 +157,15 @@ TEST(SegmentationTrainingE2E, CrossValidatesByPatientAndShipsAVerifiedPackage) {
               errorCodeInfo(ErrorCode::GeometryMismatch).exitCode)
         << err;
     EXPECT_NE(err.find("ROI mask"), std::string::npos) << err;
+    // A small box without margin is a poor prompt, not a modality mix-up: the intensity range
+    // is judged on the whole image, and the user is warned instead.
+    ASSERT_EQ(
+        medsight("segment --json --model " + (tmp / "pkg").string() + " " + mr.string() + " " +
+                     (tmp / "one.nii.gz").string() + " --roi 30,30,8,50,50,12" + " --roi-margin 0",
+                 &out, &err),
+        0)
+        << err;
+    EXPECT_FALSE(json::parse(out)["warnings"].empty()) << out;
   }
 
   // Wrong modality is refused.
