@@ -75,12 +75,13 @@ nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
                 "non_local_means: slicewise denoising needs a 3D volume, the input is 2D");
   }
 
+  // One Float32 copy serves the noise estimate, the constant check and (by slice) the output.
+  Image asFloat = image.castTo(PixelType::Float32);
   // The noise level is measured once on the whole volume (also when slices are filtered one by
   // one) so that the kernel bandwidth is the same for every slice.
   double noise = 0.0;
   if (kernelBandwidth_ == "noise") {
-    const Image asFloat = image.castTo(PixelType::Float32);
-    const auto px = asFloat.pixels<float>();
+    const auto px = std::as_const(asFloat).pixels<float>();
     noise = estimateNoiseSigma(px.data(), image.size().x, px.size());
   }
   double sigma = 0.0;
@@ -139,18 +140,16 @@ nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
   };
   std::size_t skipped = 0;
   if (!bySlice) {
-    const Image asFloat = image.castTo(PixelType::Float32);
-    if (constant(asFloat.pixels<float>())) {
+    if (constant(std::as_const(asFloat).pixels<float>())) {
       skipped = image.size().z;
     } else {
-      subject.image = itk_runner::filterFloat(image, "non_local_means", denoise);
+      subject.image = itk_runner::filterFloat(asFloat, "non_local_means", denoise);
     }
   } else {
     // Each slice as a 2D image with the in-plane spacing (only the spacing matters to the
     // filter: it sizes the patch); the results are written back into a copy of the volume.
     const std::size_t nx = image.size().x, ny = image.size().y, plane = nx * ny;
-    Image out = image.castTo(PixelType::Float32);
-    auto volume = out.pixels<float>();
+    auto volume = asFloat.pixels<float>();
     ImageGeometry g;
     g.spacing = {spacing[0], spacing[1], 1.0};
     Image slice(PixelType::Float32, {nx, ny, 1, 1}, 2, 1, g);
@@ -165,7 +164,7 @@ nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
       const auto d = done.pixels<float>();
       std::copy(d.begin(), d.end(), volume.begin() + static_cast<std::ptrdiff_t>(z * plane));
     }
-    subject.image = std::move(out);
+    subject.image = std::move(asFloat);
   }
   return {{"kernel_bandwidth_sigma", sigma},
           {"noise_sigma_estimate", noise},
