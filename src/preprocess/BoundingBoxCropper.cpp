@@ -67,6 +67,30 @@ VoxelBox BoundingBoxCropper::grow(const VoxelBox& box, const Image& image,
   return out;
 }
 
+void BoundingBoxCropper::insert(Image& into, const Image& part, const VoxelBox& box) {
+  const auto& s = into.size();
+  if (box.start[0] + box.size[0] > s.x || box.start[1] + box.size[1] > s.y ||
+      box.start[2] + box.size[2] > s.z || part.size().x != box.size[0] ||
+      part.size().y != box.size[1] || part.size().z != box.size[2] || part.size().t != s.t ||
+      part.pixelType() != into.pixelType() || part.components() != into.components()) {
+    throw Error(ErrorCode::InvalidArgument, "crop: the part does not fit the box in the image");
+  }
+  const std::size_t sample = bytesPerSample(into.pixelType());
+  const std::size_t row = box.size[0] * sample * into.components();
+  auto src = part.bytes();
+  auto dst = into.bytes();
+  std::size_t o = 0;
+  for (std::size_t t = 0; t < s.t; ++t) {
+    for (std::size_t z = 0; z < box.size[2]; ++z) {
+      for (std::size_t y = 0; y < box.size[1]; ++y, o += row) {
+        const std::size_t i =
+            into.offset(box.start[0], box.start[1] + y, box.start[2] + z, t) * sample;
+        std::memcpy(dst.data() + i, src.data() + o, row);
+      }
+    }
+  }
+}
+
 Image BoundingBoxCropper::extract(const Image& image, const VoxelBox& box) {
   const auto& s = image.size();
   if (box.start[0] + box.size[0] > s.x || box.start[1] + box.size[1] > s.y ||

@@ -32,6 +32,9 @@ class BoundingBoxCropper : public PreprocessStep {
   static VoxelBox grow(const VoxelBox& box, const Image& image, std::array<double, 3> marginMm);
   /// \brief The voxels of `box` as a new image; origin moved so positions are kept.
   static Image extract(const Image& image, const VoxelBox& box);
+  /// \brief The inverse of extract: writes `part` (of box's size and `into`'s pixel type) into
+  /// `into` at `box`, voxel for voxel.
+  static void insert(Image& into, const Image& part, const VoxelBox& box);
 
  private:
   std::string source_ = "mask";

@@ -119,12 +119,11 @@ class SegmentCommand : public Command {
              {"volume_ml", s.volumeMl},
              {"seconds", s.seconds}};
     if (roi) {
-      const VoxelBox cropped =
-          BoundingBoxCropper::grow(*roi, image, {roiMarginMm_, roiMarginMm_, roiMarginMm_});
-      out["roi"] = {{"start", roi->start},
-                    {"size", roi->size},
-                    {"margin_mm", roiMarginMm_},
-                    {"segmented_box", {{"start", cropped.start}, {"size", cropped.size}}}};
+      out["roi"] = {
+          {"start", roi->start},
+          {"size", roi->size},
+          {"margin_mm", roiMarginMm_},
+          {"segmented_box", {{"start", s.segmentedBox->start}, {"size", s.segmentedBox->size}}}};
     }
     out["warnings"] = warnings;
     if (!reference_.empty()) {

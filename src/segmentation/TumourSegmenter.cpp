@@ -111,20 +111,9 @@ TumourSegmentation TumourSegmenter::segmentWithin(const Image& image, const Voxe
   out.mask = Image(PixelType::UInt8, size, 3, 1, image.geometry());
   out.mask.metadata() = inside.mask.metadata();
   out.probability = Image(PixelType::Float32, size, 3, 1, image.geometry());
-  const auto m = inside.mask.pixels<std::uint8_t>();
-  const auto p = inside.probability.pixels<float>();
-  auto mo = out.mask.pixels<std::uint8_t>();
-  auto po = out.probability.pixels<float>();
-  for (std::size_t z = 0, i = 0; z < box.size[2]; ++z) {
-    for (std::size_t y = 0; y < box.size[1]; ++y) {
-      const std::size_t o =
-          ((box.start[2] + z) * size.y + box.start[1] + y) * size.x + box.start[0];
-      for (std::size_t x = 0; x < box.size[0]; ++x, ++i) {
-        mo[o + x] = m[i];
-        po[o + x] = p[i];
-      }
-    }
-  }
+  BoundingBoxCropper::insert(out.mask, inside.mask, box);
+  BoundingBoxCropper::insert(out.probability, inside.probability, box);
+  out.segmentedBox = box;
   out.volumeMl = inside.volumeMl;
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "core/Image.h"
 #include "preprocess/BoundingBoxCropper.h"
@@ -17,6 +18,8 @@ struct TumourSegmentation {
   Image probability;  ///< Float32 foreground probability on the input image's grid
   double volumeMl = 0.0;
   double seconds = 0.0;
+  /// Voxel box of the input that was segmented (segmentWithin: the ROI grown by the margin).
+  std::optional<VoxelBox> segmentedBox;
 };
 
 /// \brief Applies a segmentation package to images: replays the recorded preprocessing,

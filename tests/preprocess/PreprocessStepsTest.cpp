@@ -4,6 +4,7 @@
 
 #include "SyntheticImages.h"
 #include "core/Error.h"
+#include "preprocess/BoundingBoxCropper.h"
 #include "preprocess/PreprocessPipeline.h"
 
 namespace medsight {
@@ -257,6 +258,26 @@ TEST(PreprocessSteps, ResampleKeepsPhysicalPositions) {
   for (auto v : s.mask->pixels<std::uint8_t>()) EXPECT_TRUE(v == 0 || v == 1);
   // The rotation of the grid is kept.
   EXPECT_NEAR(s.image.geometry().direction[1], img.geometry().direction[1], 1e-12);
+}
+
+TEST(PreprocessSteps, CropInsertIsTheInverseOfExtract) {
+  const Image img = syntheticVolume(12, 10, 5, [](auto x, auto y, auto z) {
+    return static_cast<float>(x + 100 * y + 10000 * z);
+  });
+  VoxelBox box;
+  box.start = {3, 2, 1};
+  box.size = {6, 5, 3};
+  const Image part = BoundingBoxCropper::extract(img, box);
+  Image back(PixelType::Float32, img.size(), 3, 1, img.geometry());
+  BoundingBoxCropper::insert(back, part, box);
+  for (std::size_t z = 0; z < 5; ++z)
+    for (std::size_t y = 0; y < 10; ++y)
+      for (std::size_t x = 0; x < 12; ++x) {
+        const bool inside = x >= 3 && x < 9 && y >= 2 && y < 7 && z >= 1 && z < 4;
+        EXPECT_EQ(back.valueAt(x, y, z), inside ? img.valueAt(x, y, z) : 0.0) << x << y << z;
+      }
+  box.start[0] = 7;  // the part no longer fits
+  EXPECT_THROW(BoundingBoxCropper::insert(back, part, box), Error);
 }
 
 TEST(PreprocessSteps, CropKeepsVoxelPositionsAndRefusesEmptyMask) {
