@@ -29,7 +29,12 @@ struct SlidingWindowSettings {
   bool positionChannels = false;
 
   /// \brief Network input channels these settings produce.
-  int inputChannels() const {
+  int inputChannels() const { return inputChannelsFor(patchSize, contextSlices, positionChannels); }
+  /// \brief Channels of an input patch: the centre slice, `contextSlices` on either side in 2D
+  /// mode (patch z extent 1; none in 3D), and 2 position channels when asked for. The one rule
+  /// shared by training (TumourPatchSampler) and inference.
+  static int inputChannelsFor(std::array<int, 3> patchSize, int contextSlices,
+                              bool positionChannels) {
     return 1 + 2 * (patchSize[2] == 1 ? contextSlices : 0) + (positionChannels ? 2 : 0);
   }
 

@@ -107,6 +107,16 @@ void TumourPatchSampler::extractTransformed(const Image& image, const Image& mas
                                             std::array<long, 3> centre, float padValue,
                                             double angleRadians, double zoom,
                                             TrainingPatch& patch) {
+  std::vector<double> srcX, srcY;
+  sourcePositions(patchSize, centre, angleRadians, zoom, srcX, srcY);
+  extractAt(image, mask, patchSize, contextSlices, centre, padValue, srcX, srcY, patch);
+}
+
+void TumourPatchSampler::extractAt(const Image& image, const Image& mask,
+                                   std::array<int, 3> patchSize, int contextSlices,
+                                   std::array<long, 3> centre, float padValue,
+                                   const std::vector<double>& srcX, const std::vector<double>& srcY,
+                                   TrainingPatch& patch) {
   const auto px = image.pixels<float>();
   const auto m = mask.pixels<std::uint8_t>();
   const long sx = static_cast<long>(image.size().x), sy = static_cast<long>(image.size().y),
@@ -114,8 +124,6 @@ void TumourPatchSampler::extractTransformed(const Image& image, const Image& mas
   const int channels = 1 + 2 * contextSlices;
   const long z0 = centre[2] - patchSize[2] / 2;
   const std::size_t plane = static_cast<std::size_t>(patchSize[0]) * patchSize[1];
-  std::vector<double> srcX, srcY;
-  sourcePositions(patchSize, centre, angleRadians, zoom, srcX, srcY);
   auto at = [&](long x, long y, long z) {
     return (x < 0 || y < 0 || x >= sx || y >= sy)
                ? padValue
@@ -211,14 +219,12 @@ TrainingPatch TumourPatchSampler::draw() {
   }
   // Angle 0 and zoom 1 read the voxels unchanged (the target is the mask on the centre
   // slice(s); outside the volume is background).
-  extractTransformed(image, *masks_[c], patchSize_, contextSlices_, centre, padValues_[c], angle,
-                     zoom, patch);
+  std::vector<double> srcX, srcY;
+  sourcePositions(patchSize_, centre, angle, zoom, srcX, srcY);
+  extractAt(image, *masks_[c], patchSize_, contextSlices_, centre, padValues_[c], srcX, srcY,
+            patch);
   const std::size_t imageValues = patch.input.size();
-  if (positionChannels_) {
-    std::vector<double> srcX, srcY;
-    sourcePositions(patchSize_, centre, angle, zoom, srcX, srcY);
-    appendPosition(image.size(), patchSize_, centre, srcX, srcY, patch.input);
-  }
+  if (positionChannels_) appendPosition(image.size(), patchSize_, centre, srcX, srcY, patch.input);
 
   // Mirroring/transposition: the same flips/transposition for input and target.
   const bool flipX = augmentation_.flips && unit(rng_) < 0.5;

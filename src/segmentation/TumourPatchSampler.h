@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/Image.h"
+#include "segmentation/SlidingWindowSettings.h"
 
 namespace medsight {
 
@@ -45,7 +46,9 @@ class TumourPatchSampler {
                      bool positionChannels = false);
   /// \brief Channels of each input patch (1 + 2 * contextSlices in 2D mode, 1 in 3D, plus 2
   /// position channels when asked for).
-  int channels() const { return 1 + 2 * contextSlices_ + (positionChannels_ ? 2 : 0); }
+  int channels() const {
+    return SlidingWindowSettings::inputChannelsFor(patchSize_, contextSlices_, positionChannels_);
+  }
   /// \brief Draws one augmented patch.
   TrainingPatch draw();
   /// \brief The input channels around voxel (x, y, z) without augmentation (also used at
@@ -75,6 +78,13 @@ class TumourPatchSampler {
                              std::array<long, 3> centre, std::vector<float>& out);
 
  private:
+  /// \brief extractTransformed with the in-plane source positions already computed (draw()
+  /// reuses them for the position channels).
+  static void extractAt(const Image& image, const Image& mask, std::array<int, 3> patchSize,
+                        int contextSlices, std::array<long, 3> centre, float padValue,
+                        const std::vector<double>& srcX, const std::vector<double>& srcY,
+                        TrainingPatch& patch);
+
   std::vector<const Image*> images_;
   std::vector<const Image*> masks_;
   std::vector<std::vector<std::size_t>> foreground_;  // voxel indices per case
