@@ -1,4 +1,4 @@
-// `medsight segment`, `medsight segment-train`.
+// `medsight segment`, `medsight segment-train`, `medsight segment-ensemble`.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
@@ -17,6 +17,7 @@
 #include "preprocess/GridResampler.h"
 #include "preprocess/MaskComparison.h"
 #include "segmentation/SegmentationCrossValidation.h"
+#include "segmentation/SegmentationEnsembleBuilder.h"
 #include "segmentation/TumourSegmenter.h"
 
 namespace medsight {
@@ -60,6 +61,44 @@ class SegmentTrainCommand : public Command {
  private:
   std::string config_, out_;
   int fold_ = -1;
+};
+
+class SegmentEnsembleCommand : public Command {
+ public:
+  std::string name() const override { return "segment-ensemble"; }
+  std::string summary() const override {
+    return "Join segmentation packages trained on the same folds (e.g. 2.5D and 3D) into one "
+           "averaging package, cross-validated by patient";
+  }
+  void configure(CLI::App& app) override {
+    app.add_option("packages", packages_,
+                   "Packages from segment-train, the first one primary (its threshold, card "
+                   "text and limitations carry over)")
+        ->required()
+        ->expected(2, 16);
+    app.add_option("--out", out_, "Output package folder")->required();
+    app.add_option("--name", name_, "Name of the joined package (default: the primary's)");
+    app.add_option("--description", description_, "Description (default: the primary's)");
+  }
+  int run(const CommandContext& context) override {
+    std::vector<std::filesystem::path> packages(packages_.begin(), packages_.end());
+    SegmentationEnsembleBuilder builder(packages, out_, context.threads, context.commandLine);
+    const auto m = builder.build(name_, description_);
+    const auto& dice = m.validation["summary"]["dice"];
+    if (context.json) {
+      std::cout << json{{"model", out_}, {"validation", m.validation["summary"]}}.dump(2) << '\n';
+    } else {
+      std::cout << "wrote " << out_ << " (" << m.members.size() << " fold networks and "
+                << m.ensembledWith.size() << " ensembled configuration(s))\n"
+                << "cross-validated Dice " << dice["mean"] << " [" << dice["ci95_lower"] << ", "
+                << dice["ci95_upper"] << "] over " << dice["n"] << " patients\n";
+    }
+    return 0;
+  }
+
+ private:
+  std::vector<std::string> packages_;
+  std::string out_, name_, description_;
 };
 
 class SegmentCommand : public Command {
@@ -254,6 +293,7 @@ void registerContourCommands(CommandRegistry& registry);
 
 void registerSegmentationCommands(CommandRegistry& registry) {
   registry.add(std::make_unique<SegmentTrainCommand>());
+  registry.add(std::make_unique<SegmentEnsembleCommand>());
   registry.add(std::make_unique<SegmentCommand>());
   registerContourCommands(registry);
 }

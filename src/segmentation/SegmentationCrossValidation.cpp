@@ -25,7 +25,15 @@ namespace {
 
 using nlohmann::json;
 
-json metricsJson(const std::string& id, const MaskAgreement& a, double seconds) {
+json readJsonFile(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  return json::parse(in);
+}
+
+}  // namespace
+
+json SegmentationCrossValidation::patientMetrics(const std::string& id, const MaskAgreement& a,
+                                                 double seconds) {
   auto opt = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
   return {{"patient", id},
           {"dice", a.dice},
@@ -37,12 +45,28 @@ json metricsJson(const std::string& id, const MaskAgreement& a, double seconds) 
           {"seconds", seconds}};
 }
 
-json readJsonFile(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  return json::parse(in);
+json SegmentationCrossValidation::validationRecord(const json& perPatient, std::size_t patients,
+                                                   const std::string& protocol,
+                                                   std::uint64_t seed) {
+  std::vector<double> dice, hd95, volErr, absVolErr;
+  for (const auto& r : perPatient) {
+    dice.push_back(r["dice"].get<double>());
+    if (!r["hd95_mm"].is_null()) hd95.push_back(r["hd95_mm"].get<double>());
+    if (!r["volume_error_percent"].is_null()) {
+      volErr.push_back(r["volume_error_percent"].get<double>());
+      absVolErr.push_back(std::abs(r["volume_error_percent"].get<double>()));
+    }
+  }
+  return {{"protocol", protocol},
+          {"patients", patients},
+          {"per_patient", perPatient},
+          {"summary",
+           {{"dice", MeanSummary::of(dice, seed)},
+            {"hd95_mm", MeanSummary::of(hd95, seed)},
+            {"volume_error_percent", MeanSummary::of(volErr, seed)},
+            {"absolute_volume_error_percent", MeanSummary::of(absVolErr, seed)}}},
+          {"empty_predictions", static_cast<int>(dice.size() - hd95.size())}};
 }
-
-}  // namespace
 
 SegmentationCrossValidation::SegmentationCrossValidation(SegmentationTrainingConfig config,
                                                          std::filesystem::path output, int threads,
@@ -128,7 +152,7 @@ SegmentationModelManifest SegmentationCrossValidation::run(int onlyFold) {
         spdlog::info("fold {} {}: Dice {:.3f}, HD95 {} mm, volume error {}%", k, c->id, a.dice,
                      a.hausdorff95Mm ? std::to_string(*a.hausdorff95Mm) : "n/a",
                      a.volumeErrorPercent ? std::to_string(*a.volumeErrorPercent) : "n/a");
-        metrics.push_back(metricsJson(c->id, a, s.seconds));
+        metrics.push_back(patientMetrics(c->id, a, s.seconds));
       }
       foldJson = {{"fold", k},
                   {"recipe_sha256", recipeHash},
@@ -158,27 +182,12 @@ SegmentationModelManifest SegmentationCrossValidation::run(int onlyFold) {
     manifest.intensity = IntensitySignature::learn(images);
   }
 
-  std::vector<double> dice, hd95, volErr, absVolErr;
-  for (const auto& r : perPatient) {
-    dice.push_back(r["dice"].get<double>());
-    if (!r["hd95_mm"].is_null()) hd95.push_back(r["hd95_mm"].get<double>());
-    if (!r["volume_error_percent"].is_null()) {
-      volErr.push_back(r["volume_error_percent"].get<double>());
-      absVolErr.push_back(std::abs(r["volume_error_percent"].get<double>()));
-    }
-  }
-  manifest.validation = {
-      {"protocol", std::to_string(config_.folds) +
-                       "-fold patient-level cross-validation; each patient measured once, by "
-                       "the fold model that never saw them, on the original image grid"},
-      {"patients", ids.size()},
-      {"per_patient", perPatient},
-      {"summary",
-       {{"dice", MeanSummary::of(dice, config_.seed)},
-        {"hd95_mm", MeanSummary::of(hd95, config_.seed)},
-        {"volume_error_percent", MeanSummary::of(volErr, config_.seed)},
-        {"absolute_volume_error_percent", MeanSummary::of(absVolErr, config_.seed)}}},
-      {"empty_predictions", static_cast<int>(dice.size() - hd95.size())}};
+  manifest.validation = validationRecord(
+      perPatient, ids.size(),
+      std::to_string(config_.folds) +
+          "-fold patient-level cross-validation; each patient measured once, by the fold model "
+          "that never saw them, on the original image grid",
+      config_.seed);
   manifest.training = {{"config", config_.source},
                        {"command", commandLine_},
                        {"data_root", config_.dataRoot.string()},

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "preprocess/MaskComparison.h"
 #include "segmentation/SegmentationModelManifest.h"
 #include "segmentation/SegmentationTrainingConfig.h"
 
@@ -28,6 +29,13 @@ class SegmentationCrossValidation {
   /// \brief Fold of each id: ids shuffled with `seed`, dealt round-robin (sizes differ by <= 1).
   static std::vector<int> assignFolds(const std::vector<std::string>& ids, int folds,
                                       std::uint64_t seed);
+  /// \brief One patient's row of the validation record (Dice, HD95, surface distance, volumes).
+  static nlohmann::json patientMetrics(const std::string& id, const MaskAgreement& agreement,
+                                       double seconds);
+  /// \brief The validation record of a package from its per-patient rows (each with its
+  /// "fold"): protocol, mean summaries with bootstrap CIs (seeded) and empty predictions.
+  static nlohmann::json validationRecord(const nlohmann::json& perPatient, std::size_t patients,
+                                         const std::string& protocol, std::uint64_t seed);
 
  private:
   SegmentationTrainingConfig config_;

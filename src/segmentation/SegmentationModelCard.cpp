@@ -56,8 +56,21 @@ std::string SegmentationModelCard::render(const SegmentationModelManifest& m) {
                                      : "")
     << ")\n"
     << "- Members: " << m.members.size()
-    << " networks (one per cross-validation fold), probabilities averaged\n"
-    << "- Preprocessing (replayed on every input): `" << m.preprocessing.dump() << "`\n"
+    << " networks (one per cross-validation fold), probabilities averaged\n";
+  for (const auto& c : m.ensembledWith) {
+    o << "- Ensembled with `" << c.name << "`: " << c.network.dimensions << "D U-Net, "
+      << c.network.depth << " levels, " << c.network.baseChannels << " base channels, "
+      << c.network.inputChannels << " input channel(s), patches " << c.inference.patchSize[0]
+      << " × " << c.inference.patchSize[1] << " × " << c.inference.patchSize[2] << ", "
+      << c.members.size()
+      << " fold networks. The package's probability is the mean of the configurations' "
+         "probabilities (each averaged over its folds), with equal weight\n";
+  }
+  for (const auto& part : m.training.value("ensemble_of", json::array())) {
+    o << "- Part `" << part.value("name", "") << "`: cross-validated Dice on its own "
+      << fmt(part.value("cross_validated_dice", json())) << "\n";
+  }
+  o << "- Preprocessing (replayed on every input): `" << m.preprocessing.dump() << "`\n"
     << "- Inference: `" << m.inference.toJson().dump() << "`\n"
     << "- Output: mask on the input image's grid (probability resampled linearly, threshold "
     << m.inference.threshold << (m.inference.largestComponent ? ", largest component" : "")

@@ -10,25 +10,64 @@
 
 namespace medsight {
 
-nlohmann::json SegmentationModelManifest::toJson() const {
+namespace {
+
+nlohmann::json membersJson(const std::vector<SegmentationMember>& members) {
   nlohmann::json m = nlohmann::json::array();
   for (const auto& s : members) {
     m.push_back(
         {{"file", s.file}, {"sha256", s.sha256}, {"fold", s.fold}, {"held_out", s.heldOut}});
   }
-  return {{"format", kFormat},
-          {"name", name},
-          {"version", version},
-          {"description", description},
-          {"task", "segmentation"},
-          {"labels", {"background", structure}},
-          {"accepts", {{"modality", modality}, {"intensity", intensity.toJson()}}},
-          {"network", network.toJson()},
-          {"preprocessing", preprocessing},
-          {"inference", inference.toJson()},
-          {"members", m},
-          {"training", training},
-          {"validation", validation}};
+  return m;
+}
+
+std::vector<SegmentationMember> membersFromJson(const nlohmann::json& j,
+                                                const std::string& context) {
+  std::vector<SegmentationMember> out;
+  for (const auto& s : j) {
+    SegmentationMember member;
+    member.file = s.at("file").get<std::string>();
+    member.sha256 = s.at("sha256").get<std::string>();
+    member.fold = s.value("fold", 0);
+    member.heldOut = s.value("held_out", std::vector<std::string>{});
+    if (member.file.find('/') != std::string::npos || member.file.find("..") != std::string::npos) {
+      throw Error(ErrorCode::ModelInvalid, context + ": member file '" + member.file +
+                                               "' must be a plain file name in the package");
+    }
+    out.push_back(member);
+  }
+  if (out.empty()) throw Error(ErrorCode::ModelInvalid, context + ": no weights listed");
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json SegmentationModelManifest::toJson() const {
+  const nlohmann::json m = membersJson(members);
+  nlohmann::json j = {{"format", kFormat},
+                      {"name", name},
+                      {"version", version},
+                      {"description", description},
+                      {"task", "segmentation"},
+                      {"labels", {"background", structure}},
+                      {"accepts", {{"modality", modality}, {"intensity", intensity.toJson()}}},
+                      {"network", network.toJson()},
+                      {"preprocessing", preprocessing},
+                      {"inference", inference.toJson()},
+                      {"members", m},
+                      {"training", training},
+                      {"validation", validation}};
+  if (!ensembledWith.empty()) {
+    nlohmann::json configs = nlohmann::json::array();
+    for (const auto& c : ensembledWith) {
+      configs.push_back({{"name", c.name},
+                         {"network", c.network.toJson()},
+                         {"inference", c.inference.toJson()},
+                         {"members", membersJson(c.members)}});
+    }
+    j["ensembled_with"] = configs;
+  }
+  return j;
 }
 
 SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::json& j,
@@ -52,20 +91,15 @@ SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::js
     m.preprocessing = j.at("preprocessing");
     PreprocessPipeline::fromJson(m.preprocessing, context + ": preprocessing");
     m.inference = SlidingWindowSettings::fromJson(j.at("inference"));
-    for (const auto& s : j.at("members")) {
-      SegmentationMember member;
-      member.file = s.at("file").get<std::string>();
-      member.sha256 = s.at("sha256").get<std::string>();
-      member.fold = s.value("fold", 0);
-      member.heldOut = s.value("held_out", std::vector<std::string>{});
-      if (member.file.find('/') != std::string::npos ||
-          member.file.find("..") != std::string::npos) {
-        throw Error(ErrorCode::ModelInvalid, context + ": member file '" + member.file +
-                                                 "' must be a plain file name in the package");
-      }
-      m.members.push_back(member);
+    m.members = membersFromJson(j.at("members"), context);
+    for (const auto& c : j.value("ensembled_with", nlohmann::json::array())) {
+      SegmentationConfiguration config;
+      config.name = c.at("name").get<std::string>();
+      config.network = UNetSpec::fromJson(c.at("network"));
+      config.inference = SlidingWindowSettings::fromJson(c.at("inference"));
+      config.members = membersFromJson(c.at("members"), context + ": " + config.name);
+      m.ensembledWith.push_back(std::move(config));
     }
-    if (m.members.empty()) throw Error(ErrorCode::ModelInvalid, context + ": no weights listed");
     m.training = j.value("training", nlohmann::json::object());
     m.validation = j.value("validation", nlohmann::json::object());
     return m;
@@ -87,8 +121,17 @@ void SegmentationModelManifest::write(const std::filesystem::path& folder) const
   AtomicFile::write(folder / "manifest.json", toJson().dump(2) + "\n");
 }
 
+std::vector<const SegmentationMember*> SegmentationModelManifest::allMembers() const {
+  std::vector<const SegmentationMember*> all;
+  for (const auto& m : members) all.push_back(&m);
+  for (const auto& c : ensembledWith) {
+    for (const auto& m : c.members) all.push_back(&m);
+  }
+  return all;
+}
+
 void SegmentationModelManifest::verify(const std::filesystem::path& folder) const {
-  for (const auto& m : members) ModelPackageFiles::verifyFile(folder, m.file, m.sha256);
+  for (const auto* m : allMembers()) ModelPackageFiles::verifyFile(folder, m->file, m->sha256);
 }
 
 }  // namespace medsight

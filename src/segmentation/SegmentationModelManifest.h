@@ -19,6 +19,17 @@ struct SegmentationMember {
   std::vector<std::string> heldOut;  ///< patients this member never saw
 };
 
+/// \brief A further network configuration whose probabilities are averaged with the package's
+/// primary one (nnU-Net's ensemble of its 2D and 3D configurations): its own network and
+/// sliding window, the same preprocessing and folds. Threshold and largest-component settings
+/// are the primary configuration's.
+struct SegmentationConfiguration {
+  std::string name;  ///< recipe name, e.g. "sts-mr-t1-unet-3d"
+  UNetSpec network;
+  SlidingWindowSettings inference;
+  std::vector<SegmentationMember> members;
+};
+
 /// \brief `manifest.json` of a segmentation model package (format medsight-segmentation/1):
 /// the network, the preprocessing pipeline replayed on every input, sliding-window and
 /// post-processing settings, member weights with SHA-256, how it was trained and its
@@ -35,6 +46,9 @@ struct SegmentationModelManifest {
   nlohmann::json preprocessing;  ///< medsight-preprocess/1 pipeline
   SlidingWindowSettings inference;
   std::vector<SegmentationMember> members;
+  /// \brief Configurations ensembled with the primary one; the package's probability is the
+  /// mean over configurations of each configuration's mean over its members (empty: one).
+  std::vector<SegmentationConfiguration> ensembledWith;
   nlohmann::json training = nlohmann::json::object();
   nlohmann::json validation = nlohmann::json::object();
 
@@ -45,6 +59,8 @@ struct SegmentationModelManifest {
   static SegmentationModelManifest read(const std::filesystem::path& folder);
   /// \brief Writes `folder/manifest.json` atomically.
   void write(const std::filesystem::path& folder) const;
+  /// \brief Every member file of every configuration, primary first.
+  std::vector<const SegmentationMember*> allMembers() const;
   /// \brief Checks each member's SHA-256 (ModelInvalid when missing, ModelTampered on mismatch).
   void verify(const std::filesystem::path& folder) const;
 };

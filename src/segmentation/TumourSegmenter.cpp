@@ -18,11 +18,27 @@ TumourSegmenter::TumourSegmenter(const std::filesystem::path& package, int threa
   std::vector<std::filesystem::path> weights;
   for (const auto& m : manifest_.members) weights.push_back(package / m.file);
   ensemble_ = std::make_shared<SegmentationNetworkEnsemble>(manifest_.network, weights, threads);
+  for (const auto& c : manifest_.ensembledWith) {
+    std::vector<std::filesystem::path> w;
+    for (const auto& m : c.members) w.push_back(package / m.file);
+    ensembledWith_.push_back(
+        std::make_shared<SegmentationNetworkEnsemble>(c.network, std::move(w), threads));
+  }
 }
 
-TumourSegmenter::TumourSegmenter(SegmentationModelManifest manifest,
-                                 std::shared_ptr<const SegmentationNetworkEnsemble> ensemble)
-    : manifest_(std::move(manifest)), ensemble_(std::move(ensemble)) {}
+TumourSegmenter::TumourSegmenter(
+    SegmentationModelManifest manifest, std::shared_ptr<const SegmentationNetworkEnsemble> ensemble,
+    std::vector<std::shared_ptr<const SegmentationNetworkEnsemble>> ensembledWith)
+    : manifest_(std::move(manifest)),
+      ensemble_(std::move(ensemble)),
+      ensembledWith_(std::move(ensembledWith)) {
+  if (ensembledWith_.size() != manifest_.ensembledWith.size()) {
+    throw Error(ErrorCode::ModelInvalid, "segment: " + manifest_.name + " lists " +
+                                             std::to_string(manifest_.ensembledWith.size()) +
+                                             " ensembled configuration(s) but " +
+                                             std::to_string(ensembledWith_.size()) + " were given");
+  }
+}
 
 TumourSegmenter::~TumourSegmenter() = default;
 
@@ -58,7 +74,19 @@ TumourSegmentation TumourSegmenter::segment(const Image& image, bool checkIntens
   const PreprocessPipeline pipeline =
       PreprocessPipeline::fromJson(manifest_.preprocessing, manifest_.name + " preprocessing");
   const Image working = pipeline.run(image).castTo(PixelType::Float32);
-  const Image probWorking = ensemble_->probability(working, manifest_.inference);
+  Image probWorking = ensemble_->probability(working, manifest_.inference);
+  if (!ensembledWith_.empty()) {
+    // Equal weight per configuration, each already averaged over its folds (as nnU-Net
+    // ensembles its 2D and 3D configurations).
+    auto sum = probWorking.pixels<float>();
+    for (std::size_t c = 0; c < ensembledWith_.size(); ++c) {
+      const Image p = ensembledWith_[c]->probability(working, manifest_.ensembledWith[c].inference);
+      const auto q = p.pixels<float>();
+      for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += q[i];
+    }
+    const float n = static_cast<float>(1 + ensembledWith_.size());
+    for (float& v : sum) v /= n;
+  }
 
   TumourSegmentation out;
   out.probability = GridResampler::onto(probWorking, image, Interpolation::Linear, 0.0);

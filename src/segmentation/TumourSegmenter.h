@@ -29,9 +29,12 @@ class TumourSegmenter {
  public:
   /// \brief Loads and verifies a package folder (ModelInvalid / ModelTampered).
   TumourSegmenter(const std::filesystem::path& package, int threads);
-  /// \brief Uses an in-memory ensemble (cross-validation folds before a package exists).
-  TumourSegmenter(SegmentationModelManifest manifest,
-                  std::shared_ptr<const SegmentationNetworkEnsemble> ensemble);
+  /// \brief Uses in-memory networks (cross-validation folds before a package exists): the
+  /// primary configuration's, and one ensemble per entry of `manifest.ensembledWith`.
+  TumourSegmenter(
+      SegmentationModelManifest manifest,
+      std::shared_ptr<const SegmentationNetworkEnsemble> ensemble,
+      std::vector<std::shared_ptr<const SegmentationNetworkEnsemble>> ensembledWith = {});
   ~TumourSegmenter();
 
   /// \brief Segments `image`; WrongModality when the image's modality is not the model's or
@@ -57,6 +60,7 @@ class TumourSegmenter {
 
   SegmentationModelManifest manifest_;
   std::shared_ptr<const SegmentationNetworkEnsemble> ensemble_;
+  std::vector<std::shared_ptr<const SegmentationNetworkEnsemble>> ensembledWith_;
   bool intensityCheck_ = true;
 };
 

@@ -6,6 +6,7 @@
 #include "core/Error.h"
 #include "io/ImageFileReader.h"
 #include "segmentation/SegmentationCrossValidation.h"
+#include "segmentation/SegmentationEnsembleBuilder.h"
 #include "segmentation/TumourSegmenter.h"
 #include "support/TestData.h"
 
@@ -212,6 +213,113 @@ TEST(SegmentationTrainingE2E, CrossValidatesByPatientAndShipsAVerifiedPackage) {
                          (tmp / "x.nii.gz").string(),
                      &out, &err),
             errorCodeInfo(ErrorCode::ModelInvalid).exitCode);
+}
+
+// Two tiny recipes on the same folds, a 2.5D and a 3D one, joined into one package: the joined
+// package averages their probabilities, is cross-validated by patient through the fold networks
+// that never saw each patient, and refuses packages that do not fit together.
+TEST(SegmentationTrainingE2E, EnsemblesA2DAndA3DRecipeTrainedOnTheSameFolds) {
+  MEDSIGHT_DATASET(root, "sts/nifti");
+  const auto tmp = test::temporaryDirectory("seg-ensemble");
+  auto twoD = tinyRecipe();
+  twoD["training"]["iterations"] = 30;
+  auto threeD = twoD;
+  threeD["name"] = "tiny-3d";
+  threeD["network"]["dimensions"] = 3;
+  threeD["inference"] = {{"patch_size", {16, 16, 8}},
+                         {"mirror", false},
+                         {"position_channels", true},
+                         {"batch_size", 4}};
+  threeD["training"]["batch_size"] = 2;
+  SegmentationCrossValidation(SegmentationTrainingConfig::fromJson(twoD, "2d", tmp), tmp / "a", 2,
+                              "train a")
+      .run();
+  SegmentationCrossValidation(SegmentationTrainingConfig::fromJson(threeD, "3d", tmp), tmp / "b", 2,
+                              "train b")
+      .run();
+  const auto m = SegmentationEnsembleBuilder({tmp / "a", tmp / "b"}, tmp / "ab", 2, "join")
+                     .build("tiny-ab", "");
+  ASSERT_EQ(m.ensembledWith.size(), 1u);
+  EXPECT_EQ(m.ensembledWith[0].network.dimensions, 3);
+  EXPECT_EQ(m.allMembers().size(), 4u);
+  EXPECT_EQ(m.training["ensemble_of"].size(), 2u);
+  EXPECT_NE(m.training["command"].get<std::string>().find("train b"), std::string::npos);
+  const auto& rows = m.validation["per_patient"];
+  ASSERT_EQ(rows.size(), 22u);
+  std::set<std::string> seen;
+  for (const auto& r : rows) {
+    const std::string id = r["patient"];
+    EXPECT_TRUE(seen.insert(id).second) << id;
+    const auto& held = m.members[r["fold"].get<int>()].heldOut;
+    EXPECT_NE(std::find(held.begin(), held.end(), id), held.end()) << id;
+  }
+  {
+    std::ifstream card(tmp / "ab" / "MODEL_CARD.md");
+    const std::string text((std::istreambuf_iterator<char>(card)), {});
+    EXPECT_NE(text.find("Ensembled with `tiny-3d`"), std::string::npos);
+  }
+
+  // The joined package's probability is the mean of its parts' (read back from disk).
+  const Image mr = ImageFileReader::read(root / "STS_004" / "MR_T1_image.nii.gz");
+  const auto pa = TumourSegmenter(tmp / "a", 1).segment(mr).probability;
+  const auto pb = TumourSegmenter(tmp / "b", 1).segment(mr).probability;
+  const auto pab = TumourSegmenter(tmp / "ab", 1).segment(mr).probability;
+  ASSERT_TRUE(pab.sameGrid(pa));
+  double worst = 0.0, spread = 0.0;
+  for (std::size_t i = 0; i < pab.voxelsPerFrame(); ++i) {
+    const double a = pa.pixels<float>()[i], b = pb.pixels<float>()[i];
+    worst = std::max(worst, std::abs(pab.pixels<float>()[i] - 0.5 * (a + b)));
+    spread = std::max(spread, std::abs(a - b));
+  }
+  EXPECT_LT(worst, 1e-4);
+  EXPECT_GT(spread, 0.05);  // the parts differ, so the check above means something
+
+  // Packages that do not fit together are refused, naming the difference; nothing is written.
+  auto refused = [&](const std::filesystem::path& other, const std::string& why) {
+    try {
+      SegmentationEnsembleBuilder({tmp / "a", other}, tmp / "bad", 1, "x").build("", "");
+      ADD_FAILURE() << why;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::InvalidArgument) << e.what();
+      EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(tmp / "bad" / "manifest.json"));
+  };
+  std::filesystem::copy(tmp / "b", tmp / "c", std::filesystem::copy_options::recursive);
+  json c = json::parse(std::ifstream(tmp / "c" / "manifest.json"));
+  std::swap(c["members"][0]["held_out"], c["members"][1]["held_out"]);
+  std::ofstream(tmp / "c" / "manifest.json") << c.dump();
+  refused(tmp / "c", "holds out other patients");
+  c = json::parse(std::ifstream(tmp / "b" / "manifest.json"));
+  c["preprocessing"]["steps"][0]["spacing"] = {3, 3, 3.27};
+  std::ofstream(tmp / "c" / "manifest.json") << c.dump();
+  refused(tmp / "c", "preprocessing differs");
+  refused(tmp / "ab", "already an ensemble");
+  try {
+    SegmentationEnsembleBuilder({tmp / "a", tmp / "b"}, tmp / "b", 1, "x").build("", "");
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+  }
+  std::string out, err;
+  EXPECT_NE(
+      medsight("segment-ensemble --out " + (tmp / "one").string() + " " + (tmp / "a").string(),
+               &out, &err),
+      0);
+
+  // A tampered weights file of the second configuration is refused before use.
+  {
+    std::fstream f(tmp / "ab" / m.ensembledWith[0].members[1].file,
+                   std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(200);
+    f.put('\x5a');
+  }
+  try {
+    TumourSegmenter(tmp / "ab", 1);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::ModelTampered);
+  }
 }
 
 TEST(SegmentationTrainingConfig, RejectsInconsistentRecipes) {

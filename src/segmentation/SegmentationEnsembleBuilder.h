@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "segmentation/SegmentationModelManifest.h"
+
+namespace medsight {
+
+/// \brief Joins segmentation packages trained on the same patients and folds (e.g. a 2.5D and
+/// a 3D recipe, each from `segment-train`) into one package whose probability is the mean of
+/// theirs, and measures that ensemble by the same patient-level cross-validation: each patient
+/// is segmented by the fold networks of every package that never saw them. This is nnU-Net's
+/// choice between its configurations and their ensemble, made on cross-validation results.
+class SegmentationEnsembleBuilder {
+ public:
+  /// \brief `packages[0]` is the primary configuration: its threshold, largest-component rule,
+  /// model card text and limitations carry over.
+  SegmentationEnsembleBuilder(std::vector<std::filesystem::path> packages,
+                              std::filesystem::path output, int threads, std::string commandLine);
+  /// \brief Checks the packages fit together (same preprocessing, modality, patients and folds;
+  /// InvalidArgument naming the difference otherwise), copies their weights, cross-validates
+  /// the ensemble, writes manifest.json and MODEL_CARD.md, and returns the manifest.
+  SegmentationModelManifest build(const std::string& name, const std::string& description);
+
+ private:
+  std::vector<std::filesystem::path> packages_;
+  std::filesystem::path output_;
+  int threads_;
+  std::string commandLine_;
+};
+
+}  // namespace medsight
