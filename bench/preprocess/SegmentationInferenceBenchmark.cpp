@@ -3,7 +3,9 @@
 // threshold, largest component) and of the network part alone, and peak memory, over the
 // cohort's MR volumes. With --python-peer, the same networks (same weights, same preprocessed
 // input, same tiles, same threads) run in PyTorch from Python (Debian python3-torch) in the
-// same run, for comparison.
+// same run, for comparison. A package that ensembles further configurations (a 3D U-Net next to
+// the 2.5D one) is timed whole end to end; the network figure and the peer cover its primary
+// configuration.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -124,9 +126,10 @@ int main(int argc, char** argv) {
       }
     }
     std::printf(
-        "\nMedSight (C++/LibTorch, %d threads): %.2f s per volume end to end, %.2f s network "
-        "(%zu members, %s, mirror %s), %zu volumes\n",
-        threads, total / n, network / n, ensemble.size(),
+        "\nMedSight (C++/LibTorch, %d threads): %.2f s per volume end to end (%zu "
+        "configuration(s)), %.2f s network of the primary configuration (%zu members, %s, mirror "
+        "%s), %zu volumes\n",
+        threads, total / n, 1 + manifest.ensembledWith.size(), network / n, ensemble.size(),
         manifest.inference.toJson().dump().c_str(), manifest.inference.mirror ? "on" : "off", n);
     std::printf("memory: %.0f MB before loading, %.0f MB with the model, peak %.0f MB\n", baseRss,
                 loadedRss, peakRssMb());

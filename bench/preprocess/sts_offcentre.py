@@ -42,6 +42,23 @@ def pad_nifti(src, dst, pad):
         f.write(bytes(head) + np.ascontiguousarray(padded).tobytes())
 
 
+def fold_package(package, manifest, member, folder):
+    """A package in `folder` holding only the networks trained without `member`'s fold: that
+    member, and the same fold's member of every ensembled configuration."""
+    os.makedirs(folder)
+    one = dict(manifest, members=[member])
+    files = [member["file"]]
+    if "ensembled_with" in manifest:
+        one["ensembled_with"] = []
+        for config in manifest["ensembled_with"]:
+            same = [m for m in config["members"] if m["fold"] == member["fold"]]
+            one["ensembled_with"].append(dict(config, members=same))
+            files += [m["file"] for m in same]
+    json.dump(one, open(os.path.join(folder, "manifest.json"), "w"))
+    for f in files:
+        shutil.copy(os.path.join(package, f), folder)
+
+
 def dice(medsight, package, args):
     out = subprocess.run([medsight, "--threads", "2", "--json", "segment", "--model", package] +
                          args, capture_output=True, text=True)
@@ -63,10 +80,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for k, member in enumerate(manifest["members"]):
             fold = os.path.join(tmp, f"fold{k}")
-            os.makedirs(fold)
-            one = dict(manifest, members=[member])
-            json.dump(one, open(os.path.join(fold, "manifest.json"), "w"))
-            shutil.copy(os.path.join(args.model, member["file"]), fold)
+            fold_package(args.model, manifest, member, fold)
             for p in member["held_out"]:
                 image = os.path.join(args.data, p, "MR_T1_image.nii.gz")
                 mask = os.path.join(args.data, p, "MR_T1_mask.nii.gz")

@@ -85,9 +85,19 @@ int CommandRegistry::runMain(int argc, char** argv, const std::string& versionTe
   app.fallthrough();
 
   CommandContext context;
+  // Recorded in model cards as the command that reproduces them, so arguments that a shell
+  // would split or expand are single-quoted (POSIX sh) to make the line re-runnable.
   for (int i = 0; i < argc; ++i) {
     if (i > 0) context.commandLine += ' ';
-    context.commandLine += argv[i];
+    const std::string a = argv[i];
+    if (!a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                          "0123456789-_./=,:+@%") == std::string::npos) {
+      context.commandLine += a;
+    } else {
+      context.commandLine += '\'';
+      for (char c : a) context.commandLine += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      context.commandLine += '\'';
+    }
   }
   std::string logLevel = "warn";
   bool logJson = false;

@@ -129,6 +129,17 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
     out.ensembledWith.push_back(std::move(c));
   }
 
+  // Each part's per-fold training records (curves, held-out metrics) travel with it.
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (std::filesystem::is_directory(packages_[i] / "cv")) {
+      const auto to = output_ / "cv" / (in[i].name + "-" + std::to_string(i));
+      std::filesystem::create_directories(to);
+      std::filesystem::copy(packages_[i] / "cv", to,
+                            std::filesystem::copy_options::recursive |
+                                std::filesystem::copy_options::overwrite_existing);
+    }
+  }
+
   // Cross-validation of the ensemble: each patient segmented by the fold networks (of every
   // configuration) that never saw it, through the same path `medsight segment` takes.
   const std::filesystem::path root = primary.training["data_root"].get<std::string>();
