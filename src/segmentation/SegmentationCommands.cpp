@@ -72,13 +72,17 @@ class SegmentEnsembleCommand : public Command {
   }
   void configure(CLI::App& app) override {
     app.add_option("packages", packages_,
-                   "Packages from segment-train, the first one primary (its threshold, card "
-                   "text and limitations carry over)")
+                   "Two or more packages from segment-train, the first one primary (its "
+                   "threshold, card text and limitations carry over)")
         ->required()
         ->expected(2, 16);
-    app.add_option("--out", out_, "Output package folder")->required();
+    app.add_option("--out", out_,
+                   "Output package folder: new, empty or a package (replaced only when the "
+                   "joined package is complete)")
+        ->required();
     app.add_option("--name", name_, "Name of the joined package (default: the primary's)");
-    app.add_option("--description", description_, "Description (default: the primary's)");
+    app.add_option("--description", description_,
+                   "Description (default: lists the parts, then the primary's)");
   }
   int run(const CommandContext& context) override {
     std::vector<std::filesystem::path> packages(packages_.begin(), packages_.end());

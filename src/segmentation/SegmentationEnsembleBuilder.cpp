@@ -48,7 +48,11 @@ SegmentationEnsembleBuilder::SegmentationEnsembleBuilder(
     : packages_(std::move(packages)),
       output_(std::move(output)),
       threads_(threads),
-      commandLine_(std::move(commandLine)) {}
+      commandLine_(std::move(commandLine)) {
+  // "out/" and "out" are the same folder; the staging folder goes next to it, not inside.
+  output_ = std::filesystem::absolute(output_).lexically_normal();
+  if (output_.filename().empty()) output_ = output_.parent_path();
+}
 
 SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& name,
                                                              const std::string& description) {
@@ -76,6 +80,20 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
                 "segment-ensemble: " + packages_[0].string() +
                     " has no training record (data root, patients, image and mask files); "
                     "ensemble packages written by segment-train");
+  }
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      for (const auto& a : in[i].members) {
+        for (const auto& b : in[j].members) {
+          if (a.sha256 == b.sha256) {
+            throw Error(ErrorCode::InvalidArgument,
+                        "segment-ensemble: " + packages_[i].string() + " and " +
+                            packages_[j].string() + " share the network " + a.file +
+                            " (same SHA-256); each part must be a different recipe");
+          }
+        }
+      }
+    }
   }
   for (std::size_t i = 1; i < in.size(); ++i) {
     const auto& m = in[i];
@@ -106,12 +124,41 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
   }
 
   // The package: the primary configuration as is, the others' weights renamed by recipe.
-  std::filesystem::create_directories(output_);
+  // Everything is written to a staging folder next to the output and moved into place only
+  // when complete, so a failed or interrupted run leaves any existing package untouched.
+  if (std::filesystem::exists(output_)) {
+    const bool package = std::filesystem::exists(output_ / "manifest.json");
+    if (!package && !std::filesystem::is_empty(output_)) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "segment-ensemble: " + output_.string() +
+                      " exists and is not a model package; give a new or package folder");
+    }
+  }
+  const std::filesystem::path stage =
+      output_.parent_path() / (output_.filename().string() + ".partial");
+  std::filesystem::remove_all(stage);
+  std::filesystem::create_directories(stage);
+  struct Cleanup {
+    std::filesystem::path path;
+    ~Cleanup() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  } cleanup{stage};
   SegmentationModelManifest out = primary;
   out.name = name.empty() ? primary.name : name;
-  out.description = description.empty() ? primary.description : description;
+  out.description = description;
+  if (out.description.empty()) {
+    // The primary's own description speaks of it alone; say what was joined.
+    out.description = "Ensemble of " + std::to_string(in.size()) + " recipes (";
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      out.description += (i ? ", " : "") + in[i].name + " (" +
+                         std::to_string(in[i].network.dimensions) + "D U-Net)";
+    }
+    out.description += "), probabilities averaged. Primary: " + primary.description;
+  }
   for (const auto& m : primary.members) {
-    std::filesystem::copy_file(packages_[0] / m.file, output_ / m.file,
+    std::filesystem::copy_file(packages_[0] / m.file, stage / m.file,
                                std::filesystem::copy_options::overwrite_existing);
   }
   for (std::size_t i = 1; i < in.size(); ++i) {
@@ -121,7 +168,7 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
     c.inference = in[i].inference;
     for (auto m : in[i].members) {
       const std::string file = in[i].name + "-" + std::to_string(i) + "." + m.file;
-      std::filesystem::copy_file(packages_[i] / m.file, output_ / file,
+      std::filesystem::copy_file(packages_[i] / m.file, stage / file,
                                  std::filesystem::copy_options::overwrite_existing);
       m.file = file;
       c.members.push_back(m);
@@ -132,7 +179,7 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
   // Each part's per-fold training records (curves, held-out metrics) travel with it.
   for (std::size_t i = 0; i < in.size(); ++i) {
     if (std::filesystem::is_directory(packages_[i] / "cv")) {
-      const auto to = output_ / "cv" / (in[i].name + "-" + std::to_string(i));
+      const auto to = stage / "cv" / (in[i].name + "-" + std::to_string(i));
       std::filesystem::create_directories(to);
       std::filesystem::copy(packages_[i] / "cv", to,
                             std::filesystem::copy_options::recursive |
@@ -150,12 +197,12 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
   json perPatient = json::array();
   for (const auto& member : primary.members) {
     auto first = std::make_shared<const SegmentationNetworkEnsemble>(
-        out.network, std::vector<std::filesystem::path>{output_ / member.file}, threads_);
+        out.network, std::vector<std::filesystem::path>{stage / member.file}, threads_);
     std::vector<std::shared_ptr<const SegmentationNetworkEnsemble>> others;
     for (const auto& c : out.ensembledWith) {
       others.push_back(std::make_shared<const SegmentationNetworkEnsemble>(
           c.network,
-          std::vector<std::filesystem::path>{output_ / memberOfFold(c.members, member.fold).file},
+          std::vector<std::filesystem::path>{stage / memberOfFold(c.members, member.fold).file},
           threads_));
     }
     const TumourSegmenter segmenter(out, first, others);
@@ -201,8 +248,14 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
   out.training["ensemble_of"] = parts;
   out.training["command"] = reproduce + commandLine_;
   out.training["training_seconds_all_folds"] = seconds;
-  out.write(output_);
-  SegmentationModelCard::write(out, output_ / "MODEL_CARD.md");
+  out.write(stage);
+  SegmentationModelCard::write(out, stage / "MODEL_CARD.md");
+  const std::filesystem::path old =
+      output_.parent_path() / (output_.filename().string() + ".replaced");
+  std::filesystem::remove_all(old);
+  if (std::filesystem::exists(output_)) std::filesystem::rename(output_, old);
+  std::filesystem::rename(stage, output_);
+  std::filesystem::remove_all(old);
   return out;
 }
 

@@ -56,7 +56,8 @@ std::string SegmentationModelCard::render(const SegmentationModelManifest& m) {
                                      : "")
     << ")\n"
     << "- Members: " << m.members.size()
-    << " networks (one per cross-validation fold), probabilities averaged\n";
+    << " networks (one per cross-validation fold), probabilities averaged"
+    << (m.ensembledWith.empty() ? "" : " (primary configuration)") << "\n";
   for (const auto& c : m.ensembledWith) {
     o << "- Ensembled with `" << c.name << "`: " << c.network.dimensions << "D U-Net, "
       << c.network.depth << " levels, " << c.network.baseChannels << " base channels, "

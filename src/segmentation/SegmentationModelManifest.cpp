@@ -92,7 +92,11 @@ SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::js
     PreprocessPipeline::fromJson(m.preprocessing, context + ": preprocessing");
     m.inference = SlidingWindowSettings::fromJson(j.at("inference"));
     m.members = membersFromJson(j.at("members"), context);
-    for (const auto& c : j.value("ensembled_with", nlohmann::json::array())) {
+    const auto ensembled = j.value("ensembled_with", nlohmann::json::array());
+    if (!ensembled.is_array()) {
+      throw Error(ErrorCode::ModelInvalid, context + ": 'ensembled_with' must be a list");
+    }
+    for (const auto& c : ensembled) {
       SegmentationConfiguration config;
       config.name = c.at("name").get<std::string>();
       config.network = UNetSpec::fromJson(c.at("network"));

@@ -243,6 +243,7 @@ TEST(SegmentationTrainingE2E, EnsemblesA2DAndA3DRecipeTrainedOnTheSameFolds) {
   EXPECT_EQ(m.ensembledWith[0].network.dimensions, 3);
   EXPECT_EQ(m.allMembers().size(), 4u);
   EXPECT_EQ(m.training["ensemble_of"].size(), 2u);
+  EXPECT_TRUE(std::filesystem::exists(tmp / "ab" / "cv" / "tiny-3d-1" / "fold0.json"));
   EXPECT_NE(m.training["command"].get<std::string>().find("train b"), std::string::npos);
   const auto& rows = m.validation["per_patient"];
   ASSERT_EQ(rows.size(), 22u);
@@ -295,6 +296,30 @@ TEST(SegmentationTrainingE2E, EnsemblesA2DAndA3DRecipeTrainedOnTheSameFolds) {
   std::ofstream(tmp / "c" / "manifest.json") << c.dump();
   refused(tmp / "c", "preprocessing differs");
   refused(tmp / "ab", "already an ensemble");
+  refused(tmp / "a", "same SHA-256");
+  // An output folder that is not a package is not overwritten.
+  std::filesystem::create_directories(tmp / "notes");
+  std::ofstream(tmp / "notes" / "keep.txt") << "mine";
+  try {
+    SegmentationEnsembleBuilder({tmp / "a", tmp / "b"}, tmp / "notes", 1, "x").build("", "");
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+  }
+  EXPECT_TRUE(std::filesystem::exists(tmp / "notes" / "keep.txt"));
+  // A run that fails part-way (here: a patient's files gone) leaves an existing package as it
+  // was, and no staging folder behind.
+  std::filesystem::copy(tmp / "ab", tmp / "keep", std::filesystem::copy_options::recursive);
+  for (const char* part : {"a", "b"}) {
+    json j = json::parse(std::ifstream(tmp / part / "manifest.json"));
+    j["training"]["data_root"] = (tmp / "nodata").string();
+    std::ofstream(tmp / part / "manifest.json") << j.dump();
+  }
+  EXPECT_THROW(
+      SegmentationEnsembleBuilder({tmp / "a", tmp / "b"}, tmp / "keep", 1, "x").build("", ""),
+      Error);
+  EXPECT_FALSE(std::filesystem::exists(tmp / "keep.partial"));
+  EXPECT_NO_THROW(TumourSegmenter(tmp / "keep", 1));
   try {
     SegmentationEnsembleBuilder({tmp / "a", tmp / "b"}, tmp / "b", 1, "x").build("", "");
     ADD_FAILURE();
