@@ -1,7 +1,5 @@
 #include "classical/ClassicalModelPackage.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -37,14 +35,7 @@ std::string utcNow() {
 void ClassicalModelPackage::write(const std::filesystem::path& folder, const ClassicalModel& model,
                                   const PackageInfo& info) {
   namespace fs = std::filesystem;
-  const fs::path target = fs::absolute(folder).lexically_normal();
-  const fs::path staging = target.string() + ".partial-" + std::to_string(getpid());
-  std::error_code ec;
-  fs::remove_all(staging, ec);
-  if (!fs::create_directories(staging, ec) && ec) {
-    throw Error(ErrorCode::FileWriteFailed, staging.string() + ": " + ec.message());
-  }
-  try {
+  AtomicFile::writeFolder(folder, [&](const fs::path& staging) {
     nlohmann::json description = model.save(staging);
     description["labels"] = {info.negative, info.positive};
     description["threshold"] = info.threshold;
@@ -80,27 +71,7 @@ void ClassicalModelPackage::write(const std::filesystem::path& folder, const Cla
         {"created", utcNow()},
         {"medsight_version", kVersion}};
     AtomicFile::write(staging / "manifest.json", manifest.dump(2) + "\n");
-  } catch (...) {
-    fs::remove_all(staging, ec);
-    throw;
-  }
-  // Swap the complete package in; an older package survives until then.
-  const fs::path previous = target.string() + ".previous-" + std::to_string(getpid());
-  const bool existed = fs::exists(target, ec);
-  if (existed) {
-    fs::rename(target, previous, ec);
-    if (ec) {
-      fs::remove_all(staging, ec);
-      throw Error(ErrorCode::FileWriteFailed,
-                  target.string() + ": cannot replace: " + ec.message());
-    }
-  }
-  fs::rename(staging, target, ec);
-  if (ec) {
-    if (existed) fs::rename(previous, target, ec);
-    throw Error(ErrorCode::FileWriteFailed, target.string() + ": cannot write the package");
-  }
-  if (existed) fs::remove_all(previous, ec);
+  });
 }
 
 LoadedPackage ClassicalModelPackage::read(const std::filesystem::path& folder) {

@@ -98,4 +98,40 @@ void AtomicFile::writeWith(const std::filesystem::path& target,
   }
 }
 
+void AtomicFile::writeFolder(const std::filesystem::path& folder,
+                             const std::function<void(const std::filesystem::path&)>& producer) {
+  namespace fs = std::filesystem;
+  const fs::path target = fs::absolute(folder).lexically_normal();
+  // "out/" names the folder "out": the staging folder goes next to it, never inside.
+  const fs::path named = target.filename().empty() ? target.parent_path() : target;
+  const fs::path staging = named.string() + ".partial-" + std::to_string(getpid());
+  std::error_code ec;
+  fs::remove_all(staging, ec);
+  if (!fs::create_directories(staging, ec) && ec) {
+    throw Error(ErrorCode::FileWriteFailed, staging.string() + ": " + ec.message());
+  }
+  try {
+    producer(staging);
+  } catch (...) {
+    fs::remove_all(staging, ec);
+    throw;
+  }
+  // Swap the complete folder in; an older one survives until then.
+  const fs::path previous = named.string() + ".previous-" + std::to_string(getpid());
+  const bool existed = fs::exists(named, ec);
+  if (existed) {
+    fs::rename(named, previous, ec);
+    if (ec) {
+      fs::remove_all(staging, ec);
+      throw Error(ErrorCode::FileWriteFailed, named.string() + ": cannot replace: " + ec.message());
+    }
+  }
+  fs::rename(staging, named, ec);
+  if (ec) {
+    if (existed) fs::rename(previous, named, ec);
+    throw Error(ErrorCode::FileWriteFailed, named.string() + ": cannot write the folder");
+  }
+  if (existed) fs::remove_all(previous, ec);
+}
+
 }  // namespace medsight

@@ -21,6 +21,12 @@ class AtomicFile {
   /// so format detection by suffix still works; it is removed if `producer` throws.
   static void writeWith(const std::filesystem::path& target,
                         const std::function<void(const std::filesystem::path&)>& producer);
+  /// \brief Lets `producer` fill a sibling staging folder, then swaps it in as `target`
+  /// (a folder such as a model package): readers see the old folder until the new one is
+  /// complete, and if `producer` throws, the staging folder is removed and `target` is left as
+  /// it was. Throws FileWriteFailed when the swap fails (the old folder is put back).
+  static void writeFolder(const std::filesystem::path& target,
+                          const std::function<void(const std::filesystem::path&)>& producer);
   /// \brief fsyncs a file or folder; throws FileWriteFailed on error.
   static void sync(const std::filesystem::path& path);
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/AtomicFile.h"
 #include "core/Error.h"
 #include "preprocess/MaskComparison.h"
 #include "segmentation/SegmentationCrossValidation.h"
@@ -31,13 +32,12 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
   return v;
 }
 
-/// The member of `m` that was trained without fold `fold`'s patients.
-const SegmentationMember& memberOfFold(const std::vector<SegmentationMember>& members, int fold) {
+/// The member of `members` that was trained without fold `fold`'s patients (nullptr if none).
+const SegmentationMember* memberOfFold(const std::vector<SegmentationMember>& members, int fold) {
   for (const auto& m : members) {
-    if (m.fold == fold) return m;
+    if (m.fold == fold) return &m;
   }
-  throw Error(ErrorCode::InvalidArgument,
-              "segment-ensemble: no network for fold " + std::to_string(fold));
+  return nullptr;
 }
 
 }  // namespace
@@ -48,11 +48,7 @@ SegmentationEnsembleBuilder::SegmentationEnsembleBuilder(
     : packages_(std::move(packages)),
       output_(std::move(output)),
       threads_(threads),
-      commandLine_(std::move(commandLine)) {
-  // "out/" and "out" are the same folder; the staging folder goes next to it, not inside.
-  output_ = std::filesystem::absolute(output_).lexically_normal();
-  if (output_.filename().empty()) output_ = output_.parent_path();
-}
+      commandLine_(std::move(commandLine)) {}
 
 SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& name,
                                                              const std::string& description) {
@@ -111,11 +107,7 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
       throw mismatch(packages_[0], packages_[i], "it has a different number of folds");
     }
     for (const auto& p : primary.members) {
-      const auto* other = [&]() -> const SegmentationMember* {
-        for (const auto& q : m.members)
-          if (q.fold == p.fold) return &q;
-        return nullptr;
-      }();
+      const SegmentationMember* other = memberOfFold(m.members, p.fold);
       if (!other || sorted(other->heldOut) != sorted(p.heldOut)) {
         throw mismatch(packages_[0], packages_[i],
                        "fold " + std::to_string(p.fold) + " holds out other patients");
@@ -124,8 +116,9 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
   }
 
   // The package: the primary configuration as is, the others' weights renamed by recipe.
-  // Everything is written to a staging folder next to the output and moved into place only
-  // when complete, so a failed or interrupted run leaves any existing package untouched.
+  // Everything is written to a staging folder next to the output and swapped in only when
+  // complete (AtomicFile::writeFolder), so a failed or interrupted run leaves any existing
+  // package untouched.
   if (std::filesystem::exists(output_)) {
     const bool package = std::filesystem::exists(output_ / "manifest.json");
     if (!package && !std::filesystem::is_empty(output_)) {
@@ -134,17 +127,6 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
                       " exists and is not a model package; give a new or package folder");
     }
   }
-  const std::filesystem::path stage =
-      output_.parent_path() / (output_.filename().string() + ".partial");
-  std::filesystem::remove_all(stage);
-  std::filesystem::create_directories(stage);
-  struct Cleanup {
-    std::filesystem::path path;
-    ~Cleanup() {
-      std::error_code ec;
-      std::filesystem::remove_all(path, ec);
-    }
-  } cleanup{stage};
   SegmentationModelManifest out = primary;
   out.name = name.empty() ? primary.name : name;
   out.description = description;
@@ -157,105 +139,101 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
     }
     out.description += "), probabilities averaged. Primary: " + primary.description;
   }
-  for (const auto& m : primary.members) {
-    std::filesystem::copy_file(packages_[0] / m.file, stage / m.file,
-                               std::filesystem::copy_options::overwrite_existing);
-  }
-  for (std::size_t i = 1; i < in.size(); ++i) {
-    SegmentationConfiguration c;
-    c.name = in[i].name;
-    c.network = in[i].network;
-    c.inference = in[i].inference;
-    for (auto m : in[i].members) {
-      const std::string file = in[i].name + "-" + std::to_string(i) + "." + m.file;
-      std::filesystem::copy_file(packages_[i] / m.file, stage / file,
+  AtomicFile::writeFolder(output_, [&](const std::filesystem::path& stage) {
+    for (const auto& m : primary.members) {
+      std::filesystem::copy_file(packages_[0] / m.file, stage / m.file,
                                  std::filesystem::copy_options::overwrite_existing);
-      m.file = file;
-      c.members.push_back(m);
     }
-    out.ensembledWith.push_back(std::move(c));
-  }
-
-  // Each part's per-fold training records (curves, held-out metrics) travel with it.
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (std::filesystem::is_directory(packages_[i] / "cv")) {
-      const auto to = stage / "cv" / (in[i].name + "-" + std::to_string(i));
-      std::filesystem::create_directories(to);
-      std::filesystem::copy(packages_[i] / "cv", to,
-                            std::filesystem::copy_options::recursive |
-                                std::filesystem::copy_options::overwrite_existing);
-    }
-  }
-
-  // Cross-validation of the ensemble: each patient segmented by the fold networks (of every
-  // configuration) that never saw it, through the same path `medsight segment` takes.
-  const std::filesystem::path root = primary.training["data_root"].get<std::string>();
-  const auto ids = primary.training["patients"].get<std::vector<std::string>>();
-  const auto cases =
-      SegmentationDataset::load(root, ids, data["image"].get<std::string>(),
-                                data["mask"].get<std::string>(), primary.preprocessing, threads_);
-  json perPatient = json::array();
-  for (const auto& member : primary.members) {
-    auto first = std::make_shared<const SegmentationNetworkEnsemble>(
-        out.network, std::vector<std::filesystem::path>{stage / member.file}, threads_);
-    std::vector<std::shared_ptr<const SegmentationNetworkEnsemble>> others;
-    for (const auto& c : out.ensembledWith) {
-      others.push_back(std::make_shared<const SegmentationNetworkEnsemble>(
-          c.network,
-          std::vector<std::filesystem::path>{stage / memberOfFold(c.members, member.fold).file},
-          threads_));
-    }
-    const TumourSegmenter segmenter(out, first, others);
-    for (const auto& c : cases) {
-      if (std::find(member.heldOut.begin(), member.heldOut.end(), c.id) == member.heldOut.end()) {
-        continue;
+    for (std::size_t i = 1; i < in.size(); ++i) {
+      SegmentationConfiguration c;
+      c.name = in[i].name;
+      c.network = in[i].network;
+      c.inference = in[i].inference;
+      for (auto m : in[i].members) {
+        const std::string file = in[i].name + "-" + std::to_string(i) + "." + m.file;
+        std::filesystem::copy_file(packages_[i] / m.file, stage / file,
+                                   std::filesystem::copy_options::overwrite_existing);
+        m.file = file;
+        c.members.push_back(m);
       }
-      const TumourSegmentation s = segmenter.segment(c.originalImage);
-      const MaskAgreement a = MaskComparison::compare(s.mask, c.originalMask);
-      spdlog::info("ensemble fold {} {}: Dice {:.3f}", member.fold, c.id, a.dice);
-      json row = SegmentationCrossValidation::patientMetrics(c.id, a, s.seconds);
-      row["fold"] = member.fold;
-      perPatient.push_back(row);
+      out.ensembledWith.push_back(std::move(c));
     }
-  }
-  const std::uint64_t seed = primary.training.value("config", json::object())
-                                 .value("cross_validation", json::object())
-                                 .value("seed", std::uint64_t{0});
-  out.validation = SegmentationCrossValidation::validationRecord(
-      perPatient, ids.size(),
-      std::to_string(primary.members.size()) +
-          "-fold patient-level cross-validation of the ensemble; each patient measured once, by "
-          "the fold models of every configuration that never saw them (probabilities averaged), "
-          "on the original image grid",
-      seed);
 
-  json parts = json::array();
-  std::string reproduce;
-  double seconds = 0.0;
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    const auto& t = in[i].training;
-    parts.push_back({{"name", in[i].name},
-                     {"command", t.value("command", "")},
-                     {"recipe_sha256", t.value("recipe_sha256", "")},
-                     {"training_seconds_all_folds", t.value("training_seconds_all_folds", 0.0)},
-                     {"cross_validated_dice", in[i]
-                                                  .validation.value("summary", json::object())
-                                                  .value("dice", json::object())
-                                                  .value("mean", json())}});
-    reproduce += t.value("command", "") + "\n";
-    seconds += t.value("training_seconds_all_folds", 0.0);
-  }
-  out.training["ensemble_of"] = parts;
-  out.training["command"] = reproduce + commandLine_;
-  out.training["training_seconds_all_folds"] = seconds;
-  out.write(stage);
-  SegmentationModelCard::write(out, stage / "MODEL_CARD.md");
-  const std::filesystem::path old =
-      output_.parent_path() / (output_.filename().string() + ".replaced");
-  std::filesystem::remove_all(old);
-  if (std::filesystem::exists(output_)) std::filesystem::rename(output_, old);
-  std::filesystem::rename(stage, output_);
-  std::filesystem::remove_all(old);
+    // Each part's per-fold training records (curves, held-out metrics) travel with it.
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      if (std::filesystem::is_directory(packages_[i] / "cv")) {
+        const auto to = stage / "cv" / (in[i].name + "-" + std::to_string(i));
+        std::filesystem::create_directories(to);
+        std::filesystem::copy(packages_[i] / "cv", to,
+                              std::filesystem::copy_options::recursive |
+                                  std::filesystem::copy_options::overwrite_existing);
+      }
+    }
+
+    // Cross-validation of the ensemble: each patient segmented by the fold networks (of every
+    // configuration) that never saw it, through the same path `medsight segment` takes.
+    const std::filesystem::path root = primary.training["data_root"].get<std::string>();
+    const auto ids = primary.training["patients"].get<std::vector<std::string>>();
+    const auto cases =
+        SegmentationDataset::load(root, ids, data["image"].get<std::string>(),
+                                  data["mask"].get<std::string>(), primary.preprocessing, threads_);
+    json perPatient = json::array();
+    for (const auto& member : primary.members) {
+      auto first = std::make_shared<const SegmentationNetworkEnsemble>(
+          out.network, std::vector<std::filesystem::path>{stage / member.file}, threads_);
+      std::vector<std::shared_ptr<const SegmentationNetworkEnsemble>> others;
+      for (const auto& c : out.ensembledWith) {
+        others.push_back(std::make_shared<const SegmentationNetworkEnsemble>(
+            c.network,
+            std::vector<std::filesystem::path>{stage / memberOfFold(c.members, member.fold)->file},
+            threads_));
+      }
+      const TumourSegmenter segmenter(out, first, others);
+      for (const auto& c : cases) {
+        if (std::find(member.heldOut.begin(), member.heldOut.end(), c.id) == member.heldOut.end()) {
+          continue;
+        }
+        const TumourSegmentation s = segmenter.segment(c.originalImage);
+        const MaskAgreement a = MaskComparison::compare(s.mask, c.originalMask);
+        spdlog::info("ensemble fold {} {}: Dice {:.3f}", member.fold, c.id, a.dice);
+        json row = SegmentationCrossValidation::patientMetrics(c.id, a, s.seconds);
+        row["fold"] = member.fold;
+        perPatient.push_back(row);
+      }
+    }
+    const std::uint64_t seed = primary.training.value("config", json::object())
+                                   .value("cross_validation", json::object())
+                                   .value("seed", std::uint64_t{0});
+    out.validation = SegmentationCrossValidation::validationRecord(
+        perPatient, ids.size(),
+        std::to_string(primary.members.size()) +
+            "-fold patient-level cross-validation of the ensemble; each patient measured once, by "
+            "the fold models of every configuration that never saw them (probabilities averaged), "
+            "on the original image grid",
+        seed);
+
+    json parts = json::array();
+    std::string reproduce;
+    double seconds = 0.0;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      const auto& t = in[i].training;
+      parts.push_back({{"name", in[i].name},
+                       {"command", t.value("command", "")},
+                       {"recipe_sha256", t.value("recipe_sha256", "")},
+                       {"training_seconds_all_folds", t.value("training_seconds_all_folds", 0.0)},
+                       {"cross_validated_dice", in[i]
+                                                    .validation.value("summary", json::object())
+                                                    .value("dice", json::object())
+                                                    .value("mean", json())}});
+      reproduce += t.value("command", "") + "\n";
+      seconds += t.value("training_seconds_all_folds", 0.0);
+    }
+    out.training["ensemble_of"] = parts;
+    out.training["command"] = reproduce + commandLine_;
+    out.training["training_seconds_all_folds"] = seconds;
+    out.write(stage);
+    SegmentationModelCard::write(out, stage / "MODEL_CARD.md");
+  });
   return out;
 }
 
