@@ -16,10 +16,8 @@ scipy (python3-scipy, installed with python3-sklearn), and the `medsight` CLI.
       --data ../shared/datasets/sts/nifti RUN_2D RUN_3D
 """
 import argparse
-import gzip
 import json
 import os
-import shutil
 import struct
 import subprocess
 import tempfile
@@ -27,37 +25,15 @@ import tempfile
 import numpy as np
 import scipy.ndimage as ndimage
 
-DTYPES = {2: np.uint8, 4: np.int16, 8: np.int32, 16: np.float32, 64: np.float64, 512: np.uint16}
+from sts_packages import fold_package, load_nifti
 
 
 def read_nifti(path):
     """Voxel array (z, y, x) of a NIfTI-1 .nii.gz, with its scale slope applied."""
-    b = gzip.open(path).read()
-    dim = struct.unpack("<8h", b[40:56])
-    dtype = DTYPES[struct.unpack("<h", b[70:72])[0]]
-    offset = int(struct.unpack("<f", b[108:112])[0])
-    slope, inter = struct.unpack("<2f", b[112:120])
-    n = dim[1] * dim[2] * dim[3]
-    a = np.frombuffer(b[offset:offset + n * np.dtype(dtype).itemsize], dtype=dtype)
-    a = a.reshape(dim[3], dim[2], dim[1]).astype(np.float32)
+    head, a = load_nifti(path)
+    slope, inter = struct.unpack("<2f", head[112:120])
+    a = a.astype(np.float32)
     return a * slope + inter if slope not in (0.0, 1.0) else a
-
-
-def fold_package(package, manifest, member, folder):
-    """A package in `folder` holding only the networks trained without `member`'s fold: that
-    member, and the same fold's member of every ensembled configuration."""
-    os.makedirs(folder)
-    one = dict(manifest, members=[member])
-    files = [member["file"]]
-    if "ensembled_with" in manifest:
-        one["ensembled_with"] = []
-        for config in manifest["ensembled_with"]:
-            same = [m for m in config["members"] if m["fold"] == member["fold"]]
-            one["ensembled_with"].append(dict(config, members=same))
-            files += [m["file"] for m in same]
-    json.dump(one, open(os.path.join(folder, "manifest.json"), "w"))
-    for f in files:
-        shutil.copy(os.path.join(package, f), folder)
 
 
 def probability_maps(medsight, package, data, out_dir):

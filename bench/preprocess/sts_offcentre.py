@@ -14,7 +14,6 @@ import argparse
 import gzip
 import json
 import os
-import shutil
 import statistics
 import struct
 import subprocess
@@ -22,41 +21,19 @@ import tempfile
 
 import numpy as np
 
-DTYPES = {2: np.uint8, 4: np.int16, 8: np.int32, 16: np.float32, 64: np.float64, 512: np.uint16}
+from sts_packages import fold_package, load_nifti
 
 
 def pad_nifti(src, dst, pad):
     """Copies a NIfTI-1 .nii.gz with `pad` zero columns appended along x (origin unchanged)."""
-    b = gzip.open(src).read()
-    offset = int(struct.unpack("<f", b[108:112])[0])
-    dim = list(struct.unpack("<8h", b[40:56]))
-    dtype = DTYPES[struct.unpack("<h", b[70:72])[0]]
-    n = dim[1] * dim[2] * dim[3]
-    a = np.frombuffer(b[offset:offset + n * np.dtype(dtype).itemsize], dtype=dtype)
-    a = a.reshape(dim[3], dim[2], dim[1])
+    head, a = load_nifti(src)
     padded = np.concatenate([a, np.zeros((a.shape[0], a.shape[1], pad), a.dtype)], axis=2)
+    head = bytearray(head)
+    dim = list(struct.unpack("<8h", head[40:56]))
     dim[1] = padded.shape[2]
-    head = bytearray(b[:offset])
     head[40:56] = struct.pack("<8h", *dim)
     with gzip.open(dst, "wb") as f:
         f.write(bytes(head) + np.ascontiguousarray(padded).tobytes())
-
-
-def fold_package(package, manifest, member, folder):
-    """A package in `folder` holding only the networks trained without `member`'s fold: that
-    member, and the same fold's member of every ensembled configuration."""
-    os.makedirs(folder)
-    one = dict(manifest, members=[member])
-    files = [member["file"]]
-    if "ensembled_with" in manifest:
-        one["ensembled_with"] = []
-        for config in manifest["ensembled_with"]:
-            same = [m for m in config["members"] if m["fold"] == member["fold"]]
-            one["ensembled_with"].append(dict(config, members=same))
-            files += [m["file"] for m in same]
-    json.dump(one, open(os.path.join(folder, "manifest.json"), "w"))
-    for f in files:
-        shutil.copy(os.path.join(package, f), folder)
 
 
 def dice(medsight, package, args):

@@ -10,6 +10,27 @@
 #include "preprocess/StepParameterReader.h"
 
 namespace medsight {
+namespace {
+
+/// Calls `copy(imageByte, partByte, rowBytes)` for every x-row of `box` in `image` (all frames):
+/// the row's byte offset in the image and in a part holding just the box, rows packed in order.
+/// extract() and insert() are this walk with the copy in opposite directions.
+template <class Copy>
+void forEachBoxRow(const Image& image, const VoxelBox& box, Copy&& copy) {
+  const std::size_t sample = bytesPerSample(image.pixelType());
+  const std::size_t row = box.size[0] * sample * image.components();
+  std::size_t inPart = 0;
+  for (std::size_t t = 0; t < image.size().t; ++t) {
+    for (std::size_t z = 0; z < box.size[2]; ++z) {
+      for (std::size_t y = 0; y < box.size[1]; ++y, inPart += row) {
+        copy(image.offset(box.start[0], box.start[1] + y, box.start[2] + z, t) * sample, inPart,
+             row);
+      }
+    }
+  }
+}
+
+}  // namespace
 
 BoundingBoxCropper::BoundingBoxCropper(const nlohmann::json& step, const std::string& context) {
   StepParameterReader p(step, context);
@@ -75,20 +96,11 @@ void BoundingBoxCropper::insert(Image& into, const Image& part, const VoxelBox& 
       part.pixelType() != into.pixelType() || part.components() != into.components()) {
     throw Error(ErrorCode::InvalidArgument, "crop: the part does not fit the box in the image");
   }
-  const std::size_t sample = bytesPerSample(into.pixelType());
-  const std::size_t row = box.size[0] * sample * into.components();
   auto src = part.bytes();
   auto dst = into.bytes();
-  std::size_t o = 0;
-  for (std::size_t t = 0; t < s.t; ++t) {
-    for (std::size_t z = 0; z < box.size[2]; ++z) {
-      for (std::size_t y = 0; y < box.size[1]; ++y, o += row) {
-        const std::size_t i =
-            into.offset(box.start[0], box.start[1] + y, box.start[2] + z, t) * sample;
-        std::memcpy(dst.data() + i, src.data() + o, row);
-      }
-    }
-  }
+  forEachBoxRow(into, box, [&](std::size_t inImage, std::size_t inPart, std::size_t row) {
+    std::memcpy(dst.data() + inImage, src.data() + inPart, row);
+  });
 }
 
 Image BoundingBoxCropper::extract(const Image& image, const VoxelBox& box) {
@@ -106,20 +118,11 @@ Image BoundingBoxCropper::extract(const Image& image, const VoxelBox& box) {
             image.spatialDimension(), image.components(), g);
   out.setModality(image.modality());
   out.metadata() = image.metadata();
-  const std::size_t voxel = bytesPerSample(image.pixelType()) * image.components();
-  const std::size_t row = box.size[0] * voxel;
   auto src = image.bytes();
   auto dst = out.bytes();
-  std::size_t o = 0;
-  for (std::size_t t = 0; t < s.t; ++t) {
-    for (std::size_t z = 0; z < box.size[2]; ++z) {
-      for (std::size_t y = 0; y < box.size[1]; ++y, o += row) {
-        const std::size_t i = image.offset(box.start[0], box.start[1] + y, box.start[2] + z, t) *
-                              bytesPerSample(image.pixelType());
-        std::memcpy(dst.data() + o, src.data() + i, row);
-      }
-    }
-  }
+  forEachBoxRow(image, box, [&](std::size_t inImage, std::size_t inPart, std::size_t row) {
+    std::memcpy(dst.data() + inPart, src.data() + inImage, row);
+  });
   return out;
 }
 
