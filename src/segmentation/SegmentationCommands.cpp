@@ -2,8 +2,11 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -168,7 +171,6 @@ class SegmentCommand : public Command {
           {"margin_mm", roiMarginMm_},
           {"segmented_box", {{"start", s.segmentedBox->start}, {"size", s.segmentedBox->size}}}};
     }
-    out["warnings"] = warnings;
     if (!reference_.empty()) {
       Image ref = ImageFileReader::read(reference_);
       if (!ref.sameGrid(s.mask, 1e-3)) {
@@ -182,6 +184,22 @@ class SegmentCommand : public Command {
                           {"volume_error_percent",
                            a.volumeErrorPercent ? json(*a.volumeErrorPercent) : json(nullptr)}};
     }
+    if (const auto patient = trainingPatient(image, segmenter.manifest())) {
+      // Most fold networks learnt this very image, so agreement with its outline says little
+      // about new patients; point to the figure measured by the fold that never saw it.
+      out["training_patient"] = *patient;
+      std::string w = patient->at("patient").get<std::string>() +
+                      " is one of this model's training patients (" +
+                      patient->at("matched_by").get<std::string>() +
+                      "): all but one fold network of each configuration learnt from it, so a "
+                      "Dice against its reference outline is in-sample and optimistic";
+      if (patient->contains("cross_validated_dice")) {
+        w += "; its cross-validated Dice, from the fold that held it out, is " +
+             formatNumber(patient->at("cross_validated_dice").get<double>());
+      }
+      warnings.push_back(w);
+    }
+    out["warnings"] = warnings;
     if (context.json) {
       std::cout << out.dump(2) << '\n';
     } else {
@@ -200,6 +218,7 @@ class SegmentCommand : public Command {
                   << ", HD95 " << shown(out["reference"]["hd95_mm"]) << " mm, volume error "
                   << shown(out["reference"]["volume_error_percent"]) << " %\n";
       }
+      std::cout << std::flush;
       for (const auto& w : warnings) std::cerr << "warning: " << w << '\n';
     }
     return 0;
@@ -275,6 +294,45 @@ class SegmentCommand : public Command {
       box.size[a] = last - first + 1;
     }
     return box;
+  }
+
+  /// The package's cohort patient this input appears to be, if any: a folder or file name of
+  /// the image or reference path equal to a patient id of the folds, or the DICOM PatientID.
+  /// Returns the patient, how it was matched, the fold that held it out and, when the package
+  /// has it, that fold's cross-validated Dice.
+  std::optional<json> trainingPatient(const Image& image,
+                                      const SegmentationModelManifest& manifest) const {
+    std::map<std::string, int> heldOutBy;
+    for (const SegmentationMember* m : manifest.allMembers()) {
+      for (const auto& p : m->heldOut) heldOutBy.emplace(p, m->fold);
+    }
+    std::optional<std::pair<std::string, std::string>> found;  // patient, matched_by
+    for (const std::string& path : {image_, reference_}) {
+      for (auto p = std::filesystem::path(path); !found && !p.empty() && p != p.parent_path();
+           p = p.parent_path()) {
+        std::string name = p.filename().string();
+        for (const char* ext : {".gz", ".nii", ".nrrd", ".mha", ".dcm"}) {
+          if (name.ends_with(ext)) name.resize(name.size() - std::strlen(ext));
+        }
+        if (heldOutBy.contains(name)) found.emplace(name, "path " + path);
+      }
+    }
+    if (!found) {
+      const auto id = image.metadata().find("PatientID");
+      if (id != image.metadata().end() && heldOutBy.contains(id->second)) {
+        found.emplace(id->second, "DICOM PatientID");
+      }
+    }
+    if (!found) return std::nullopt;
+    json j{{"patient", found->first},
+           {"matched_by", found->second},
+           {"held_out_by_fold", heldOutBy.at(found->first)}};
+    for (const auto& row : manifest.validation.value("per_patient", json::array())) {
+      if (row.value("patient", "") == found->first && row.contains("dice")) {
+        j["cross_validated_dice"] = row["dice"];
+      }
+    }
+    return j;
   }
 
   /// Short decimal form for people (full precision stays in --json).

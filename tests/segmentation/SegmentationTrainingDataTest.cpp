@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/Error.h"
 #include "io/ImageFileReader.h"
@@ -66,7 +68,7 @@ TEST(SegmentationTrainingE2E, CrossValidatesByPatientAndShipsAVerifiedPackage) {
   }
   EXPECT_TRUE(std::filesystem::exists(tmp / "pkg" / "MODEL_CARD.md"));
 
-  // The package segments a new image on its own grid, from the CLI.
+  // The package segments an image on its own grid, from the CLI.
   const auto mr = root / "STS_004" / "MR_T1_image.nii.gz";
   std::string out, err;
   ASSERT_EQ(medsight("segment --json --model " + (tmp / "pkg").string() + " " + mr.string() + " " +
@@ -77,7 +79,30 @@ TEST(SegmentationTrainingE2E, CrossValidatesByPatientAndShipsAVerifiedPackage) {
       << err;
   const Image mask = ImageFileReader::read(tmp / "mask.nii.gz");
   EXPECT_TRUE(mask.sameGrid(ImageFileReader::read(mr), 1e-3));
-  EXPECT_TRUE(json::parse(out)["reference"].contains("dice"));
+  const json segmented = json::parse(out);
+  EXPECT_TRUE(segmented["reference"].contains("dice"));
+  // STS_004 is a training patient: the Dice is flagged as in-sample, with the figure of the
+  // fold that held it out.
+  ASSERT_TRUE(segmented.contains("training_patient")) << out;
+  const auto& tp = segmented["training_patient"];
+  EXPECT_EQ(tp["patient"], "STS_004");
+  const auto& heldBy = m.members[tp["held_out_by_fold"].get<int>()].heldOut;
+  EXPECT_NE(std::find(heldBy.begin(), heldBy.end(), "STS_004"), heldBy.end());
+  for (const auto& r : m.validation["per_patient"]) {
+    if (r["patient"] == "STS_004") {
+      EXPECT_EQ(tp["cross_validated_dice"], r["dice"]);
+    }
+  }
+  ASSERT_EQ(segmented["warnings"].size(), 1u) << out;
+  EXPECT_NE(segmented["warnings"][0].get<std::string>().find("in-sample"), std::string::npos);
+  // The same voxels under a name that is no patient of the package: no such flag.
+  std::filesystem::copy_file(mr, tmp / "scan.nii.gz");
+  ASSERT_EQ(medsight("segment --json --model " + (tmp / "pkg").string() + " " +
+                         (tmp / "scan.nii.gz").string() + " " + (tmp / "mask2.nii.gz").string(),
+                     &out, &err),
+            0)
+      << err;
+  EXPECT_FALSE(json::parse(out).contains("training_patient")) << out;
 
   // A region of interest: the image padded along +x with its own mirror image (so the crop is
   // no longer centred on the tumour), segmented within the original extent, gives exactly the
@@ -143,7 +168,7 @@ TEST(SegmentationTrainingE2E, CrossValidatesByPatientAndShipsAVerifiedPackage) {
         }
     EXPECT_EQ(far, 0u);
     const int invalid = errorCodeInfo(ErrorCode::InvalidArgument).exitCode;
-    for (const std::string bad : std::vector<std::string>{
+    for (const std::string& bad : std::vector<std::string>{
              "--roi 1,2,3", "--roi 0,0,0,10,10,x", "--roi 0,0,0,10,10,999",
              "--roi 0,0,0,5,5,5 --roi-mask " + mr.string(), "--roi 0,0,0,5,5,5 --roi-margin -3",
              "--roi-margin 10", "--roi \"\"", "--roi-mask " + mr.string(),
