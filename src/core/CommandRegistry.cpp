@@ -5,12 +5,10 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
-#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "core/Error.h"
 #include "core/Log.h"
@@ -35,19 +33,8 @@ Command* CommandRegistry::find(const std::string& name) const {
 
 namespace {
 
-/// \brief Reports a failure as one line on stderr and, when the caller asked for `--json`, also
-/// as JSON on stdout, so a script reading stdout sees why there is no result. The object has
-/// the same shape as the REST API's error body, plus the exit code.
-int reportError(const Error& e, bool json) {
+int reportError(const Error& e) {
   std::cerr << "medsight: error [" << e.codeName() << "]: " << e.what() << '\n';
-  if (json) {
-    const nlohmann::json body = {{"error",
-                                  {{"code", std::string(e.codeName())},
-                                   {"status", e.httpStatus()},
-                                   {"exit_code", e.exitCode()},
-                                   {"message", e.what()}}}};
-    std::cout << body.dump() << '\n' << std::flush;
-  }
   return e.exitCode();
 }
 
@@ -98,9 +85,6 @@ int CommandRegistry::runMain(int argc, char** argv, const std::string& versionTe
   app.fallthrough();
 
   CommandContext context;
-  // Known before parsing so that a parse error is reported as JSON too.
-  const bool askedJson = std::any_of(argv + 1, argv + argc,
-                                     [](const char* a) { return std::string_view(a) == "--json"; });
   // Recorded in model cards as the command that reproduces them, so arguments that a shell
   // would split or expand are single-quoted (POSIX sh) to make the line re-runnable.
   for (int i = 0; i < argc; ++i) {
@@ -179,7 +163,7 @@ int CommandRegistry::runMain(int argc, char** argv, const std::string& versionTe
         message = "a command is required (see medsight --help)";
       }
     }
-    return reportError(Error(code, message), askedJson);
+    return reportError(Error(code, message));
   }
 
   try {
@@ -190,15 +174,14 @@ int CommandRegistry::runMain(int argc, char** argv, const std::string& versionTe
     for (auto& [sub, command] : subs) {
       if (sub->parsed()) return command->run(context);
     }
-    return reportError(Error(ErrorCode::UnknownCommand, "no command given (see medsight --help)"),
-                       askedJson);
+    return reportError(Error(ErrorCode::UnknownCommand, "no command given (see medsight --help)"));
   } catch (const Error& e) {
-    return reportError(e, askedJson || context.json);
+    return reportError(e);
   } catch (const std::bad_alloc&) {
-    return reportError(Error(ErrorCode::TooLarge, "out of memory"), askedJson || context.json);
+    return reportError(Error(ErrorCode::TooLarge, "out of memory"));
   } catch (const std::exception& e) {
     // A library exception that escaped its adapter is a MedSight bug; still one line, no abort.
-    return reportError(Error(ErrorCode::Internal, e.what()), askedJson || context.json);
+    return reportError(Error(ErrorCode::Internal, e.what()));
   }
 }
 
