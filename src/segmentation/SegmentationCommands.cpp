@@ -136,6 +136,11 @@ class SegmentCommand : public Command {
         "Margin added around the ROI, mm (default 30). The network needs tissue around the "
         "lesion to see it: the STS model was trained on crops with 1-5 cm around the tumour, and "
         "margins under 10 mm are warned about");
+    app.add_option("--aux", aux_,
+                   "A further image of the same patient the model takes beside the main one, as "
+                   "NAME=FILE (e.g. --aux PET=pet.nii.gz for a model trained on MR and PET; see "
+                   "accepts.auxiliary in its manifest). It must be in the same patient "
+                   "coordinates as IMAGE (same session, or resampled with medsight register)");
     app.add_flag("--no-intensity-check", noIntensityCheck_,
                  "Segment even when the input's intensity range is unlike the model's training "
                  "images (normally refused as a likely modality mix-up)");
@@ -146,8 +151,12 @@ class SegmentCommand : public Command {
     Image image = ImageFileReader::read(image_);
     if (!modality_.empty()) image.setModality(modality_);
     const auto roi = regionOfInterest(image);
+    const std::vector<Image> auxiliary = auxiliaryImages(segmenter.manifest());
+    std::vector<const Image*> auxiliaryViews;
+    for (const auto& a : auxiliary) auxiliaryViews.push_back(&a);
     const TumourSegmentation s =
-        roi ? segmenter.segmentWithin(image, *roi, roiMarginMm_) : segmenter.segment(image);
+        roi ? segmenter.segmentWithin(image, *roi, roiMarginMm_, auxiliaryViews)
+            : segmenter.segment(image, auxiliaryViews);
     std::vector<std::string> warnings;
     if (roi && roiMarginMm_ < 10.0) {
       warnings.push_back("an ROI margin of " + formatNumber(roiMarginMm_) +
@@ -226,6 +235,40 @@ class SegmentCommand : public Command {
 
  private:
   /// The voxel box given by --roi or --roi-mask, if any.
+  /// The --aux images, read and put in the order the model's manifest lists its channels.
+  std::vector<Image> auxiliaryImages(const SegmentationModelManifest& manifest) const {
+    std::map<std::string, std::string> given;
+    for (const auto& a : aux_) {
+      const auto eq = a.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == a.size()) {
+        throw Error(ErrorCode::InvalidArgument,
+                    "--aux " + a + ": give NAME=FILE, e.g. PET=pet.nii.gz");
+      }
+      if (!given.emplace(a.substr(0, eq), a.substr(eq + 1)).second) {
+        throw Error(ErrorCode::InvalidArgument, "--aux " + a.substr(0, eq) + " is given twice");
+      }
+    }
+    std::vector<Image> out;
+    for (const auto& channel : manifest.auxiliary) {
+      const auto it = given.find(channel.name);
+      if (it == given.end()) {
+        throw Error(ErrorCode::InvalidArgument,
+                    "segment: model " + manifest.name + " also takes a " + channel.name +
+                        " image of the same patient; give --aux " + channel.name + "=FILE");
+      }
+      out.push_back(ImageFileReader::read(it->second));
+      given.erase(it);
+    }
+    if (!given.empty()) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "segment: model " + manifest.name + " takes no auxiliary image named " +
+                      given.begin()->first +
+                      (manifest.auxiliary.empty() ? std::string(" (it reads the image alone)")
+                                                  : std::string()));
+    }
+    return out;
+  }
+
   std::optional<VoxelBox> regionOfInterest(const Image& image) const {
     if (roiOption_->count() > 0 && roi_.empty()) {
       throw Error(ErrorCode::InvalidArgument, "segment: --roi is empty");
@@ -345,6 +388,7 @@ class SegmentCommand : public Command {
   CLI::Option* roiOption_ = nullptr;
   CLI::Option* marginOption_ = nullptr;
   std::string model_, image_, out_, probability_, reference_, modality_, roi_, roiMask_;
+  std::vector<std::string> aux_;
   double roiMarginMm_ = 30.0;
   bool noIntensityCheck_ = false;
 };

@@ -94,8 +94,8 @@ std::vector<int> SegmentationCrossValidation::assignFolds(const std::vector<std:
 
 SegmentationModelManifest SegmentationCrossValidation::run(int onlyFold) {
   std::filesystem::create_directories(output_ / "cv");
-  const auto ids =
-      SegmentationDataset::caseIds(config_.dataRoot, config_.imageFile, config_.maskFile);
+  const auto ids = SegmentationDataset::caseIds(config_.dataRoot, config_.imageFile,
+                                                config_.maskFile, config_.auxiliary);
   const auto folds = assignFolds(ids, config_.folds, config_.seed);
   // Finished folds are reused only when the recipe and the patients are unchanged.
   const std::string recipeHash = Sha256::ofString(config_.source.dump() + "\n" + [&] {
@@ -105,13 +105,15 @@ SegmentationModelManifest SegmentationCrossValidation::run(int onlyFold) {
   }());
   spdlog::info("cross-validation: {} patients in {} folds from {}", ids.size(), config_.folds,
                config_.dataRoot.string());
-  std::vector<SegmentationCase> cases = SegmentationDataset::load(
-      config_.dataRoot, ids, config_.imageFile, config_.maskFile, config_.preprocessing, threads_);
+  std::vector<SegmentationCase> cases =
+      SegmentationDataset::load(config_.dataRoot, ids, config_.imageFile, config_.maskFile,
+                                config_.preprocessing, threads_, config_.auxiliary);
 
   SegmentationModelManifest manifest;
   manifest.name = config_.name;
   manifest.description = config_.description;
   manifest.modality = config_.modality;
+  manifest.auxiliary = config_.auxiliary;
   manifest.network = config_.network;
   manifest.preprocessing = config_.preprocessing;
   manifest.inference = config_.inference;
@@ -147,7 +149,8 @@ SegmentationModelManifest SegmentationCrossValidation::run(int onlyFold) {
       const TumourSegmenter segmenter(foldManifest, ensemble);
       json metrics = json::array();
       for (const auto* c : held) {
-        const TumourSegmentation s = segmenter.segment(c->originalImage);
+        const TumourSegmentation s =
+            segmenter.segment(c->originalImage, c->originalAuxiliaryViews());
         const MaskAgreement a = MaskComparison::compare(s.mask, c->originalMask);
         spdlog::info("fold {} {}: Dice {:.3f}, HD95 {} mm, volume error {}%", k, c->id, a.dice,
                      a.hausdorff95Mm ? std::to_string(*a.hausdorff95Mm) : "n/a",

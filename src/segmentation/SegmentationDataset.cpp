@@ -9,24 +9,29 @@
 
 namespace medsight {
 
-std::vector<std::string> SegmentationDataset::caseIds(const std::filesystem::path& root,
-                                                      const std::string& imageFile,
-                                                      const std::string& maskFile) {
+std::vector<std::string> SegmentationDataset::caseIds(
+    const std::filesystem::path& root, const std::string& imageFile, const std::string& maskFile,
+    const std::vector<AuxiliaryChannel>& auxiliary) {
   std::error_code ec;
   if (!std::filesystem::is_directory(root, ec)) {
     throw Error(ErrorCode::FileNotFound, root.string() + ": data folder not found");
   }
   std::vector<std::string> ids;
   for (const auto& entry : std::filesystem::directory_iterator(root)) {
+    const bool auxiliaryPresent = std::all_of(
+        auxiliary.begin(), auxiliary.end(),
+        [&](const AuxiliaryChannel& a) { return std::filesystem::exists(entry.path() / a.file); });
     if (entry.is_directory() && std::filesystem::exists(entry.path() / imageFile) &&
-        std::filesystem::exists(entry.path() / maskFile)) {
+        std::filesystem::exists(entry.path() / maskFile) && auxiliaryPresent) {
       ids.push_back(entry.path().filename().string());
     }
   }
   std::sort(ids.begin(), ids.end());
   if (ids.empty()) {
-    throw Error(ErrorCode::EmptyInput,
-                root.string() + ": no case folder holds both " + imageFile + " and " + maskFile);
+    std::string also;
+    for (const auto& a : auxiliary) also += ", " + a.file;
+    throw Error(ErrorCode::EmptyInput, root.string() + ": no case folder holds all of " +
+                                           imageFile + ", " + maskFile + also);
   }
   return ids;
 }
@@ -53,12 +58,10 @@ SegmentationCase SegmentationDataset::readPair(const std::filesystem::path& imag
   return c;
 }
 
-std::vector<SegmentationCase> SegmentationDataset::load(const std::filesystem::path& root,
-                                                        const std::vector<std::string>& ids,
-                                                        const std::string& imageFile,
-                                                        const std::string& maskFile,
-                                                        const nlohmann::json& pipeline,
-                                                        int threads) {
+std::vector<SegmentationCase> SegmentationDataset::load(
+    const std::filesystem::path& root, const std::vector<std::string>& ids,
+    const std::string& imageFile, const std::string& maskFile, const nlohmann::json& pipeline,
+    int threads, const std::vector<AuxiliaryChannel>& auxiliary) {
   const PreprocessPipeline steps = PreprocessPipeline::fromJson(pipeline, "preprocessing");
   std::vector<SegmentationCase> cases(ids.size());
   parallelFor(ids.size(), threads, [&](std::size_t i) {
@@ -67,6 +70,14 @@ std::vector<SegmentationCase> SegmentationDataset::load(const std::filesystem::p
     steps.run(subject);
     c.image = subject.image.castTo(PixelType::Float32);
     c.mask = subject.mask->castTo(PixelType::UInt8);
+    for (const auto& a : auxiliary) {
+      c.originalAuxiliary.push_back(ImageFileReader::read(root / ids[i] / a.file));
+      try {
+        c.auxiliary.push_back(a.onto(c.originalAuxiliary.back(), c.image));
+      } catch (const Error& e) {
+        throw Error(e.code(), ids[i] + ": " + e.what());
+      }
+    }
     cases[i] = std::move(c);
   });
   return cases;

@@ -115,6 +115,21 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
     }
   }
 
+  // Auxiliary channels: a part may take the main image alone while another also takes PET; the
+  // package accepts the longest list, and each part reads the first channels of it.
+  std::vector<AuxiliaryChannel> auxiliary;
+  for (const auto& m : in) {
+    if (m.auxiliary.size() > auxiliary.size()) auxiliary = m.auxiliary;
+  }
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    for (std::size_t k = 0; k < in[i].auxiliary.size(); ++k) {
+      if (in[i].auxiliary[k].toJson() != auxiliary[k].toJson()) {
+        throw mismatch(packages_[0], packages_[i],
+                       "its auxiliary input channels differ (" + in[i].auxiliary[k].name + ")");
+      }
+    }
+  }
+
   // The package: the primary configuration as is, the others' weights renamed by recipe.
   // Everything is written to a staging folder next to the output and swapped in only when
   // complete (AtomicFile::writeFolder), so a failed or interrupted run leaves any existing
@@ -128,6 +143,7 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
     }
   }
   SegmentationModelManifest out = primary;
+  out.auxiliary = auxiliary;
   out.name = name.empty() ? primary.name : name;
   out.description = description;
   if (out.description.empty()) {
@@ -174,9 +190,9 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
     // configuration) that never saw it, through the same path `medsight segment` takes.
     const std::filesystem::path root = primary.training["data_root"].get<std::string>();
     const auto ids = primary.training["patients"].get<std::vector<std::string>>();
-    const auto cases =
-        SegmentationDataset::load(root, ids, data["image"].get<std::string>(),
-                                  data["mask"].get<std::string>(), primary.preprocessing, threads_);
+    const auto cases = SegmentationDataset::load(root, ids, data["image"].get<std::string>(),
+                                                 data["mask"].get<std::string>(),
+                                                 primary.preprocessing, threads_, auxiliary);
     json perPatient = json::array();
     for (const auto& member : primary.members) {
       auto first = std::make_shared<const SegmentationNetworkEnsemble>(
@@ -193,7 +209,7 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
         if (std::find(member.heldOut.begin(), member.heldOut.end(), c.id) == member.heldOut.end()) {
           continue;
         }
-        const TumourSegmentation s = segmenter.segment(c.originalImage);
+        const TumourSegmentation s = segmenter.segment(c.originalImage, c.originalAuxiliaryViews());
         const MaskAgreement a = MaskComparison::compare(s.mask, c.originalMask);
         spdlog::info("ensemble fold {} {}: Dice {:.3f}", member.fold, c.id, a.dice);
         json row = SegmentationCrossValidation::patientMetrics(c.id, a, s.seconds);

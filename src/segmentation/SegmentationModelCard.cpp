@@ -71,6 +71,15 @@ std::string SegmentationModelCard::render(const SegmentationModelManifest& m) {
     o << "- Part `" << part.value("name", "") << "`: cross-validated Dice on its own "
       << fmt(part.value("cross_validated_dice", json())) << "\n";
   }
+  for (const auto& a : m.auxiliary) {
+    o << "- Auxiliary input `" << a.name << "`"
+      << (a.modality.empty() ? std::string() : " (" + a.modality + ")")
+      << ": a second image of the same patient, given with `medsight segment --aux " << a.name
+      << "=FILE`. It is resampled onto the working grid by physical position only (no "
+         "registration), so it must already be in the main image's patient coordinates; "
+         "intensities are divided by their "
+      << a.percentile << "th percentile and clipped to [0, " << a.clipHigh << "]\n";
+  }
   o << "- Preprocessing (replayed on every input): `" << m.preprocessing.dump() << "`\n"
     << "- Inference: `" << m.inference.toJson().dump() << "`\n"
     << "- Output: mask on the input image's grid (probability resampled linearly, threshold "

@@ -57,6 +57,7 @@ nlohmann::json SegmentationModelManifest::toJson() const {
                       {"members", m},
                       {"training", training},
                       {"validation", validation}};
+  if (!auxiliary.empty()) j["accepts"]["auxiliary"] = AuxiliaryChannel::listToJson(auxiliary);
   if (!ensembledWith.empty()) {
     nlohmann::json configs = nlohmann::json::array();
     for (const auto& c : ensembledWith) {
@@ -87,6 +88,8 @@ SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::js
     const auto accepts = j.value("accepts", nlohmann::json::object());
     m.modality = accepts.value("modality", "");
     m.intensity = IntensitySignature::fromJson(accepts.value("intensity", nlohmann::json()));
+    m.auxiliary =
+        AuxiliaryChannel::listFromJson(accepts.value("auxiliary", nlohmann::json()), context);
     m.network = UNetSpec::fromJson(j.at("network"));
     m.preprocessing = j.at("preprocessing");
     PreprocessPipeline::fromJson(m.preprocessing, context + ": preprocessing");
@@ -103,6 +106,18 @@ SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::js
       config.inference = SlidingWindowSettings::fromJson(c.at("inference"));
       config.members = membersFromJson(c.at("members"), context + ": " + config.name);
       m.ensembledWith.push_back(std::move(config));
+    }
+    const int stacked = 1 + static_cast<int>(m.auxiliary.size());
+    for (const SlidingWindowSettings* s : [&] {
+           std::vector<const SlidingWindowSettings*> v{&m.inference};
+           for (const auto& c : m.ensembledWith) v.push_back(&c.inference);
+           return v;
+         }()) {
+      if (s->imageChannels < 1 || s->imageChannels > stacked) {
+        throw Error(ErrorCode::ModelInvalid,
+                    context + ": a configuration takes " + std::to_string(s->imageChannels) +
+                        " image channel(s) but the package accepts " + std::to_string(stacked));
+      }
     }
     m.training = j.value("training", nlohmann::json::object());
     m.validation = j.value("validation", nlohmann::json::object());

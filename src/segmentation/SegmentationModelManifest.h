@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/UNetSpec.h"
+#include "segmentation/AuxiliaryChannel.h"
 #include "segmentation/IntensitySignature.h"
 #include "segmentation/SlidingWindowSettings.h"
 
@@ -42,6 +43,10 @@ struct SegmentationModelManifest {
   std::string structure = "GTV";  ///< label name of class 1
   std::string modality;           ///< required input modality ("" = any)
   IntensitySignature intensity;   ///< intensity range of the training images (accepts.intensity)
+  /// \brief Further co-registered images the networks take beside the main one
+  /// (accepts.auxiliary), in input-channel order; configurations with fewer image channels use
+  /// the first ones.
+  std::vector<AuxiliaryChannel> auxiliary;
   UNetSpec network;
   nlohmann::json preprocessing;  ///< medsight-preprocess/1 pipeline
   SlidingWindowSettings inference;

@@ -51,10 +51,15 @@ std::int64_t SegmentationNetworkEnsemble::parametersPerMember() const {
 
 Image SegmentationNetworkEnsemble::probability(const Image& preprocessed,
                                                const SlidingWindowSettings& settings) const {
+  return probability(std::vector<const Image*>{&preprocessed}, settings);
+}
+
+Image SegmentationNetworkEnsemble::probability(const std::vector<const Image*>& stack,
+                                               const SlidingWindowSettings& settings) const {
   torch::set_num_threads(networks_->threads);
   const SlidingWindowInferer inferer(settings);
   auto& members = networks_->members;
-  return inferer.run(preprocessed, [&](const torch::Tensor& x) {
+  return inferer.run(stack, [&](const torch::Tensor& x) {
     torch::Tensor sum;
     for (auto& m : members) {
       const auto p = torch::softmax(m->forward(x), 1).select(1, 1);

@@ -25,6 +25,10 @@ class SegmentationNetworkEnsemble {
   /// \brief Mean foreground probability over the members for every voxel of a preprocessed
   /// Float32 volume (same grid), by sliding-window inference.
   Image probability(const Image& preprocessed, const SlidingWindowSettings& settings) const;
+  /// \brief The same for a stack of co-registered preprocessed images (main image first, then
+  /// the auxiliary channels the networks were trained with).
+  Image probability(const std::vector<const Image*>& stack,
+                    const SlidingWindowSettings& settings) const;
   /// \brief Number of member networks.
   std::size_t size() const;
   /// \brief Trainable parameters of one member.

@@ -52,15 +52,20 @@ nlohmann::json SegmentationTrainer::train(const std::vector<const SegmentationCa
   }
 
   std::vector<const Image*> images, masks;
+  std::vector<std::vector<const Image*>> auxiliary;
   for (const auto* c : cases) {
     images.push_back(&c->image);
     masks.push_back(&c->mask);
+    if (!config_.auxiliary.empty()) {
+      auxiliary.emplace_back();
+      for (const auto& a : c->auxiliary) auxiliary.back().push_back(&a);
+    }
   }
   // Reseeding with the start iteration keeps a resumed run reproducible from that point.
   TumourPatchSampler sampler(images, masks, config_.inference.patchSize,
                              config_.inference.contextSlices, config_.foregroundFraction,
                              config_.augmentation, seed * 1000003ull + static_cast<unsigned>(start),
-                             config_.inference.positionChannels);
+                             config_.inference.positionChannels, auxiliary);
   const DiceCrossEntropyLoss loss(config_.diceWeight);
   const auto [px, py, pz] = config_.inference.patchSize;
   const int channels = sampler.channels();

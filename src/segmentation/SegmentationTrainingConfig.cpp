@@ -44,6 +44,11 @@ SegmentationTrainingConfig SegmentationTrainingConfig::fromJson(
     c.imageFile = data.value("image", c.imageFile);
     c.maskFile = data.value("mask", c.maskFile);
     c.modality = data.value("modality", "");
+    c.auxiliary =
+        AuxiliaryChannel::listFromJson(data.value("auxiliary", nlohmann::json()), context);
+    for (const auto& a : c.auxiliary) {
+      if (a.file.empty()) throw bad("auxiliary channel " + a.name + " needs a 'file'");
+    }
 
     if (j.contains("plan")) {
       std::filesystem::path plan = j.at("plan").get<std::string>();
@@ -68,6 +73,7 @@ SegmentationTrainingConfig SegmentationTrainingConfig::fromJson(
     if (c.network.dimensions == 3 && c.inference.contextSlices != 0) {
       throw bad("context_slices applies to 2D networks only");
     }
+    c.inference.imageChannels = 1 + static_cast<int>(c.auxiliary.size());
     c.network.inputChannels = c.inference.inputChannels();
     for (int a = 0; a < c.network.dimensions; ++a) {
       if (c.inference.patchSize[a] % c.network.sizeDivisor() != 0) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "models/UNetSpec.h"
+#include "segmentation/AuxiliaryChannel.h"
 #include "segmentation/SlidingWindowSettings.h"
 #include "segmentation/TumourPatchSampler.h"
 
@@ -37,6 +38,9 @@ struct SegmentationTrainingConfig {
   std::string maskFile = "mask.nii.gz";
   /// \brief Modality images must have at prediction time ("" = any).
   std::string modality;
+  /// \brief Further co-registered images of each case fed as input channels
+  /// (`data.auxiliary`, e.g. `[{"name": "PET", "file": "PET_image.nii.gz"}]`).
+  std::vector<AuxiliaryChannel> auxiliary;
   /// \brief Pipeline JSON (format medsight-preprocess/1) replayed on every image.
   nlohmann::json preprocessing;
   UNetSpec network;

@@ -29,15 +29,31 @@ std::vector<long> SlidingWindowInferer::tileStarts(long extent, long tile, doubl
 }
 
 Image SlidingWindowInferer::run(const Image& image, const ProbabilityFunction& probability) const {
-  if (image.pixelType() != PixelType::Float32 || image.components() != 1 || image.size().t != 1) {
-    throw Error(ErrorCode::InvalidArgument, "sliding window: needs a Float32 scalar volume");
+  return run(std::vector<const Image*>{&image}, probability);
+}
+
+Image SlidingWindowInferer::run(const std::vector<const Image*>& stack,
+                                const ProbabilityFunction& probability) const {
+  if (static_cast<int>(stack.size()) != settings_.imageChannels) {
+    throw Error(ErrorCode::InvalidArgument,
+                "sliding window: the network takes " + std::to_string(settings_.imageChannels) +
+                    " stacked image(s), " + std::to_string(stack.size()) + " given");
+  }
+  const Image& image = *stack.front();
+  std::vector<float> pads;
+  for (const Image* s : stack) {
+    if (s->pixelType() != PixelType::Float32 || s->components() != 1 || s->size().t != 1 ||
+        !s->sameGrid(image)) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "sliding window: needs Float32 scalar volumes on one grid");
+    }
+    pads.push_back(TumourPatchSampler::padValueOf(*s));
   }
   const auto [px, py, pz] = settings_.patchSize;
   const bool twoD = pz == 1;
   const int context = twoD ? settings_.contextSlices : 0;
   const long sx = static_cast<long>(image.size().x), sy = static_cast<long>(image.size().y),
              sz = static_cast<long>(image.size().z);
-  const float pad = TumourPatchSampler::padValueOf(image);
 
   // Gaussian importance map, sigma = patch / 8 per axis (nnU-Net).
   std::vector<float> weight(static_cast<std::size_t>(px) * py * pz);
@@ -89,7 +105,7 @@ Image SlidingWindowInferer::run(const Image& image, const ProbabilityFunction& p
     for (std::size_t i = 0; i < n; ++i) {
       const Tile& t = tiles[first + i];
       const std::array<long, 3> centre{t.x + px / 2, t.y + py / 2, twoD ? t.z : t.z + pz / 2};
-      auto patch = TumourPatchSampler::extract(image, settings_.patchSize, context, centre, pad);
+      auto patch = TumourPatchSampler::extract(stack, settings_.patchSize, context, centre, pads);
       if (settings_.positionChannels) {
         TumourPatchSampler::appendPosition(image.size(), settings_.patchSize, centre, patch);
       }

@@ -21,6 +21,9 @@ class SlidingWindowInferer {
   explicit SlidingWindowInferer(SlidingWindowSettings settings);
   /// \brief Foreground probability for every voxel of `image` (Float32, same grid).
   Image run(const Image& image, const ProbabilityFunction& probability) const;
+  /// \brief The same for a stack of co-registered Float32 images on one grid (main image first,
+  /// then the auxiliary channels); the stack must hold `settings.imageChannels` images.
+  Image run(const std::vector<const Image*>& stack, const ProbabilityFunction& probability) const;
   /// \brief Tile start positions covering `extent` with tiles of `tile` and the overlap.
   static std::vector<long> tileStarts(long extent, long tile, double overlap);
 

@@ -27,15 +27,21 @@ struct SlidingWindowSettings {
   /// TumourPatchSampler::appendPosition). For inputs cropped around the lesion, as in the IBSI
   /// sarcoma cohort, this lets the network learn that the tumour sits in the middle of the crop.
   bool positionChannels = false;
+  /// \brief Co-registered images stacked as input: 1 = the main image alone, 2 = the main image
+  /// and one auxiliary channel (e.g. PET beside MR; see AuxiliaryChannel), ...
+  int imageChannels = 1;
 
   /// \brief Network input channels these settings produce.
-  int inputChannels() const { return inputChannelsFor(patchSize, contextSlices, positionChannels); }
-  /// \brief Channels of an input patch: the centre slice, `contextSlices` on either side in 2D
-  /// mode (patch z extent 1; none in 3D), and 2 position channels when asked for. The one rule
-  /// shared by training (TumourPatchSampler) and inference.
+  int inputChannels() const {
+    return inputChannelsFor(patchSize, contextSlices, positionChannels, imageChannels);
+  }
+  /// \brief Channels of an input patch: for each of the `images` stacked images the centre
+  /// slice and `contextSlices` on either side in 2D mode (patch z extent 1; none in 3D), then 2
+  /// position channels when asked for. The one rule shared by training (TumourPatchSampler) and
+  /// inference.
   static int inputChannelsFor(std::array<int, 3> patchSize, int contextSlices,
-                              bool positionChannels) {
-    return 1 + 2 * (patchSize[2] == 1 ? contextSlices : 0) + (positionChannels ? 2 : 0);
+                              bool positionChannels, int images = 1) {
+    return images * (1 + 2 * (patchSize[2] == 1 ? contextSlices : 0)) + (positionChannels ? 2 : 0);
   }
 
   /// \brief Serialises for manifests.
@@ -47,7 +53,8 @@ struct SlidingWindowSettings {
             {"batch_size", batchSize},
             {"threshold", threshold},
             {"largest_component", largestComponent},
-            {"position_channels", positionChannels}};
+            {"position_channels", positionChannels},
+            {"image_channels", imageChannels}};
   }
   /// \brief Parses (missing keys keep defaults).
   static SlidingWindowSettings fromJson(const nlohmann::json& j) {
@@ -60,6 +67,7 @@ struct SlidingWindowSettings {
     s.threshold = j.value("threshold", s.threshold);
     s.largestComponent = j.value("largest_component", s.largestComponent);
     s.positionChannels = j.value("position_channels", s.positionChannels);
+    s.imageChannels = j.value("image_channels", s.imageChannels);
     return s;
   }
 };

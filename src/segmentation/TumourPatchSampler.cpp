@@ -39,32 +39,46 @@ TumourPatchSampler::TumourPatchSampler(std::vector<const Image*> images,
                                        std::vector<const Image*> masks,
                                        std::array<int, 3> patchSize, int contextSlices,
                                        double foregroundFraction, PatchAugmentation augmentation,
-                                       std::uint64_t seed, bool positionChannels)
-    : images_(std::move(images)),
-      masks_(std::move(masks)),
+                                       std::uint64_t seed, bool positionChannels,
+                                       std::vector<std::vector<const Image*>> auxiliary)
+    : masks_(std::move(masks)),
       patchSize_(patchSize),
       contextSlices_(patchSize[2] == 1 ? contextSlices : 0),
       positionChannels_(positionChannels),
       foregroundFraction_(foregroundFraction),
       augmentation_(augmentation),
       rng_(seed) {
-  if (images_.empty() || images_.size() != masks_.size()) {
-    throw Error(ErrorCode::EmptyInput, "patch sampler: needs at least one image with its mask");
+  if (images.empty() || images.size() != masks_.size() ||
+      (!auxiliary.empty() && auxiliary.size() != images.size())) {
+    throw Error(ErrorCode::EmptyInput,
+                "patch sampler: needs at least one image with its mask (and auxiliary images "
+                "for every case or none)");
   }
-  for (std::size_t c = 0; c < images_.size(); ++c) {
-    if (images_[c]->pixelType() != PixelType::Float32 ||
-        masks_[c]->pixelType() != PixelType::UInt8 || !images_[c]->sameGrid(*masks_[c])) {
-      throw Error(ErrorCode::GeometryMismatch,
-                  "patch sampler: case " + std::to_string(c) +
-                      " needs a Float32 image and a UInt8 mask on the same grid");
+  for (std::size_t c = 0; c < images.size(); ++c) {
+    std::vector<const Image*> stack{images[c]};
+    if (!auxiliary.empty()) stack.insert(stack.end(), auxiliary[c].begin(), auxiliary[c].end());
+    if (c > 0 && stack.size() != stacks_.front().size()) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "patch sampler: every case needs the same number of auxiliary images");
     }
+    std::vector<float> pads;
+    for (const Image* image : stack) {
+      if (image->pixelType() != PixelType::Float32 || masks_[c]->pixelType() != PixelType::UInt8 ||
+          !image->sameGrid(*masks_[c])) {
+        throw Error(ErrorCode::GeometryMismatch,
+                    "patch sampler: case " + std::to_string(c) +
+                        " needs Float32 images and a UInt8 mask on the same grid");
+      }
+      pads.push_back(padValueOf(*image));
+    }
+    stacks_.push_back(std::move(stack));
     std::vector<std::size_t> fg;
     const auto m = masks_[c]->pixels<std::uint8_t>();
     for (std::size_t i = 0; i < m.size(); ++i) {
       if (m[i]) fg.push_back(i);
     }
     foreground_.push_back(std::move(fg));
-    padValues_.push_back(padValueOf(*images_[c]));
+    padValues_.push_back(std::move(pads));
   }
 }
 
@@ -76,25 +90,36 @@ float TumourPatchSampler::padValueOf(const Image& image) {
 std::vector<float> TumourPatchSampler::extract(const Image& image, std::array<int, 3> patchSize,
                                                int contextSlices, std::array<long, 3> centre,
                                                float padValue) {
-  const auto px = image.pixels<float>();
+  return extract(std::vector<const Image*>{&image}, patchSize, contextSlices, centre,
+                 std::vector<float>{padValue});
+}
+
+std::vector<float> TumourPatchSampler::extract(const std::vector<const Image*>& stack,
+                                               std::array<int, 3> patchSize, int contextSlices,
+                                               std::array<long, 3> centre,
+                                               const std::vector<float>& padValues) {
+  const Image& image = *stack.front();
   const long sx = static_cast<long>(image.size().x), sy = static_cast<long>(image.size().y),
              sz = static_cast<long>(image.size().z);
   const int channels = 1 + 2 * contextSlices;
   const long x0 = centre[0] - patchSize[0] / 2, y0 = centre[1] - patchSize[1] / 2,
              z0 = centre[2] - patchSize[2] / 2;
-  std::vector<float> out(static_cast<std::size_t>(channels) * patchSize[0] * patchSize[1] *
-                         patchSize[2]);
+  std::vector<float> out(stack.size() * channels * patchSize[0] * patchSize[1] * patchSize[2]);
   std::size_t o = 0;
-  for (int c = 0; c < channels; ++c) {
-    for (int dz = 0; dz < patchSize[2]; ++dz) {
-      const long z = std::clamp<long>(z0 + dz + (c - contextSlices), 0, sz - 1);
-      for (int dy = 0; dy < patchSize[1]; ++dy) {
-        const long y = y0 + dy;
-        for (int dx = 0; dx < patchSize[0]; ++dx, ++o) {
-          const long x = x0 + dx;
-          out[o] = (x < 0 || y < 0 || x >= sx || y >= sy)
-                       ? padValue
-                       : px[static_cast<std::size_t>((z * sy + y) * sx + x)];
+  for (std::size_t s = 0; s < stack.size(); ++s) {
+    const auto px = stack[s]->pixels<float>();
+    const float padValue = padValues[s];
+    for (int c = 0; c < channels; ++c) {
+      for (int dz = 0; dz < patchSize[2]; ++dz) {
+        const long z = std::clamp<long>(z0 + dz + (c - contextSlices), 0, sz - 1);
+        for (int dy = 0; dy < patchSize[1]; ++dy) {
+          const long y = y0 + dy;
+          for (int dx = 0; dx < patchSize[0]; ++dx, ++o) {
+            const long x = x0 + dx;
+            out[o] = (x < 0 || y < 0 || x >= sx || y >= sy)
+                         ? padValue
+                         : px[static_cast<std::size_t>((z * sy + y) * sx + x)];
+          }
         }
       }
     }
@@ -109,39 +134,44 @@ void TumourPatchSampler::extractTransformed(const Image& image, const Image& mas
                                             TrainingPatch& patch) {
   std::vector<double> srcX, srcY;
   sourcePositions(patchSize, centre, angleRadians, zoom, srcX, srcY);
-  extractAt(image, mask, patchSize, contextSlices, centre, padValue, srcX, srcY, patch);
+  extractAt(std::vector<const Image*>{&image}, mask, patchSize, contextSlices, centre,
+            std::vector<float>{padValue}, srcX, srcY, patch);
 }
 
-void TumourPatchSampler::extractAt(const Image& image, const Image& mask,
+void TumourPatchSampler::extractAt(const std::vector<const Image*>& stack, const Image& mask,
                                    std::array<int, 3> patchSize, int contextSlices,
-                                   std::array<long, 3> centre, float padValue,
+                                   std::array<long, 3> centre, const std::vector<float>& padValues,
                                    const std::vector<double>& srcX, const std::vector<double>& srcY,
                                    TrainingPatch& patch) {
-  const auto px = image.pixels<float>();
+  const Image& image = *stack.front();
   const auto m = mask.pixels<std::uint8_t>();
   const long sx = static_cast<long>(image.size().x), sy = static_cast<long>(image.size().y),
              sz = static_cast<long>(image.size().z);
   const int channels = 1 + 2 * contextSlices;
   const long z0 = centre[2] - patchSize[2] / 2;
   const std::size_t plane = static_cast<std::size_t>(patchSize[0]) * patchSize[1];
-  auto at = [&](long x, long y, long z) {
-    return (x < 0 || y < 0 || x >= sx || y >= sy)
-               ? padValue
-               : px[static_cast<std::size_t>((z * sy + y) * sx + x)];
-  };
-  patch.input.assign(static_cast<std::size_t>(channels) * plane * patchSize[2], 0.0f);
+  patch.input.assign(stack.size() * channels * plane * patchSize[2], 0.0f);
   patch.target.assign(plane * patchSize[2], 0);
   std::size_t o = 0;
-  for (int ch = 0; ch < channels; ++ch) {
-    for (int dz = 0; dz < patchSize[2]; ++dz) {
-      const long z = std::clamp<long>(z0 + dz + (ch - contextSlices), 0, sz - 1);
-      for (std::size_t i = 0; i < plane; ++i, ++o) {
-        const double fx = std::floor(srcX[i]), fy = std::floor(srcY[i]);
-        const double wx = srcX[i] - fx, wy = srcY[i] - fy;
-        const long x = static_cast<long>(fx), y = static_cast<long>(fy);
-        patch.input[o] =
-            static_cast<float>((1 - wy) * ((1 - wx) * at(x, y, z) + wx * at(x + 1, y, z)) +
-                               wy * ((1 - wx) * at(x, y + 1, z) + wx * at(x + 1, y + 1, z)));
+  for (std::size_t s = 0; s < stack.size(); ++s) {
+    const auto px = stack[s]->pixels<float>();
+    const float padValue = padValues[s];
+    auto at = [&](long x, long y, long z) {
+      return (x < 0 || y < 0 || x >= sx || y >= sy)
+                 ? padValue
+                 : px[static_cast<std::size_t>((z * sy + y) * sx + x)];
+    };
+    for (int ch = 0; ch < channels; ++ch) {
+      for (int dz = 0; dz < patchSize[2]; ++dz) {
+        const long z = std::clamp<long>(z0 + dz + (ch - contextSlices), 0, sz - 1);
+        for (std::size_t i = 0; i < plane; ++i, ++o) {
+          const double fx = std::floor(srcX[i]), fy = std::floor(srcY[i]);
+          const double wx = srcX[i] - fx, wy = srcY[i] - fy;
+          const long x = static_cast<long>(fx), y = static_cast<long>(fy);
+          patch.input[o] =
+              static_cast<float>((1 - wy) * ((1 - wx) * at(x, y, z) + wx * at(x + 1, y, z)) +
+                                 wy * ((1 - wx) * at(x, y + 1, z) + wx * at(x + 1, y + 1, z)));
+        }
       }
     }
   }
@@ -184,8 +214,8 @@ void TumourPatchSampler::appendPosition(ImageSize volume, std::array<int, 3> pat
 
 TrainingPatch TumourPatchSampler::draw() {
   std::uniform_real_distribution<double> unit(0.0, 1.0);
-  const std::size_t c = std::uniform_int_distribution<std::size_t>(0, images_.size() - 1)(rng_);
-  const Image& image = *images_[c];
+  const std::size_t c = std::uniform_int_distribution<std::size_t>(0, stacks_.size() - 1)(rng_);
+  const Image& image = *stacks_[c].front();
   const long sx = static_cast<long>(image.size().x), sy = static_cast<long>(image.size().y),
              sz = static_cast<long>(image.size().z);
   std::array<long, 3> centre;
@@ -221,7 +251,7 @@ TrainingPatch TumourPatchSampler::draw() {
   // slice(s); outside the volume is background).
   std::vector<double> srcX, srcY;
   sourcePositions(patchSize_, centre, angle, zoom, srcX, srcY);
-  extractAt(image, *masks_[c], patchSize_, contextSlices_, centre, padValues_[c], srcX, srcY,
+  extractAt(stacks_[c], *masks_[c], patchSize_, contextSlices_, centre, padValues_[c], srcX, srcY,
             patch);
   const std::size_t imageValues = patch.input.size();
   if (positionChannels_) appendPosition(image.size(), patchSize_, centre, srcX, srcY, patch.input);

@@ -40,14 +40,18 @@ struct TrainingPatch {
 class TumourPatchSampler {
  public:
   /// \brief `images[i]` and `masks[i]` (UInt8) share a grid; all images are Float32.
+  /// `auxiliary[i]`, when given, holds case i's further co-registered images on the same grid
+  /// (the same number for every case), stacked after the main image as input channels.
   TumourPatchSampler(std::vector<const Image*> images, std::vector<const Image*> masks,
                      std::array<int, 3> patchSize, int contextSlices, double foregroundFraction,
                      PatchAugmentation augmentation, std::uint64_t seed,
-                     bool positionChannels = false);
-  /// \brief Channels of each input patch (1 + 2 * contextSlices in 2D mode, 1 in 3D, plus 2
-  /// position channels when asked for).
+                     bool positionChannels = false,
+                     std::vector<std::vector<const Image*>> auxiliary = {});
+  /// \brief Channels of each input patch (per stacked image 1 + 2 * contextSlices in 2D mode,
+  /// 1 in 3D, plus 2 position channels when asked for).
   int channels() const {
-    return SlidingWindowSettings::inputChannelsFor(patchSize_, contextSlices_, positionChannels_);
+    return SlidingWindowSettings::inputChannelsFor(patchSize_, contextSlices_, positionChannels_,
+                                                   static_cast<int>(stacks_.front().size()));
   }
   /// \brief Draws one augmented patch.
   TrainingPatch draw();
@@ -55,6 +59,12 @@ class TumourPatchSampler {
   /// inference): [channels][pz][py][px], origin at (x - px/2, y - py/2, z - pz/2).
   static std::vector<float> extract(const Image& image, std::array<int, 3> patchSize,
                                     int contextSlices, std::array<long, 3> centre, float padValue);
+  /// \brief extract for a stack of co-registered images on one grid (main image first), each
+  /// read with its own pad value; their channels follow one another.
+  static std::vector<float> extract(const std::vector<const Image*>& stack,
+                                    std::array<int, 3> patchSize, int contextSlices,
+                                    std::array<long, 3> centre,
+                                    const std::vector<float>& padValues);
   /// \brief Value used outside the volume: the image's minimum (air after normalisation).
   static float padValueOf(const Image& image);
   /// \brief Like extract, but each in-plane output position (u, v) relative to the patch
@@ -80,15 +90,15 @@ class TumourPatchSampler {
  private:
   /// \brief extractTransformed with the in-plane source positions already computed (draw()
   /// reuses them for the position channels).
-  static void extractAt(const Image& image, const Image& mask, std::array<int, 3> patchSize,
-                        int contextSlices, std::array<long, 3> centre, float padValue,
-                        const std::vector<double>& srcX, const std::vector<double>& srcY,
-                        TrainingPatch& patch);
+  static void extractAt(const std::vector<const Image*>& stack, const Image& mask,
+                        std::array<int, 3> patchSize, int contextSlices, std::array<long, 3> centre,
+                        const std::vector<float>& padValues, const std::vector<double>& srcX,
+                        const std::vector<double>& srcY, TrainingPatch& patch);
 
-  std::vector<const Image*> images_;
+  std::vector<std::vector<const Image*>> stacks_;  // per case: main image, then auxiliary
   std::vector<const Image*> masks_;
   std::vector<std::vector<std::size_t>> foreground_;  // voxel indices per case
-  std::vector<float> padValues_;
+  std::vector<std::vector<float>> padValues_;         // per case and stacked image
   std::array<int, 3> patchSize_;
   int contextSlices_;
   bool positionChannels_;

@@ -52,8 +52,21 @@ void TumourSegmenter::refuseUnlikeIntensities(const Image& image) const {
   }
 }
 
-TumourSegmentation TumourSegmenter::segment(const Image& image, bool checkIntensity) const {
+TumourSegmentation TumourSegmenter::segmentChecked(const Image& image,
+                                                   const std::vector<const Image*>& auxiliary,
+                                                   bool checkIntensity) const {
   const auto start = std::chrono::steady_clock::now();
+  if (auxiliary.size() != manifest_.auxiliary.size()) {
+    std::string wanted;
+    for (const auto& a : manifest_.auxiliary) wanted += " --aux " + a.name + "=FILE";
+    throw Error(ErrorCode::InvalidArgument,
+                "segment: model " + manifest_.name + " takes " +
+                    (manifest_.auxiliary.empty()
+                         ? std::string("the image alone, no auxiliary images")
+                         : std::to_string(manifest_.auxiliary.size()) +
+                               " auxiliary image(s) beside the main one; give" + wanted) +
+                    " (" + std::to_string(auxiliary.size()) + " given)");
+  }
   if (image.components() != 1 || image.size().t != 1) {
     throw Error(ErrorCode::InvalidArgument, "segment: needs a single-frame grey-level image, got " +
                                                 std::to_string(image.components()) +
@@ -74,13 +87,24 @@ TumourSegmentation TumourSegmenter::segment(const Image& image, bool checkIntens
   const PreprocessPipeline pipeline =
       PreprocessPipeline::fromJson(manifest_.preprocessing, manifest_.name + " preprocessing");
   const Image working = pipeline.run(image).castTo(PixelType::Float32);
-  Image probWorking = ensemble_->probability(working, manifest_.inference);
+  // The stack the networks read: the preprocessed image, then each auxiliary image on its grid.
+  std::vector<Image> mapped;
+  for (std::size_t i = 0; i < auxiliary.size(); ++i) {
+    mapped.push_back(manifest_.auxiliary[i].onto(*auxiliary[i], working));
+  }
+  auto stackFor = [&](const SlidingWindowSettings& settings) {
+    std::vector<const Image*> stack{&working};
+    for (int i = 1; i < settings.imageChannels; ++i) stack.push_back(&mapped[i - 1]);
+    return stack;
+  };
+  Image probWorking = ensemble_->probability(stackFor(manifest_.inference), manifest_.inference);
   if (!ensembledWith_.empty()) {
     // Equal weight per configuration, each already averaged over its folds (as nnU-Net
     // ensembles its 2D and 3D configurations).
     auto sum = probWorking.pixels<float>();
     for (std::size_t c = 0; c < ensembledWith_.size(); ++c) {
-      const Image p = ensembledWith_[c]->probability(working, manifest_.ensembledWith[c].inference);
+      const auto& settings = manifest_.ensembledWith[c].inference;
+      const Image p = ensembledWith_[c]->probability(stackFor(settings), settings);
       const auto q = p.pixels<float>();
       for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += q[i];
     }
@@ -106,8 +130,9 @@ TumourSegmentation TumourSegmenter::segment(const Image& image, bool checkIntens
   return out;
 }
 
-TumourSegmentation TumourSegmenter::segmentWithin(const Image& image, const VoxelBox& roi,
-                                                  double marginMm) const {
+TumourSegmentation TumourSegmenter::segmentWithin(
+    const Image& image, const VoxelBox& roi, double marginMm,
+    const std::vector<const Image*>& auxiliary) const {
   const auto start = std::chrono::steady_clock::now();
   const ImageSize& size = image.size();
   const std::size_t extents[3] = {size.x, size.y, size.z};
@@ -133,7 +158,9 @@ TumourSegmentation TumourSegmenter::segmentWithin(const Image& image, const Voxe
                     " voxels in-plane; give a larger box or margin (the network needs tissue "
                     "around the lesion)");
   }
-  const TumourSegmentation inside = segment(BoundingBoxCropper::extract(image, box), false);
+  // Auxiliary images are mapped by physical position, so the crop of the main image is enough.
+  const TumourSegmentation inside =
+      segmentChecked(BoundingBoxCropper::extract(image, box), auxiliary, false);
 
   TumourSegmentation out;
   out.mask = Image(PixelType::UInt8, size, 3, 1, image.geometry());

@@ -39,14 +39,20 @@ class TumourSegmenter {
 
   /// \brief Segments `image`; WrongModality when the image's modality is not the model's or
   /// its intensities fall outside the package's trained range (see IntensitySignature).
-  TumourSegmentation segment(const Image& image) const { return segment(image, intensityCheck_); }
+  /// `auxiliary` gives the further images the model takes (manifest().auxiliary, in order, e.g.
+  /// PET), in the same patient coordinates as `image`; InvalidArgument when they are missing.
+  TumourSegmentation segment(const Image& image,
+                             const std::vector<const Image*>& auxiliary = {}) const {
+    return segmentChecked(image, auxiliary, intensityCheck_);
+  }
   /// \brief Segments inside a region of interest: `roi` (voxel box of `image`) grown by
   /// `marginMm` on every side is cropped, segmented and the result put back on the whole grid
   /// (zero outside). Modality and intensity range are checked on the whole image, since a small
   /// box need not show the full intensity range. For models trained on crops around the lesion
   /// (position channels), this is how an uncropped image is read: the box is the reader's prompt
   /// for where the lesion is.
-  TumourSegmentation segmentWithin(const Image& image, const VoxelBox& roi, double marginMm) const;
+  TumourSegmentation segmentWithin(const Image& image, const VoxelBox& roi, double marginMm,
+                                   const std::vector<const Image*>& auxiliary = {}) const;
   /// \brief Turns the intensity-range check off (an input the user knows is of the model's
   /// modality, in unusual units).
   void setIntensityCheck(bool on) { intensityCheck_ = on; }
@@ -54,7 +60,8 @@ class TumourSegmenter {
   const SegmentationModelManifest& manifest() const { return manifest_; }
 
  private:
-  TumourSegmentation segment(const Image& image, bool checkIntensity) const;
+  TumourSegmentation segmentChecked(const Image& image, const std::vector<const Image*>& auxiliary,
+                                    bool checkIntensity) const;
   /// WrongModality when the image's intensity range is unlike the training images'.
   void refuseUnlikeIntensities(const Image& image) const;
 

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/Error.h"
+#include "segmentation/AuxiliaryChannel.h"
 #include "segmentation/ContourRasterizer.h"
 #include "segmentation/LargestComponentSelector.h"
 #include "segmentation/LungFieldSegmenter.h"
@@ -83,6 +84,88 @@ TEST(ContourRasterizer, RefusesAnotherFrameOfReferenceAndOffGridContours) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::EmptyInput);
   }
+}
+
+// A PET-like volume on a coarser grid that covers `working` (or is shifted away from it).
+Image coarseHotSpot(double shiftMm) {
+  ImageGeometry g;
+  g.spacing = {4, 4, 3};
+  g.origin = {-2 + shiftMm, -2, 0};
+  Image pet(PixelType::Float32, {20, 20, 10, 1}, 3, 1, g);
+  for (std::size_t z = 0; z < 10; ++z)
+    for (std::size_t y = 0; y < 20; ++y)
+      for (std::size_t x = 0; x < 20; ++x) pet.setValueAt(x >= 8 && x < 12 ? 10.0 : 1.0, x, y, z);
+  return pet;
+}
+
+TEST(AuxiliaryChannel, MapsByPositionAndScalesByAHighPercentile) {
+  ImageGeometry g;
+  g.spacing = {2, 2, 3};
+  Image working(PixelType::Float32, {32, 32, 8, 1}, 3, 1, g);
+  AuxiliaryChannel pet;
+  pet.name = "PET";
+  pet.percentile = 99.0;
+  const Image mapped = pet.onto(coarseHotSpot(0), working);
+  ASSERT_TRUE(mapped.sameGrid(working));
+  // Physical x = 2 i; the hot band spans x in [30, 46) mm of the coarse grid, i.e. i 15..22 here.
+  EXPECT_NEAR(mapped.valueAt(18, 10, 4), 1.0, 1e-4);  // the hot band is the 99th percentile
+  EXPECT_NEAR(mapped.valueAt(4, 10, 4), 0.1, 1e-4);   // background 1 / 10
+  // Another frame of reference (here 300 mm away): refused, not silently zero.
+  try {
+    pet.onto(coarseHotSpot(300), working);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::GeometryMismatch);
+    EXPECT_NE(std::string(e.what()).find("medsight register"), std::string::npos);
+  }
+  // A CT where PET is expected.
+  pet.modality = "PT";
+  Image ct = coarseHotSpot(0);
+  ct.setModality("CT");
+  EXPECT_THROW(pet.onto(ct, working), Error);
+  // A blank PET.
+  Image blank(PixelType::Float32, {20, 20, 10, 1}, 3, 1, coarseHotSpot(0).geometry());
+  try {
+    pet.onto(blank, working);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::EmptyInput);
+  }
+  // Config entries: names must be usable on the command line and unique.
+  EXPECT_THROW(AuxiliaryChannel::listFromJson(
+                   nlohmann::json::parse(R"([{"name": "PET"}, {"name": "PET"}])"), "c"),
+               Error);
+  EXPECT_THROW(AuxiliaryChannel::fromJson(nlohmann::json::parse(R"({"name": "P=T"})"), "c"), Error);
+  EXPECT_EQ(AuxiliaryChannel::fromJson(pet.toJson(), "c").toJson(), pet.toJson());
+}
+
+TEST(TumourPatchSampler, StacksAuxiliaryImagesAfterTheMainImage) {
+  ImageGeometry g;
+  Image img(PixelType::Float32, {32, 32, 6, 1}, 3, 1, g);
+  Image aux(PixelType::Float32, {32, 32, 6, 1}, 3, 1, g);
+  Image mask(PixelType::UInt8, {32, 32, 6, 1}, 3, 1, g);
+  for (float& v : img.pixels<float>()) v = -1.0f;
+  for (float& v : aux.pixels<float>()) v = 0.5f;
+  mask.setValueAt(1, 16, 16, 3);
+  PatchAugmentation none{false, false, 0, 0, 0};
+  TumourPatchSampler sampler({&img}, {&mask}, {8, 8, 1}, 1, 1.0, none, 5, true, {{&aux}});
+  // (main + PET) x 3 slices + 2 position channels.
+  EXPECT_EQ(sampler.channels(), 8);
+  const auto p = sampler.draw();
+  ASSERT_EQ(p.input.size(), 8u * 64);
+  EXPECT_EQ(p.input[0], -1.0f);      // main image block first
+  EXPECT_EQ(p.input[3 * 64], 0.5f);  // then the auxiliary block
+  EXPECT_GE(p.input[6 * 64], 0.0f);  // then the position channels
+  // Inference reads the same layout.
+  const auto q =
+      TumourPatchSampler::extract({&img, &aux}, {8, 8, 1}, 1, {16, 16, 3}, {-1.0f, 0.0f});
+  ASSERT_EQ(q.size(), 6u * 64);
+  EXPECT_EQ(q[0], -1.0f);
+  EXPECT_EQ(q[3 * 64], 0.5f);
+  // Every case needs the same stack.
+  EXPECT_THROW(TumourPatchSampler({&img, &img}, {&mask, &mask}, {8, 8, 1}, 1, 1.0, none, 5, true,
+                                  {{&aux}, {}}),
+               Error);
 }
 
 TEST(TumourPatchSampler, OverSamplesTheTumour) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -247,6 +249,56 @@ TEST(SegmentationTrainingE2E, CrossValidatesByPatientAndShipsAVerifiedPackage) {
 // Two tiny recipes on the same folds, a 2.5D and a 3D one, joined into one package: the joined
 // package averages their probabilities, is cross-validated by patient through the fold networks
 // that never saw each patient, and refuses packages that do not fit together.
+// A recipe that reads PET beside MR: the package records the channel, `segment` asks for it
+// by name, and a PET from another patient (another frame of reference) is refused.
+TEST(SegmentationTrainingE2E, TrainsOnMrWithPetAndRefusesAMissingOrForeignPet) {
+  MEDSIGHT_DATASET(root, "sts/nifti");
+  const auto tmp = test::temporaryDirectory("seg-train-pet");
+  auto recipe = tinyRecipe();
+  recipe["name"] = "tiny-pet";
+  recipe["data"]["auxiliary"] =
+      json::array({{{"name", "PET"}, {"file", "PET_image.nii.gz"}, {"modality", "PT"}}});
+  const auto config = SegmentationTrainingConfig::fromJson(recipe, "tiny-pet", tmp);
+  const auto m = SegmentationCrossValidation(config, tmp / "pkg", 2, "test").run();
+  // (MR + PET) x 3 slices + 2 position channels.
+  EXPECT_EQ(m.network.inputChannels, 8);
+  ASSERT_EQ(m.auxiliary.size(), 1u);
+  expectEachPatientOnceByAFoldThatHeldItOut(m);
+  const json manifest = json::parse(std::ifstream(tmp / "pkg" / "manifest.json"));
+  EXPECT_EQ(manifest["accepts"]["auxiliary"][0]["name"], "PET");
+  EXPECT_EQ(manifest["inference"]["image_channels"], 2);
+  std::stringstream card;
+  card << std::ifstream(tmp / "pkg" / "MODEL_CARD.md").rdbuf();
+  EXPECT_NE(card.str().find("--aux PET=FILE"), std::string::npos);
+
+  const auto mr = root / "STS_004" / "MR_T1_image.nii.gz";
+  const auto pet = root / "STS_004" / "PET_image.nii.gz";
+  const std::string segment =
+      "segment --json --model " + (tmp / "pkg").string() + " " + mr.string() + " ";
+  std::string out, err;
+  ASSERT_EQ(
+      medsight(segment + (tmp / "mask.nii.gz").string() + " --aux PET=" + pet.string(), &out, &err),
+      0)
+      << err;
+  EXPECT_TRUE(ImageFileReader::read(tmp / "mask.nii.gz").sameGrid(ImageFileReader::read(mr), 1e-3));
+  // Without the PET: a usage error naming the missing input; nothing written.
+  EXPECT_EQ(medsight(segment + (tmp / "no.nii.gz").string(), &out, &err), 2);
+  EXPECT_NE(err.find("--aux PET=FILE"), std::string::npos) << err;
+  // A channel the model does not take.
+  EXPECT_EQ(medsight(segment + (tmp / "no.nii.gz").string() + " --aux PET=" + pet.string() +
+                         " --aux CT=" + (root / "STS_004" / "CT_image.nii.gz").string(),
+                     &out, &err),
+            2);
+  EXPECT_NE(err.find("CT"), std::string::npos) << err;
+  // Another patient's PET lies elsewhere in patient space: refused as not co-registered.
+  EXPECT_EQ(medsight(segment + (tmp / "no.nii.gz").string() +
+                         " --aux PET=" + (root / "STS_008" / "PET_image.nii.gz").string(),
+                     &out, &err),
+            20);
+  EXPECT_NE(err.find("medsight register"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "no.nii.gz"));
+}
+
 TEST(SegmentationTrainingE2E, EnsemblesA2DAndA3DRecipeTrainedOnTheSameFolds) {
   MEDSIGHT_DATASET(root, "sts/nifti");
   const auto tmp = test::temporaryDirectory("seg-ensemble");
@@ -385,6 +437,17 @@ TEST(SegmentationTrainingConfig, RejectsInconsistentRecipes) {
   EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
   bad["training"]["augmentation"] = {{"spatial_probability", 0.5}, {"scale_range", 1.0}};
   EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
+  bad = tinyRecipe();
+  bad["data"]["auxiliary"] = json::array({{{"name", "PET"}}});  // no file to read it from
+  EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
+  bad["data"]["auxiliary"] = {{"name", "PET"}, {"file", "PET_image.nii.gz"}};  // not a list
+  EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
+  // With a PET channel the network takes both images' slices.
+  auto pet = tinyRecipe();
+  pet["data"]["auxiliary"] = json::array({{{"name", "PET"}, {"file", "PET_image.nii.gz"}}});
+  const auto c = SegmentationTrainingConfig::fromJson(pet, "c", ".");
+  EXPECT_EQ(c.inference.imageChannels, 2);
+  EXPECT_EQ(c.network.inputChannels, 2 * 3 + 2);
 }
 
 }  // namespace

@@ -1,0 +1,117 @@
+#include "segmentation/AuxiliaryChannel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "core/Error.h"
+#include "preprocess/GridResampler.h"
+#include "preprocess/IntensityStatistics.h"
+
+namespace medsight {
+
+nlohmann::json AuxiliaryChannel::toJson() const {
+  return {{"name", name},          {"file", file},
+          {"modality", modality},  {"percentile", percentile},
+          {"clip_high", clipHigh}, {"minimum_coverage", minimumCoverage}};
+}
+
+AuxiliaryChannel AuxiliaryChannel::fromJson(const nlohmann::json& j, const std::string& context) {
+  auto bad = [&](const std::string& what) {
+    return Error(ErrorCode::InvalidConfiguration, context + ": auxiliary channel " + what);
+  };
+  if (!j.is_object()) throw bad("must be an object {\"name\": ..., \"file\": ...}");
+  AuxiliaryChannel c;
+  try {
+    c.name = j.at("name").get<std::string>();
+    c.file = j.value("file", "");
+    c.modality = j.value("modality", "");
+    c.percentile = j.value("percentile", c.percentile);
+    c.clipHigh = j.value("clip_high", c.clipHigh);
+    c.minimumCoverage = j.value("minimum_coverage", c.minimumCoverage);
+  } catch (const nlohmann::json::exception& e) {
+    throw bad(std::string("is malformed: ") + e.what());
+  }
+  if (c.name.empty() || c.name.find_first_of("=/ ") != std::string::npos) {
+    throw bad("needs a 'name' without '=', '/' or spaces (e.g. \"PET\")");
+  }
+  if (!(c.percentile > 50 && c.percentile <= 100) || !(c.clipHigh > 0) ||
+      !(c.minimumCoverage > 0 && c.minimumCoverage <= 1)) {
+    throw bad(c.name +
+              ": needs percentile in (50, 100], clip_high > 0 and minimum_coverage in "
+              "(0, 1]");
+  }
+  return c;
+}
+
+std::vector<AuxiliaryChannel> AuxiliaryChannel::listFromJson(const nlohmann::json& j,
+                                                             const std::string& context) {
+  std::vector<AuxiliaryChannel> out;
+  if (j.is_null()) return out;
+  if (!j.is_array()) {
+    throw Error(ErrorCode::InvalidConfiguration, context + ": 'auxiliary' must be a list");
+  }
+  std::set<std::string> names;
+  for (const auto& e : j) {
+    out.push_back(fromJson(e, context));
+    if (!names.insert(out.back().name).second) {
+      throw Error(ErrorCode::InvalidConfiguration,
+                  context + ": auxiliary channel " + out.back().name + " is listed twice");
+    }
+  }
+  return out;
+}
+
+nlohmann::json AuxiliaryChannel::listToJson(const std::vector<AuxiliaryChannel>& channels) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& c : channels) a.push_back(c.toJson());
+  return a;
+}
+
+Image AuxiliaryChannel::onto(const Image& image, const Image& working) const {
+  if (image.components() != 1 || image.size().t != 1 || image.spatialDimension() != 3) {
+    throw Error(ErrorCode::InvalidArgument,
+                name + ": needs a single-frame grey-level 3D image, like the main image");
+  }
+  if (!modality.empty() && !image.modality().empty() && image.modality() != modality) {
+    throw Error(ErrorCode::WrongModality,
+                name + ": expects a " + modality + " image, got " + image.modality());
+  }
+  // Coverage: where a grid of ones maps to (nearly) 1, the working voxel lies inside `image`.
+  Image ones(PixelType::Float32, image.size(), 3, 1, image.geometry());
+  for (float& v : ones.pixels<float>()) v = 1.0f;
+  const Image inside = GridResampler::onto(ones, working, Interpolation::Nearest, 0.0);
+  Image out = GridResampler::onto(image, working, Interpolation::Linear, 0.0);
+  auto px = out.pixels<float>();
+  const auto in = inside.pixels<float>();
+  std::vector<float> covered;
+  covered.reserve(px.size());
+  for (std::size_t i = 0; i < px.size(); ++i) {
+    if (in[i] > 0.5f) covered.push_back(px[i]);
+  }
+  const double coverage = px.empty() ? 0.0 : static_cast<double>(covered.size()) / px.size();
+  if (coverage < minimumCoverage) {
+    throw Error(ErrorCode::GeometryMismatch,
+                name + ": covers " + std::to_string(std::lround(100 * coverage)) +
+                    "% of the main image's field of view (at least " +
+                    std::to_string(std::lround(100 * minimumCoverage)) +
+                    "% needed). It must be in the same patient coordinates as the main image; "
+                    "co-register it first (medsight register MAIN " +
+                    name + ")");
+  }
+  const double scale = IntensityStatistics(std::move(covered)).percentile(percentile);
+  if (!(scale > 0) || !std::isfinite(scale)) {
+    throw Error(ErrorCode::EmptyInput, name + ": the image is blank (its " +
+                                           std::to_string(percentile) +
+                                           "th percentile is not positive) where it overlaps "
+                                           "the main image");
+  }
+  for (float& v : px) {
+    v = static_cast<float>(std::clamp(static_cast<double>(v) / scale, 0.0, clipHigh));
+  }
+  out.setModality(image.modality());
+  out.metadata().clear();
+  return out;
+}
+
+}  // namespace medsight

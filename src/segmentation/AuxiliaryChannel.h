@@ -1,0 +1,44 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/Image.h"
+
+namespace medsight {
+
+/// \brief A further image of the same patient fed to a segmentation network beside the main
+/// one (e.g. FDG-PET beside T1-weighted MR), read from the same case folder at training time
+/// and given with `medsight segment --aux NAME=FILE` at prediction time.
+///
+/// The image must already lie in the main image's patient coordinate frame (same scanner
+/// session, or brought there with `medsight register`): it is resampled onto the network's
+/// working grid by physical position only. Its intensities are divided by a high percentile
+/// over the covered voxels, so a hot lesion reads about 1 whatever the scanner's calibration.
+struct AuxiliaryChannel {
+  std::string name;              ///< e.g. "PET"; what `--aux NAME=FILE` names
+  std::string file;              ///< file in each case folder of the training data
+  std::string modality;          ///< required modality when the file says ("" = any)
+  double percentile = 99.5;      ///< intensities are divided by this percentile
+  double clipHigh = 2.0;         ///< and clipped to [0, clipHigh] (one hot spot must not dominate)
+  double minimumCoverage = 0.5;  ///< fraction of the working grid it must cover
+
+  /// \brief Serialises for configs and manifests.
+  nlohmann::json toJson() const;
+  /// \brief Parses one entry; throws InvalidConfiguration naming `context`.
+  static AuxiliaryChannel fromJson(const nlohmann::json& j, const std::string& context);
+  /// \brief Parses a list (null or missing = none); names must be unique.
+  static std::vector<AuxiliaryChannel> listFromJson(const nlohmann::json& j,
+                                                    const std::string& context);
+  /// \brief Serialises a list.
+  static nlohmann::json listToJson(const std::vector<AuxiliaryChannel>& channels);
+
+  /// \brief `image` resampled (linear) onto `working`'s grid and normalised. WrongModality when
+  /// its modality is not this channel's, GeometryMismatch when it covers less than
+  /// `minimumCoverage` of the working grid (not co-registered), EmptyInput when it is blank
+  /// where it overlaps.
+  Image onto(const Image& image, const Image& working) const;
+};
+
+}  // namespace medsight
