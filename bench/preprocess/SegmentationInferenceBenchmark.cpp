@@ -5,7 +5,8 @@
 // input, same tiles, same threads) run in PyTorch from Python (Debian python3-torch) in the
 // same run, for comparison. A package that ensembles further configurations (a 3D U-Net next to
 // the 2.5D one) is timed whole end to end; the network figure and the peer cover its primary
-// configuration.
+// configuration. A package with auxiliary channels (PET beside MR) reads each case's auxiliary
+// files from the same folder; the Python peer covers single-image packages only.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -96,6 +97,13 @@ int main(int argc, char** argv) {
     const auto pipeline = PreprocessPipeline::fromJson(manifest.preprocessing, "bench");
     const fs::path peerDir =
         fs::temp_directory_path() / ("medsight-bench-unet-" + std::to_string(::getpid()));
+    if (pythonPeer && !manifest.auxiliary.empty()) {
+      std::printf(
+          "(no Python peer: it stacks the main image only, and %s also takes %zu "
+          "auxiliary image(s))\n",
+          manifest.name.c_str(), manifest.auxiliary.size());
+      pythonPeer = false;
+    }
     if (pythonPeer) fs::create_directories(peerDir);
     std::printf("%-40s %12s %9s %9s\n", "volume", "voxels", "total_s", "network_s");
     double total = 0, network = 0;
@@ -105,11 +113,23 @@ int main(int argc, char** argv) {
       image.setModality(manifest.modality);
       // Warm-up on the first volume is part of the first figure, as a user would see it.
       const auto t0 = std::chrono::steady_clock::now();
-      const auto s = segmenter.segment(image);
+      std::vector<Image> auxiliary;
+      std::vector<const Image*> auxiliaryViews;
+      for (const auto& a : manifest.auxiliary) {
+        auxiliary.push_back(ImageFileReader::read(f.parent_path() / a.file));
+      }
+      for (const auto& a : auxiliary) auxiliaryViews.push_back(&a);
+      const auto s = segmenter.segment(image, auxiliaryViews);
       const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const Image working = pipeline.run(image).castTo(PixelType::Float32);
+      std::vector<Image> mapped;
+      std::vector<const Image*> stack{&working};
+      for (std::size_t a = 0; a < auxiliary.size(); ++a) {
+        mapped.push_back(manifest.auxiliary[a].onto(auxiliary[a], working));
+      }
+      for (int c = 1; c < manifest.inference.imageChannels; ++c) stack.push_back(&mapped[c - 1]);
       const auto t1 = std::chrono::steady_clock::now();
-      ensemble.probability(working, manifest.inference);
+      ensemble.probability(stack, manifest.inference);
       const double tn =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
       std::printf("%-40s %12zu %9.2f %9.2f\n", f.parent_path().filename().string().c_str(),

@@ -140,5 +140,42 @@ TEST(LungFieldSegmenterData, GateRejectsALimbCtAndAnMr) {
   EXPECT_THROW(LungFieldSegmenter().segment(mr), Error);
 }
 
+// The shipped STS packages, as a user runs them: each verifies, outlines a training patient of
+// the cohort close to its reference (an in-sample figure, which `segment` flags as such), and
+// the MR + PET package refuses to run without the PET.
+TEST(ShippedSegmentationModelData, EachStsPackageOutlinesATrainingPatientAndFlagsIt) {
+  MEDSIGHT_DATASET(root, "sts/nifti");
+  const auto tmp = test::temporaryDirectory("seg-shipped");
+  const auto models = std::filesystem::path(MEDSIGHT_SOURCE_DIR) / "models";
+  const auto mr = root / "STS_004" / "MR_T1_image.nii.gz";
+  const std::string reference = (root / "STS_004" / "MR_T1_mask.nii.gz").string();
+  const std::string pet = (root / "STS_004" / "PET_image.nii.gz").string();
+  for (const std::string name : {"sts-mr-t1-unet", "sts-mr-t1-pet-unet"}) {
+    SCOPED_TRACE(name);
+    const auto package = models / name;
+    ASSERT_TRUE(std::filesystem::exists(package / "manifest.json"));
+    const json manifest = json::parse(std::ifstream(package / "manifest.json"));
+    const bool needsPet = manifest["accepts"].contains("auxiliary");
+    EXPECT_EQ(needsPet, name == "sts-mr-t1-pet-unet");
+    const std::string segment = test::medsightExecutable().string() +
+                                " --threads 2 segment --json --model " + package.string() + " " +
+                                mr.string() + " ";
+    std::string out, err;
+    ASSERT_EQ(test::runCommand(segment + (tmp / (name + ".nii.gz")).string() + " --reference " +
+                                   reference + (needsPet ? " --aux PET=" + pet : ""),
+                               &out, &err),
+              0)
+        << err;
+    const json r = json::parse(out);
+    EXPECT_GT(r["reference"]["dice"].get<double>(), 0.7) << out;
+    EXPECT_EQ(r["training_patient"]["patient"], "STS_004") << out;
+    if (needsPet) {
+      EXPECT_EQ(test::runCommand(segment + (tmp / "no.nii.gz").string(), &out, &err), 2);
+      EXPECT_NE(err.find("--aux PET=FILE"), std::string::npos) << err;
+      EXPECT_FALSE(std::filesystem::exists(tmp / "no.nii.gz"));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace medsight
