@@ -5,10 +5,14 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <streambuf>
+#include <string_view>
 
 #include "core/Error.h"
 #include "core/Log.h"
@@ -33,10 +37,51 @@ Command* CommandRegistry::find(const std::string& name) const {
 
 namespace {
 
-int reportError(const Error& e) {
+/// \brief Reports a failure as one line on stderr and, when `json` is set, also as one JSON
+/// object on stdout (the REST API's error body plus the exit code), so a script that reads
+/// stdout learns why there is no result. Callers pass `json` false when the command has
+/// already written its result to stdout (e.g. `deid --json` prints its summary, then fails
+/// because some files could not be done): stdout must stay one JSON document.
+int reportError(const Error& e, bool json) {
   std::cerr << "medsight: error [" << e.codeName() << "]: " << e.what() << '\n';
+  if (json) {
+    const nlohmann::json body = {{"error",
+                                  {{"code", std::string(e.codeName())},
+                                   {"status", e.httpStatus()},
+                                   {"exit_code", e.exitCode()},
+                                   {"message", e.what()}}}};
+    std::cout << body.dump() << '\n' << std::flush;
+  }
   return e.exitCode();
 }
+
+/// \brief Passes std::cout's output through unchanged and remembers whether any was written,
+/// installed for the duration of a command (restored on scope exit).
+class StdoutWatch : public std::streambuf {
+ public:
+  StdoutWatch() : target_(std::cout.rdbuf(this)) {}
+  ~StdoutWatch() override { std::cout.rdbuf(target_); }
+  StdoutWatch(const StdoutWatch&) = delete;
+  StdoutWatch& operator=(const StdoutWatch&) = delete;
+  /// \brief True once the command has written anything to std::cout.
+  bool written() const { return written_; }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    written_ = true;
+    return target_->sputc(traits_type::to_char_type(c));
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    if (n > 0) written_ = true;
+    return target_->sputn(s, n);
+  }
+  int sync() override { return target_->pubsync(); }
+
+ private:
+  std::streambuf* target_;
+  bool written_ = false;
+};
 
 }  // namespace
 
@@ -85,6 +130,9 @@ int CommandRegistry::runMain(int argc, char** argv, const std::string& versionTe
   app.fallthrough();
 
   CommandContext context;
+  // Known before parsing, so that a parse error is reported as JSON too.
+  const bool askedJson = std::any_of(argv + 1, argv + argc,
+                                     [](const char* a) { return std::string_view(a) == "--json"; });
   // Recorded in model cards as the command that reproduces them, so arguments that a shell
   // would split or expand are single-quoted (POSIX sh) to make the line re-runnable.
   for (int i = 0; i < argc; ++i) {
@@ -163,9 +211,12 @@ int CommandRegistry::runMain(int argc, char** argv, const std::string& versionTe
         message = "a command is required (see medsight --help)";
       }
     }
-    return reportError(Error(code, message));
+    return reportError(Error(code, message), askedJson);
   }
 
+  const StdoutWatch stdoutWatch;
+  // An error gets a JSON object on stdout only if the command has not written its own there.
+  auto jsonError = [&] { return (askedJson || context.json) && !stdoutWatch.written(); };
   try {
     Log::configure(logLevel, logJson);
     ProgressReporter::setEnabled(!quiet);
@@ -174,14 +225,15 @@ int CommandRegistry::runMain(int argc, char** argv, const std::string& versionTe
     for (auto& [sub, command] : subs) {
       if (sub->parsed()) return command->run(context);
     }
-    return reportError(Error(ErrorCode::UnknownCommand, "no command given (see medsight --help)"));
+    return reportError(Error(ErrorCode::UnknownCommand, "no command given (see medsight --help)"),
+                       jsonError());
   } catch (const Error& e) {
-    return reportError(e);
+    return reportError(e, jsonError());
   } catch (const std::bad_alloc&) {
-    return reportError(Error(ErrorCode::TooLarge, "out of memory"));
+    return reportError(Error(ErrorCode::TooLarge, "out of memory"), jsonError());
   } catch (const std::exception& e) {
     // A library exception that escaped its adapter is a MedSight bug; still one line, no abort.
-    return reportError(Error(ErrorCode::Internal, e.what()));
+    return reportError(Error(ErrorCode::Internal, e.what()), jsonError());
   }
 }
 

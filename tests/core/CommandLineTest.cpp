@@ -68,6 +68,31 @@ TEST(CommandLine, ErrorsCommandPrintsTheTableAsJson) {
   EXPECT_TRUE(sawCorrupt);
 }
 
+TEST(CommandLine, WithJsonAnErrorIsAlsoAJsonObjectOnStdout) {
+  // A parse error (unknown command) and an error thrown by a command after parsing.
+  for (const auto& [args, code] :
+       {std::pair<std::string, ErrorCode>{"--json frobnicate", ErrorCode::UnknownCommand},
+        {"info --json /no/such/file.nii.gz", ErrorCode::FileNotFound}}) {
+    std::string out, err;
+    EXPECT_EQ(runMedsight(args, &out, &err), exitCodeOf(code)) << args << ": " << err;
+    const auto body = nlohmann::json::parse(out);
+    EXPECT_EQ(body["error"]["code"], std::string(errorCodeInfo(code).name)) << out;
+    EXPECT_EQ(body["error"]["exit_code"], exitCodeOf(code)) << out;
+    EXPECT_EQ(body["error"]["status"], errorCodeInfo(code).httpStatus) << out;
+    EXPECT_FALSE(body["error"]["message"].get<std::string>().empty()) << out;
+    // The one-line stderr report stays as it was.
+    EXPECT_NE(err.find("medsight: error [" + std::string(errorCodeInfo(code).name) + "]"),
+              std::string::npos)
+        << err;
+  }
+  // Without --json, stdout stays empty on error. (A command that has already printed its JSON
+  // result and then fails adds no second object: privacy.DeidCliE2E.MixedFolder... parses
+  // stdout of a partly failed `deid --json` as one document.)
+  std::string out, err;
+  EXPECT_NE(runMedsight("frobnicate", &out, &err), 0);
+  EXPECT_TRUE(out.empty()) << out;
+}
+
 TEST(CommandLine, BadLogLevelIsReportedNotAborted) {
   std::string out, err;
   EXPECT_EQ(runMedsight("--log-level loud errors", &out, &err),
