@@ -11,9 +11,11 @@
 namespace medsight {
 
 nlohmann::json AuxiliaryChannel::toJson() const {
-  return {{"name", name},          {"file", file},
-          {"modality", modality},  {"percentile", percentile},
-          {"clip_high", clipHigh}, {"minimum_coverage", minimumCoverage}};
+  nlohmann::json j = {{"name", name},          {"file", file},
+                      {"modality", modality},  {"percentile", percentile},
+                      {"clip_high", clipHigh}, {"minimum_coverage", minimumCoverage}};
+  if (!intensity.empty()) j["intensity"] = intensity.toJson();
+  return j;
 }
 
 AuxiliaryChannel AuxiliaryChannel::fromJson(const nlohmann::json& j, const std::string& context) {
@@ -29,6 +31,7 @@ AuxiliaryChannel AuxiliaryChannel::fromJson(const nlohmann::json& j, const std::
     c.percentile = j.value("percentile", c.percentile);
     c.clipHigh = j.value("clip_high", c.clipHigh);
     c.minimumCoverage = j.value("minimum_coverage", c.minimumCoverage);
+    c.intensity = IntensitySignature::fromJson(j.value("intensity", nlohmann::json()));
   } catch (const nlohmann::json::exception& e) {
     throw bad(std::string("is malformed: ") + e.what());
   }
@@ -68,7 +71,16 @@ nlohmann::json AuxiliaryChannel::listToJson(const std::vector<AuxiliaryChannel>&
   return a;
 }
 
-Image AuxiliaryChannel::onto(const Image& image, const Image& working) const {
+void AuxiliaryChannel::learnIntensities(std::vector<AuxiliaryChannel>& channels,
+                                        const std::vector<std::vector<const Image*>>& perCase) {
+  for (std::size_t k = 0; k < channels.size(); ++k) {
+    std::vector<const Image*> images;
+    for (const auto& c : perCase) images.push_back(c.at(k));
+    channels[k].intensity = IntensitySignature::learn(images);
+  }
+}
+
+Image AuxiliaryChannel::onto(const Image& image, const Image& working, bool checkIntensity) const {
   if (image.components() != 1 || image.size().t != 1 || image.spatialDimension() != 3) {
     throw Error(ErrorCode::InvalidArgument,
                 name + ": needs a single-frame grey-level 3D image, like the main image");
@@ -76,6 +88,14 @@ Image AuxiliaryChannel::onto(const Image& image, const Image& working) const {
   if (!modality.empty() && !image.modality().empty() && image.modality() != modality) {
     throw Error(ErrorCode::WrongModality,
                 name + ": expects a " + modality + " image, got " + image.modality());
+  }
+  if (const auto why = checkIntensity ? intensity.check(image) : std::nullopt) {
+    throw Error(ErrorCode::WrongModality,
+                name + ": " + *why + " It is expected to be " +
+                    (modality.empty() ? std::string("like the training images of this channel")
+                                      : "a " + modality + " image") +
+                    " (override with --no-intensity-check only if you are sure, e.g. a PET in "
+                    "other units).");
   }
   // Coverage: where a grid of ones maps to (nearly) 1, the working voxel lies inside `image`.
   Image ones(PixelType::Float32, image.size(), 3, 1, image.geometry());
@@ -93,7 +113,7 @@ Image AuxiliaryChannel::onto(const Image& image, const Image& working) const {
   if (coverage < minimumCoverage) {
     throw Error(ErrorCode::GeometryMismatch,
                 name + ": covers " + std::to_string(std::lround(100 * coverage)) +
-                    "% of the main image's field of view (at least " +
+                    "% of the region being segmented (the main image, or its --roi box; at least " +
                     std::to_string(std::lround(100 * minimumCoverage)) +
                     "% needed). It must be in the same patient coordinates as the main image; "
                     "co-register it first (medsight register MAIN " +

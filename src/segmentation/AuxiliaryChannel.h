@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/Image.h"
+#include "segmentation/IntensitySignature.h"
 
 namespace medsight {
 
@@ -23,6 +24,9 @@ struct AuxiliaryChannel {
   double percentile = 99.5;      ///< intensities are divided by this percentile
   double clipHigh = 2.0;         ///< and clipped to [0, clipHigh] (one hot spot must not dominate)
   double minimumCoverage = 0.5;  ///< fraction of the working grid it must cover
+  /// \brief Intensity range of the training cases' images of this channel (learned at training;
+  /// refuses e.g. a CT in Hounsfield units given as PET, since NIfTI carries no modality).
+  IntensitySignature intensity;
 
   /// \brief Serialises for configs and manifests.
   nlohmann::json toJson() const;
@@ -34,11 +38,18 @@ struct AuxiliaryChannel {
   /// \brief Serialises a list.
   static nlohmann::json listToJson(const std::vector<AuxiliaryChannel>& channels);
 
+  /// \brief Learns each channel's intensity signature from the cases' images as read
+  /// (`perCase[i][k]` is case i's image of channel k).
+  static void learnIntensities(std::vector<AuxiliaryChannel>& channels,
+                               const std::vector<std::vector<const Image*>>& perCase);
+
   /// \brief `image` resampled (linear) onto `working`'s grid and normalised. WrongModality when
-  /// its modality is not this channel's, GeometryMismatch when it covers less than
+  /// its modality is not this channel's or its intensities are unlike the training images' of
+  /// this channel, GeometryMismatch when it covers less than
   /// `minimumCoverage` of the working grid (not co-registered), EmptyInput when it is blank
-  /// where it overlaps.
-  Image onto(const Image& image, const Image& working) const;
+  /// where it overlaps. `checkIntensity` false skips the intensity-range check (the user's
+  /// --no-intensity-check).
+  Image onto(const Image& image, const Image& working, bool checkIntensity = true) const;
 };
 
 }  // namespace medsight

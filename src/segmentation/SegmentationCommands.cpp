@@ -1,6 +1,7 @@
 // `medsight segment`, `medsight segment-train`, `medsight segment-ensemble`.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -173,6 +174,10 @@ class SegmentCommand : public Command {
              {"mask", out_},
              {"volume_ml", s.volumeMl},
              {"seconds", s.seconds}};
+    for (std::size_t i = 0; i < aux_.size(); ++i) {
+      const auto eq = aux_[i].find('=');
+      out["auxiliary"][aux_[i].substr(0, eq)] = aux_[i].substr(eq + 1);
+    }
     if (roi) {
       out["roi"] = {
           {"start", roi->start},
@@ -214,6 +219,13 @@ class SegmentCommand : public Command {
     } else {
       std::cout << "wrote " << out_ << ": " << segmenter.manifest().structure << " "
                 << formatNumber(s.volumeMl) << " ml (" << formatNumber(s.seconds) << " s)\n";
+      if (out.contains("auxiliary")) {
+        std::cout << "with";
+        for (const auto& [name, file] : out["auxiliary"].items()) {
+          std::cout << " " << name << " " << file.get<std::string>();
+        }
+        std::cout << "\n";
+      }
       if (out.contains("roi")) {
         const auto& b = out["roi"]["segmented_box"];
         std::cout << "segmented within voxels " << b["start"].dump() << " size " << b["size"].dump()
@@ -237,6 +249,11 @@ class SegmentCommand : public Command {
   /// The voxel box given by --roi or --roi-mask, if any.
   /// The --aux images, read and put in the order the model's manifest lists its channels.
   std::vector<Image> auxiliaryImages(const SegmentationModelManifest& manifest) const {
+    // Names are matched without regard to case (--aux pet=... is what people type).
+    auto key = [](std::string n) {
+      for (char& c : n) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return n;
+    };
     std::map<std::string, std::string> given;
     for (const auto& a : aux_) {
       const auto eq = a.find('=');
@@ -244,13 +261,13 @@ class SegmentCommand : public Command {
         throw Error(ErrorCode::InvalidArgument,
                     "--aux " + a + ": give NAME=FILE, e.g. PET=pet.nii.gz");
       }
-      if (!given.emplace(a.substr(0, eq), a.substr(eq + 1)).second) {
+      if (!given.emplace(key(a.substr(0, eq)), a.substr(eq + 1)).second) {
         throw Error(ErrorCode::InvalidArgument, "--aux " + a.substr(0, eq) + " is given twice");
       }
     }
     std::vector<Image> out;
     for (const auto& channel : manifest.auxiliary) {
-      const auto it = given.find(channel.name);
+      const auto it = given.find(key(channel.name));
       if (it == given.end()) {
         throw Error(ErrorCode::InvalidArgument,
                     "segment: model " + manifest.name + " also takes a " + channel.name +

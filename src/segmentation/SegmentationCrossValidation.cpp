@@ -183,6 +183,9 @@ SegmentationModelManifest SegmentationCrossValidation::run(int onlyFold) {
     std::vector<const Image*> images;
     for (const auto& c : cases) images.push_back(&c.originalImage);
     manifest.intensity = IntensitySignature::learn(images);
+    std::vector<std::vector<const Image*>> auxiliary;
+    for (const auto& c : cases) auxiliary.push_back(c.originalAuxiliaryViews());
+    AuxiliaryChannel::learnIntensities(manifest.auxiliary, auxiliary);
   }
 
   manifest.validation = validationRecord(

@@ -121,9 +121,13 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
   for (const auto& m : in) {
     if (m.auxiliary.size() > auxiliary.size()) auxiliary = m.auxiliary;
   }
+  auto recipeOf = [](AuxiliaryChannel c) {
+    c.intensity = {};  // learned from the same cases; re-learned below
+    return c.toJson();
+  };
   for (std::size_t i = 0; i < in.size(); ++i) {
     for (std::size_t k = 0; k < in[i].auxiliary.size(); ++k) {
-      if (in[i].auxiliary[k].toJson() != auxiliary[k].toJson()) {
+      if (recipeOf(in[i].auxiliary[k]) != recipeOf(auxiliary[k])) {
         throw mismatch(packages_[0], packages_[i],
                        "its auxiliary input channels differ (" + in[i].auxiliary[k].name + ")");
       }
@@ -193,6 +197,11 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
     const auto cases = SegmentationDataset::load(root, ids, data["image"].get<std::string>(),
                                                  data["mask"].get<std::string>(),
                                                  primary.preprocessing, threads_, auxiliary);
+    {
+      std::vector<std::vector<const Image*>> perCase;
+      for (const auto& c : cases) perCase.push_back(c.originalAuxiliaryViews());
+      AuxiliaryChannel::learnIntensities(out.auxiliary, perCase);
+    }
     json perPatient = json::array();
     for (const auto& member : primary.members) {
       auto first = std::make_shared<const SegmentationNetworkEnsemble>(

@@ -281,6 +281,14 @@ TEST(SegmentationTrainingE2E, TrainsOnMrWithPetAndRefusesAMissingOrForeignPet) {
       0)
       << err;
   EXPECT_TRUE(ImageFileReader::read(tmp / "mask.nii.gz").sameGrid(ImageFileReader::read(mr), 1e-3));
+  EXPECT_EQ(json::parse(out)["auxiliary"]["PET"], pet.string()) << out;  // traceable
+  // The channel's intensity range is learned: a CT (Hounsfield units) given as PET is refused.
+  EXPECT_FALSE(m.auxiliary[0].intensity.empty());
+  EXPECT_EQ(medsight(segment + (tmp / "no.nii.gz").string() + " --aux pet=" +
+                         (root / "STS_004" / "CT_image.nii.gz").string(),
+                     &out, &err),
+            22);
+  EXPECT_NE(err.find("PET"), std::string::npos) << err;
   // Without the PET: a usage error naming the missing input; nothing written.
   EXPECT_EQ(medsight(segment + (tmp / "no.nii.gz").string(), &out, &err), 2);
   EXPECT_NE(err.find("--aux PET=FILE"), std::string::npos) << err;
