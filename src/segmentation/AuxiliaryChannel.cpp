@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include "core/Error.h"
@@ -97,17 +98,19 @@ Image AuxiliaryChannel::onto(const Image& image, const Image& working, bool chec
                     " (override with --no-intensity-check only if you are sure, e.g. a PET in "
                     "other units).");
   }
-  // Coverage: where a grid of ones maps to (nearly) 1, the working voxel lies inside `image`.
-  Image ones(PixelType::Float32, image.size(), 3, 1, image.geometry());
-  for (float& v : ones.pixels<float>()) v = 1.0f;
-  const Image inside = GridResampler::onto(ones, working, Interpolation::Nearest, 0.0);
-  Image out = GridResampler::onto(image, working, Interpolation::Linear, 0.0);
+  // One resample gives both the values and the coverage: working voxels outside `image` read
+  // NaN (ITK's inside test is the same for every interpolator), and are set to 0 below.
+  Image out = GridResampler::onto(image, working, Interpolation::Linear,
+                                  std::numeric_limits<double>::quiet_NaN());
   auto px = out.pixels<float>();
-  const auto in = inside.pixels<float>();
   std::vector<float> covered;
   covered.reserve(px.size());
-  for (std::size_t i = 0; i < px.size(); ++i) {
-    if (in[i] > 0.5f) covered.push_back(px[i]);
+  for (float& v : px) {
+    if (std::isnan(v)) {
+      v = 0.0f;
+    } else {
+      covered.push_back(v);
+    }
   }
   const double coverage = px.empty() ? 0.0 : static_cast<double>(covered.size()) / px.size();
   if (coverage < minimumCoverage) {

@@ -152,9 +152,9 @@ class SegmentCommand : public Command {
     Image image = ImageFileReader::read(image_);
     if (!modality_.empty()) image.setModality(modality_);
     const auto roi = regionOfInterest(image);
-    const std::vector<Image> auxiliary = auxiliaryImages(segmenter.manifest());
+    const auto auxiliary = auxiliaryImages(segmenter.manifest());
     std::vector<const Image*> auxiliaryViews;
-    for (const auto& a : auxiliary) auxiliaryViews.push_back(&a);
+    for (const auto& a : auxiliary) auxiliaryViews.push_back(&a.image);
     const TumourSegmentation s =
         roi ? segmenter.segmentWithin(image, *roi, roiMarginMm_, auxiliaryViews)
             : segmenter.segment(image, auxiliaryViews);
@@ -174,10 +174,7 @@ class SegmentCommand : public Command {
              {"mask", out_},
              {"volume_ml", s.volumeMl},
              {"seconds", s.seconds}};
-    for (std::size_t i = 0; i < aux_.size(); ++i) {
-      const auto eq = aux_[i].find('=');
-      out["auxiliary"][aux_[i].substr(0, eq)] = aux_[i].substr(eq + 1);
-    }
+    for (const auto& a : auxiliary) out["auxiliary"][a.name] = a.file;
     if (roi) {
       out["roi"] = {
           {"start", roi->start},
@@ -246,9 +243,14 @@ class SegmentCommand : public Command {
   }
 
  private:
-  /// The voxel box given by --roi or --roi-mask, if any.
+  /// One --aux image, under the channel name the model's manifest gives it.
+  struct AuxiliaryInput {
+    std::string name, file;
+    Image image;
+  };
+
   /// The --aux images, read and put in the order the model's manifest lists its channels.
-  std::vector<Image> auxiliaryImages(const SegmentationModelManifest& manifest) const {
+  std::vector<AuxiliaryInput> auxiliaryImages(const SegmentationModelManifest& manifest) const {
     // Names are matched without regard to case (--aux pet=... is what people type).
     auto key = [](std::string n) {
       for (char& c : n) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -265,7 +267,7 @@ class SegmentCommand : public Command {
         throw Error(ErrorCode::InvalidArgument, "--aux " + a.substr(0, eq) + " is given twice");
       }
     }
-    std::vector<Image> out;
+    std::vector<AuxiliaryInput> out;
     for (const auto& channel : manifest.auxiliary) {
       const auto it = given.find(key(channel.name));
       if (it == given.end()) {
@@ -273,7 +275,7 @@ class SegmentCommand : public Command {
                     "segment: model " + manifest.name + " also takes a " + channel.name +
                         " image of the same patient; give --aux " + channel.name + "=FILE");
       }
-      out.push_back(ImageFileReader::read(it->second));
+      out.push_back({channel.name, it->second, ImageFileReader::read(it->second)});
       given.erase(it);
     }
     if (!given.empty()) {
@@ -286,6 +288,7 @@ class SegmentCommand : public Command {
     return out;
   }
 
+  /// The voxel box given by --roi or --roi-mask, if any.
   std::optional<VoxelBox> regionOfInterest(const Image& image) const {
     if (roiOption_->count() > 0 && roi_.empty()) {
       throw Error(ErrorCode::InvalidArgument, "segment: --roi is empty");
