@@ -1,5 +1,7 @@
 #include "segmentation/AuxiliaryChannel.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -135,6 +137,30 @@ Image AuxiliaryChannel::onto(const Image& image, const Image& working, bool chec
   out.setModality(image.modality());
   out.metadata().clear();
   return out;
+}
+
+void AuxiliaryChannel::checkSamePatient(const Image& main, const Image& image) const {
+  auto tag = [](const Image& i, const char* keyword) {
+    const auto it = i.metadata().find(keyword);
+    return it == i.metadata().end() ? std::string() : it->second;
+  };
+  // The identifiers themselves stay out of the message: errors reach logs and HTTP bodies.
+  const std::string mainPatient = tag(main, "PatientID"), auxPatient = tag(image, "PatientID");
+  if (!mainPatient.empty() && !auxPatient.empty() && mainPatient != auxPatient) {
+    throw Error(ErrorCode::InvalidArgument,
+                name +
+                    ": its DICOM PatientID differs from the main image's; an auxiliary image "
+                    "must be of the same patient");
+  }
+  const std::string mainFrame = tag(main, "FrameOfReferenceUID"),
+                    auxFrame = tag(image, "FrameOfReferenceUID");
+  if (!mainFrame.empty() && !auxFrame.empty() && mainFrame != auxFrame) {
+    spdlog::warn(
+        "{}: its DICOM frame of reference differs from the main image's (PS3.3 C.7.4.1); it is "
+        "mapped by patient position, which is right only if it was registered to the main image "
+        "(medsight register)",
+        name);
+  }
 }
 
 }  // namespace medsight

@@ -50,6 +50,10 @@ struct AuxiliaryChannel {
   /// where it overlaps. `checkIntensity` false skips the intensity-range check (the user's
   /// --no-intensity-check).
   Image onto(const Image& image, const Image& working, bool checkIntensity = true) const;
+  /// \brief Refuses (InvalidArgument) an auxiliary `image` whose DICOM PatientID differs from
+  /// the main image's, when both carry one (NIfTI carries none); warns when their DICOM frames
+  /// of reference differ, since the position mapping then assumes they were registered.
+  void checkSamePatient(const Image& main, const Image& image) const;
 };
 
 }  // namespace medsight

@@ -77,9 +77,13 @@ class SegmentEnsembleCommand : public Command {
   void configure(CLI::App& app) override {
     app.add_option("packages", packages_,
                    "Two or more packages from segment-train, the first one primary (its "
-                   "threshold, card text and limitations carry over)")
+                   "threshold, card text and limitations carry over); an ensemble package "
+                   "counts as its parts")
         ->required()
-        ->expected(2, 16);
+        ->expected(1, 16);
+    app.add_option("--leave-out", leaveOut_,
+                   "Recipe name of a part to drop, e.g. one being replaced by a retrained "
+                   "package (repeatable)");
     app.add_option("--out", out_,
                    "Output package folder: new, empty or a package (replaced only when the "
                    "joined package is complete)")
@@ -90,7 +94,8 @@ class SegmentEnsembleCommand : public Command {
   }
   int run(const CommandContext& context) override {
     std::vector<std::filesystem::path> packages(packages_.begin(), packages_.end());
-    SegmentationEnsembleBuilder builder(packages, out_, context.threads, context.commandLine);
+    SegmentationEnsembleBuilder builder(packages, out_, context.threads, context.commandLine,
+                                        leaveOut_);
     const auto m = builder.build(name_, description_);
     const auto& dice = m.validation["summary"]["dice"];
     if (context.json) {
@@ -105,7 +110,7 @@ class SegmentEnsembleCommand : public Command {
   }
 
  private:
-  std::vector<std::string> packages_;
+  std::vector<std::string> packages_, leaveOut_;
   std::string out_, name_, description_;
 };
 

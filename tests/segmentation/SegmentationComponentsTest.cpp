@@ -139,6 +139,30 @@ TEST(AuxiliaryChannel, MapsByPositionAndScalesByAHighPercentile) {
   EXPECT_EQ(AuxiliaryChannel::fromJson(pet.toJson(), "c").toJson(), pet.toJson());
 }
 
+TEST(AuxiliaryChannel, RefusesAnotherPatientsImageWhenBothSayWhoTheyAre) {
+  AuxiliaryChannel pet;
+  pet.name = "PET";
+  Image mr = coarseHotSpot(0), other = coarseHotSpot(0);
+  // NIfTI carries no identity: nothing to compare, accepted.
+  EXPECT_NO_THROW(pet.checkSamePatient(mr, other));
+  mr.metadata()["PatientID"] = "STS_001";
+  EXPECT_NO_THROW(pet.checkSamePatient(mr, other));  // only one side says
+  other.metadata()["PatientID"] = "STS_001";
+  other.metadata()["FrameOfReferenceUID"] = "1.2.3";
+  mr.metadata()["FrameOfReferenceUID"] = "1.2.4";
+  EXPECT_NO_THROW(pet.checkSamePatient(mr, other));  // same patient, other frame: a warning
+  other.metadata()["PatientID"] = "STS_002";
+  try {
+    pet.checkSamePatient(mr, other);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+    const std::string what = e.what();
+    EXPECT_NE(what.find("PET: its DICOM PatientID differs"), std::string::npos) << what;
+    EXPECT_EQ(what.find("STS_00"), std::string::npos) << "identifiers stay out of errors";
+  }
+}
+
 TEST(TumourPatchSampler, StacksAuxiliaryImagesAfterTheMainImage) {
   ImageGeometry g;
   Image img(PixelType::Float32, {32, 32, 6, 1}, 3, 1, g);

@@ -177,5 +177,33 @@ TEST(ShippedSegmentationModelData, EachStsPackageOutlinesATrainingPatientAndFlag
   }
 }
 
+// The DICOM copies of two cohort patients: the PET package reads the MR and PET series as
+// acquired (same frame of reference), and refuses the other patient's PET by its PatientID
+// before any work.
+TEST(ShippedSegmentationModelData, PetPackageReadsDicomSeriesAndRefusesAnotherPatientsPet) {
+  MEDSIGHT_DATASET(dicom, "sts/dicom");
+  MEDSIGHT_DATASET(nifti, "sts/nifti");
+  const auto tmp = test::temporaryDirectory("seg-dicom-pet");
+  const auto package = std::filesystem::path(MEDSIGHT_SOURCE_DIR) / "models" / "sts-mr-t1-pet-unet";
+  const std::string segment = test::medsightExecutable().string() +
+                              " --threads 2 segment --json --model " + package.string() + " " +
+                              (dicom / "STS_001" / "MR_T1" / "image").string() + " ";
+  std::string out, err;
+  ASSERT_EQ(test::runCommand(segment + (tmp / "ok.nii.gz").string() + " --aux PET=" +
+                                 (dicom / "STS_001" / "PET" / "image").string() + " --reference " +
+                                 (nifti / "STS_001" / "MR_T1_mask.nii.gz").string(),
+                             &out, &err),
+            0)
+      << err;
+  const json r = json::parse(out);
+  EXPECT_GT(r["reference"]["dice"].get<double>(), 0.7) << out;
+  EXPECT_EQ(test::runCommand(segment + (tmp / "no.nii.gz").string() +
+                                 " --aux PET=" + (dicom / "STS_002" / "PET" / "image").string(),
+                             &out, &err),
+            2);
+  EXPECT_NE(err.find("PatientID differs"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "no.nii.gz"));
+}
+
 }  // namespace
 }  // namespace medsight

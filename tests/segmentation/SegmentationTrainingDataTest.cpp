@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -284,8 +285,8 @@ TEST(SegmentationTrainingE2E, TrainsOnMrWithPetAndRefusesAMissingOrForeignPet) {
   EXPECT_EQ(json::parse(out)["auxiliary"]["PET"], pet.string()) << out;  // traceable
   // The channel's intensity range is learned: a CT (Hounsfield units) given as PET is refused.
   EXPECT_FALSE(m.auxiliary[0].intensity.empty());
-  EXPECT_EQ(medsight(segment + (tmp / "no.nii.gz").string() + " --aux pet=" +
-                         (root / "STS_004" / "CT_image.nii.gz").string(),
+  EXPECT_EQ(medsight(segment + (tmp / "no.nii.gz").string() +
+                         " --aux pet=" + (root / "STS_004" / "CT_image.nii.gz").string(),
                      &out, &err),
             22);
   EXPECT_NE(err.find("PET"), std::string::npos) << err;
@@ -376,8 +377,64 @@ TEST(SegmentationTrainingE2E, EnsemblesA2DAndA3DRecipeTrainedOnTheSameFolds) {
   c["preprocessing"]["steps"][0]["spacing"] = {3, 3, 3.27};
   std::ofstream(tmp / "c" / "manifest.json") << c.dump();
   refused(tmp / "c", "preprocessing differs");
-  refused(tmp / "ab", "already an ensemble");
+  refused(tmp / "ab", "same SHA-256");  // an ensemble counts as its parts, and it holds a's
   refused(tmp / "a", "same SHA-256");
+
+  // Given alone, an ensemble package is rebuilt from its parts and measures the same.
+  auto dicePerPatient = [](const SegmentationModelManifest& e) {
+    std::map<std::string, double> d;
+    for (const auto& r : e.validation["per_patient"]) d[r["patient"]] = r["dice"];
+    return d;
+  };
+  const auto again =
+      SegmentationEnsembleBuilder({tmp / "ab"}, tmp / "ab2", 2, "again").build("", "");
+  ASSERT_EQ(again.ensembledWith.size(), 1u);
+  EXPECT_EQ(again.ensembledWith[0].name, "tiny-3d");
+  EXPECT_EQ(again.training["ensemble_of"], m.training["ensemble_of"]);
+  EXPECT_TRUE(std::filesystem::exists(tmp / "ab2" / "cv" / "tiny-0" / "fold0.json"));
+  EXPECT_TRUE(std::filesystem::exists(tmp / "ab2" / "cv" / "tiny-3d-1" / "fold0.json"));
+  EXPECT_EQ(again.description.find("Primary: Ensemble"), std::string::npos) << again.description;
+  {
+    const auto before = dicePerPatient(m), after = dicePerPatient(again);
+    ASSERT_EQ(after.size(), before.size());
+    for (const auto& [id, d] : before) EXPECT_NEAR(after.at(id), d, 1e-6) << id;
+  }
+  // A part is swapped by leaving it out and giving its replacement: here the 3D part of `ab`
+  // for the same network from `b`, so the result must measure as `ab` did.
+  const auto swapped =
+      SegmentationEnsembleBuilder({tmp / "ab", tmp / "b"}, tmp / "ab3", 2, "swap", {"tiny-3d"})
+          .build("", "");
+  ASSERT_EQ(swapped.ensembledWith.size(), 1u);
+  const auto b = SegmentationModelManifest::read(tmp / "b");
+  EXPECT_EQ(swapped.ensembledWith[0].members[1].sha256, b.members[1].sha256);
+  EXPECT_NO_THROW(TumourSegmenter(tmp / "ab3", 1));
+  {
+    const auto before = dicePerPatient(m), after = dicePerPatient(swapped);
+    for (const auto& [id, d] : before) EXPECT_NEAR(after.at(id), d, 1e-6) << id;
+  }
+  auto leaveOutRefused = [&](std::vector<std::string> drop, const std::string& why) {
+    try {
+      SegmentationEnsembleBuilder({tmp / "ab"}, tmp / "bad", 1, "x", std::move(drop)).build("", "");
+      ADD_FAILURE() << why;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::InvalidArgument) << e.what();
+      EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(tmp / "bad" / "manifest.json"));
+  };
+  leaveOutRefused({"tiny-2d"},
+                  "--leave-out tiny-2d: no part of an ensemble package given has that name (its "
+                  "parts are tiny, tiny-3d)");
+  leaveOutRefused({"tiny"}, "primary part");
+  leaveOutRefused({"tiny-3d"}, "only 1 part");
+  try {  // packages named on the command line are never left out
+    SegmentationEnsembleBuilder({tmp / "a", tmp / "b"}, tmp / "bad", 1, "x", {"tiny-3d"})
+        .build("", "");
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no ensemble package was given"), std::string::npos)
+        << e.what();
+  }
   // An output folder that is not a package is not overwritten.
   std::filesystem::create_directories(tmp / "notes");
   std::ofstream(tmp / "notes" / "keep.txt") << "mine";
