@@ -6,7 +6,8 @@
 // same run, for comparison. A package that ensembles further configurations (a 3D U-Net next to
 // the 2.5D one) is timed whole end to end; the network figure and the peer cover its primary
 // configuration. A package with auxiliary channels (PET beside MR) reads each case's auxiliary
-// files from the same folder; the Python peer covers single-image packages only.
+// files from the same folder; the peer is given them mapped onto the working grid, as the
+// primary configuration reads them.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -97,13 +98,6 @@ int main(int argc, char** argv) {
     const auto pipeline = PreprocessPipeline::fromJson(manifest.preprocessing, "bench");
     const fs::path peerDir =
         fs::temp_directory_path() / ("medsight-bench-unet-" + std::to_string(::getpid()));
-    if (pythonPeer && !manifest.auxiliary.empty()) {
-      std::printf(
-          "(no Python peer: it stacks the main image only, and %s also takes %zu "
-          "auxiliary image(s))\n",
-          manifest.name.c_str(), manifest.auxiliary.size());
-      pythonPeer = false;
-    }
     if (pythonPeer) fs::create_directories(peerDir);
     std::printf("%-40s %12s %9s %9s\n", "volume", "voxels", "total_s", "network_s");
     double total = 0, network = 0;
@@ -141,6 +135,11 @@ int main(int argc, char** argv) {
         NpzWriter npz(peerDir / (f.parent_path().filename().string() + ".npz"), false);
         npz.addFloat32("image", {working.size().z, working.size().y, working.size().x},
                        working.pixels<float>());
+        for (std::size_t a = 1; a < stack.size(); ++a) {  // the primary's auxiliary channels
+          npz.addFloat32("aux" + std::to_string(a - 1),
+                         {working.size().z, working.size().y, working.size().x},
+                         stack[a]->pixels<float>());
+        }
         npz.addFloat32("network_seconds", {1}, std::vector<float>{static_cast<float>(tn)});
         npz.close();
       }

@@ -70,19 +70,24 @@ def tile_starts(extent, tile, overlap):
     return [int(round(i * (extent - tile) / (n - 1))) for i in range(n)]
 
 
-def sliding_window_2d(volume, nets, inf):
+def sliding_window_2d(volumes, nets, inf):
+    """volumes: the preprocessed main image, then each auxiliary image on its grid (PET beside
+    MR); each contributes its 2k+1 slices, padded with its own minimum (TumourPatchSampler)."""
     px, py, _ = inf["patch_size"]
     k = inf["context_slices"]
+    volume = volumes[0]
     sz, sy, sx = volume.shape
-    pad = float(volume.min())
     g = lambda n: np.exp(-0.5 * ((np.arange(n) - (n - 1) / 2) / max(0.5, n / 8)) ** 2)
     weight = np.maximum(1e-3, np.outer(g(py), g(px))).astype(np.float32)
     acc = np.zeros(volume.shape, np.float64)
     norm = np.zeros(volume.shape, np.float64)
     tiles = [(z, y, x) for z in range(sz) for y in tile_starts(sy, py, inf["overlap"])
              for x in tile_starts(sx, px, inf["overlap"])]
-    padded = np.full((sz, sy + py, sx + px), pad, np.float32)
-    padded[:, :sy, :sx] = volume
+    padded = []
+    for v in volumes:
+        p = np.full((sz, sy + py, sx + px), float(v.min()), np.float32)
+        p[:, :sy, :sx] = v
+        padded.append(p)
 
     def centre_distance(p, n):
         return np.abs(2.0 * p / (n - 1) - 1.0) if n > 1 else np.zeros_like(p, np.float64)
@@ -107,8 +112,9 @@ def sliding_window_2d(volume, nets, inf):
     with torch.no_grad():
         for i in range(0, len(tiles), inf["batch_size"]):
             batch = tiles[i:i + inf["batch_size"]]
-            x = np.stack([np.stack([padded[min(max(z + c, 0), sz - 1), y:y + py, xx:xx + px]
-                                    for c in range(-k, k + 1)] + position(z, y, xx))
+            x = np.stack([np.stack([p[min(max(z + c, 0), sz - 1), y:y + py, xx:xx + px]
+                                    for p in padded for c in range(-k, k + 1)] +
+                                   position(z, y, xx))
                           for z, y, xx in batch])
             x = torch.from_numpy(x)
             p = prob(x)
@@ -150,7 +156,8 @@ def main():
     for f in sorted(glob.glob(os.path.join(args.volumes, "*.npz"))):
         d = np.load(f)
         t0 = time.perf_counter()
-        sliding_window_2d(d["image"], nets, inf)
+        volumes = [d["image"]] + [d[f"aux{i}"] for i in range(inf.get("image_channels", 1) - 1)]
+        sliding_window_2d(volumes, nets, inf)
         total += time.perf_counter() - t0
         n += 1
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
