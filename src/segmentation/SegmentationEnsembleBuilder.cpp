@@ -67,29 +67,19 @@ json recordOf(const SegmentationModelManifest& m) {
 /// and then the others, in the order this builder recorded them (`training.ensemble_of`).
 std::vector<EnsemblePart> partsOf(const SegmentationModelManifest& m,
                                   const std::filesystem::path& folder, std::size_t index) {
-  std::vector<EnsemblePart> parts;
-  if (m.ensembledWith.empty()) {
-    EnsemblePart p;
-    p.folder = folder;
-    p.package = index;
-    p.configuration = {m.name, m.network, m.inference, m.members};
-    p.auxiliary = m.auxiliary;
-    p.record = recordOf(m);
-    if (std::filesystem::is_directory(folder / "cv")) p.cv = folder / "cv";
-    parts.push_back(std::move(p));
-    return parts;
-  }
-  const json records = m.training.value("ensemble_of", json::array());
-  std::vector<SegmentationConfiguration> configurations{
-      {records.empty() ? m.name : records[0].value("name", m.name), m.network, m.inference,
-       m.members}};
-  configurations.insert(configurations.end(), m.ensembledWith.begin(), m.ensembledWith.end());
-  if (!records.is_array() || records.size() != configurations.size()) {
+  const bool ensemble = !m.ensembledWith.empty();
+  const json records =
+      ensemble ? m.training.value("ensemble_of", json::array()) : json::array({recordOf(m)});
+  if (!records.is_array() || records.size() != m.ensembledWith.size() + 1) {
     throw Error(ErrorCode::InvalidArgument,
                 "segment-ensemble: " + folder.string() +
                     " is an ensemble without a record of each part (training.ensemble_of); give "
                     "its parts' packages instead");
   }
+  std::vector<SegmentationConfiguration> configurations{
+      {records[0].value("name", m.name), m.network, m.inference, m.members}};
+  configurations.insert(configurations.end(), m.ensembledWith.begin(), m.ensembledWith.end());
+  std::vector<EnsemblePart> parts;
   for (std::size_t i = 0; i < configurations.size(); ++i) {
     if (records[i].value("name", "") != configurations[i].name) {
       throw Error(ErrorCode::InvalidArgument,
@@ -106,8 +96,10 @@ std::vector<EnsemblePart> partsOf(const SegmentationModelManifest& m,
     p.auxiliary.assign(m.auxiliary.begin(),
                        m.auxiliary.begin() + std::min(reads, m.auxiliary.size()));
     p.record = records[i];
-    p.ofEnsemble = true;
-    const auto cv = folder / "cv" / (configurations[i].name + "-" + std::to_string(i));
+    p.ofEnsemble = ensemble;
+    // segment-train keeps its fold records in cv/; an ensemble one folder per part.
+    const auto cv = ensemble ? folder / "cv" / (configurations[i].name + "-" + std::to_string(i))
+                             : folder / "cv";
     if (std::filesystem::is_directory(cv)) p.cv = cv;
     parts.push_back(std::move(p));
   }

@@ -84,13 +84,16 @@ TumourSegmentation TumourSegmenter::segmentChecked(const Image& image,
                                               image.modality());
   }
   if (checkIntensity) refuseUnlikeIntensities(image);
+  // Another patient's image is refused before the preprocessing replay, the costly part.
+  for (std::size_t i = 0; i < auxiliary.size(); ++i) {
+    manifest_.auxiliary[i].checkSamePatient(image, *auxiliary[i]);
+  }
   const PreprocessPipeline pipeline =
       PreprocessPipeline::fromJson(manifest_.preprocessing, manifest_.name + " preprocessing");
   const Image working = pipeline.run(image).castTo(PixelType::Float32);
   // The stack the networks read: the preprocessed image, then each auxiliary image on its grid.
   std::vector<Image> mapped;
   for (std::size_t i = 0; i < auxiliary.size(); ++i) {
-    manifest_.auxiliary[i].checkSamePatient(image, *auxiliary[i]);
     // The auxiliary images are whole (not cropped by segmentWithin), so the user's setting
     // applies to them even when the main image's check was done before cropping.
     mapped.push_back(manifest_.auxiliary[i].onto(*auxiliary[i], working, intensityCheck_));
