@@ -17,6 +17,11 @@ nlohmann::json AuxiliaryChannel::toJson() const {
   nlohmann::json j = {{"name", name},          {"file", file},
                       {"modality", modality},  {"percentile", percentile},
                       {"clip_high", clipHigh}, {"minimum_coverage", minimumCoverage}};
+  if (usesWindow()) {
+    j.erase("percentile");
+    j.erase("clip_high");
+    j["window"] = {windowLow, windowHigh};
+  }
   if (!intensity.empty()) j["intensity"] = intensity.toJson();
   return j;
 }
@@ -35,6 +40,20 @@ AuxiliaryChannel AuxiliaryChannel::fromJson(const nlohmann::json& j, const std::
     c.clipHigh = j.value("clip_high", c.clipHigh);
     c.minimumCoverage = j.value("minimum_coverage", c.minimumCoverage);
     c.intensity = IntensitySignature::fromJson(j.value("intensity", nlohmann::json()));
+    if (j.contains("window")) {
+      const auto& w = j.at("window");
+      if (!w.is_array() || w.size() != 2 || !w[0].is_number() || !w[1].is_number() ||
+          !(w[1].get<double>() > w[0].get<double>())) {
+        throw bad(c.name + ": 'window' must be [low, high] with high > low (e.g. [-160, 240] HU)");
+      }
+      if (j.contains("percentile") || j.contains("clip_high")) {
+        throw bad(c.name +
+                  ": give either 'window' (fixed units, e.g. CT) or 'percentile'/'clip_high' "
+                  "(relative scaling, e.g. PET), not both");
+      }
+      c.windowLow = w[0].get<double>();
+      c.windowHigh = w[1].get<double>();
+    }
   } catch (const nlohmann::json::exception& e) {
     throw bad(std::string("is malformed: ") + e.what());
   }
@@ -107,11 +126,13 @@ Image AuxiliaryChannel::onto(const Image& image, const Image& working, bool chec
   auto px = out.pixels<float>();
   std::vector<float> covered;
   covered.reserve(px.size());
-  for (float& v : px) {
-    if (std::isnan(v)) {
-      v = 0.0f;
+  std::vector<bool> inside(px.size(), false);
+  for (std::size_t i = 0; i < px.size(); ++i) {
+    if (std::isnan(px[i])) {
+      px[i] = 0.0f;
     } else {
-      covered.push_back(v);
+      covered.push_back(px[i]);
+      inside[i] = true;
     }
   }
   const double coverage = px.empty() ? 0.0 : static_cast<double>(covered.size()) / px.size();
@@ -124,6 +145,18 @@ Image AuxiliaryChannel::onto(const Image& image, const Image& working, bool chec
                     "co-register it first (medsight register MAIN " +
                     name + ")");
   }
+  out.setModality(image.modality());
+  out.metadata().clear();
+  if (usesWindow()) {
+    // Calibrated units (HU): a fixed window keeps tissue classes where they are for every
+    // patient, which a per-image percentile of a CT (dominated by bone) would not.
+    const double width = windowHigh - windowLow;
+    for (std::size_t i = 0; i < px.size(); ++i) {
+      // Voxels outside the image stay 0, like the percentile-scaled channels.
+      if (inside[i]) px[i] = static_cast<float>(std::clamp((px[i] - windowLow) / width, 0.0, 1.0));
+    }
+    return out;
+  }
   const double scale = IntensityStatistics(std::move(covered)).percentile(percentile);
   if (!(scale > 0) || !std::isfinite(scale)) {
     throw Error(ErrorCode::EmptyInput, name + ": the image is blank (its " +
@@ -134,8 +167,6 @@ Image AuxiliaryChannel::onto(const Image& image, const Image& working, bool chec
   for (float& v : px) {
     v = static_cast<float>(std::clamp(static_cast<double>(v) / scale, 0.0, clipHigh));
   }
-  out.setModality(image.modality());
-  out.metadata().clear();
   return out;
 }
 

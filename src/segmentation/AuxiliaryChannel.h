@@ -16,7 +16,8 @@ namespace medsight {
 /// The image must already lie in the main image's patient coordinate frame (same scanner
 /// session, or brought there with `medsight register`): it is resampled onto the network's
 /// working grid by physical position only. Its intensities are divided by a high percentile
-/// over the covered voxels, so a hot lesion reads about 1 whatever the scanner's calibration.
+/// over the covered voxels, so a hot lesion reads about 1 whatever the scanner's calibration;
+/// or, for images in calibrated units (CT in Hounsfield units), mapped through a fixed window.
 struct AuxiliaryChannel {
   std::string name;              ///< e.g. "PET"; what `--aux NAME=FILE` names
   std::string file;              ///< file in each case folder of the training data
@@ -24,6 +25,14 @@ struct AuxiliaryChannel {
   double percentile = 99.5;      ///< intensities are divided by this percentile
   double clipHigh = 2.0;         ///< and clipped to [0, clipHigh] (one hot spot must not dominate)
   double minimumCoverage = 0.5;  ///< fraction of the working grid it must cover
+  /// \brief Fixed window [low, high] in the image's own units mapped to [0, 1] (e.g. a CT
+  /// soft-tissue window in HU), used instead of the percentile scaling when `windowHigh >
+  /// windowLow`; voxels outside the image read 0 either way.
+  double windowLow = 0.0;
+  double windowHigh = 0.0;  ///< see windowLow; equal values = percentile scaling
+
+  /// \brief True when intensities go through the fixed window rather than the percentile.
+  bool usesWindow() const { return windowHigh > windowLow; }
   /// \brief Intensity range of the training cases' images of this channel (learned at training;
   /// refuses e.g. a CT in Hounsfield units given as PET, since NIfTI carries no modality).
   IntensitySignature intensity;

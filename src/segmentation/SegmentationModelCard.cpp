@@ -76,9 +76,14 @@ std::string SegmentationModelCard::render(const SegmentationModelManifest& m) {
       << (a.modality.empty() ? std::string() : " (" + a.modality + ")")
       << ": a second image of the same patient, given with `medsight segment --aux " << a.name
       << "=FILE`. It is resampled onto the working grid by physical position only (no "
-         "registration), so it must already be in the main image's patient coordinates; "
-         "intensities are divided by their "
-      << a.percentile << "th percentile and clipped to [0, " << a.clipHigh << "]\n";
+         "registration), so it must already be in the main image's patient coordinates; ";
+    if (a.usesWindow()) {
+      o << "intensities are mapped from the window [" << a.windowLow << ", " << a.windowHigh
+        << "] to [0, 1]\n";
+    } else {
+      o << "intensities are divided by their " << a.percentile
+        << "th percentile and clipped to [0, " << a.clipHigh << "]\n";
+    }
   }
   o << "- Preprocessing (replayed on every input): `" << m.preprocessing.dump() << "`\n"
     << "- Inference: `" << m.inference.toJson().dump() << "`\n"

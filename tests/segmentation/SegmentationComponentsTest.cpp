@@ -139,6 +139,35 @@ TEST(AuxiliaryChannel, MapsByPositionAndScalesByAHighPercentile) {
   EXPECT_EQ(AuxiliaryChannel::fromJson(pet.toJson(), "c").toJson(), pet.toJson());
 }
 
+TEST(AuxiliaryChannel, MapsCalibratedUnitsThroughAFixedWindow) {
+  ImageGeometry g;
+  g.spacing = {2, 2, 3};
+  Image working(PixelType::Float32, {32, 32, 8, 1}, 3, 1, g);
+  const AuxiliaryChannel ct = AuxiliaryChannel::fromJson(
+      nlohmann::json::parse(R"({"name": "CT", "modality": "CT", "window": [-160, 240]})"), "c");
+  ASSERT_TRUE(ct.usesWindow());
+  // Band 10 HU in a background of 1 HU: a percentile would call the band 1; the window keeps HU.
+  const Image mapped = ct.onto(coarseHotSpot(0), working);
+  EXPECT_NEAR(mapped.valueAt(18, 10, 4), (10.0 + 160) / 400, 1e-4);
+  EXPECT_NEAR(mapped.valueAt(4, 10, 4), (1.0 + 160) / 400, 1e-4);
+  // Shifted 30 mm: working voxels left of the image read 0, as for percentile-scaled channels.
+  const Image shifted = ct.onto(coarseHotSpot(30), working);
+  EXPECT_EQ(shifted.valueAt(2, 10, 4), 0.0);
+  EXPECT_NEAR(shifted.valueAt(20, 10, 4), (1.0 + 160) / 400, 1e-4);
+  // Values beyond the window are clipped, a blank (all -1000 HU) image is no error.
+  Image air(PixelType::Float32, {20, 20, 10, 1}, 3, 1, coarseHotSpot(0).geometry());
+  for (auto& v : air.pixels<float>()) v = -1000.0f;
+  EXPECT_EQ(ct.onto(air, working).valueAt(4, 10, 4), 0.0);
+  // Round trip, and the two scalings are exclusive.
+  EXPECT_EQ(AuxiliaryChannel::fromJson(ct.toJson(), "c").toJson(), ct.toJson());
+  EXPECT_FALSE(ct.toJson().contains("percentile"));
+  for (const char* bad :
+       {R"({"name": "CT", "window": [240, -160]})", R"({"name": "CT", "window": [0]})",
+        R"({"name": "CT", "window": [-160, 240], "percentile": 99})"}) {
+    EXPECT_THROW(AuxiliaryChannel::fromJson(nlohmann::json::parse(bad), "c"), Error) << bad;
+  }
+}
+
 TEST(AuxiliaryChannel, RefusesAnotherPatientsImageWhenBothSayWhoTheyAre) {
   AuxiliaryChannel pet;
   pet.name = "PET";
