@@ -2,7 +2,8 @@
 """Peer for SegmentationInferenceBenchmark: the same U-Net ensemble (weights read from the
 MedSight package), on the same preprocessed volumes, with the same sliding window (tiles,
 Gaussian blending, mirroring), in PyTorch from Python (Debian python3-torch), same threads.
-Prints seconds per volume (network part) and peak RSS."""
+Prints seconds per volume (network part) and peak RSS, and how far its probabilities are from
+MedSight's on the same volumes (exit 3 when they differ by more than --tolerance)."""
 import argparse
 import glob
 import json
@@ -134,6 +135,8 @@ def main():
     a.add_argument("--model", required=True)
     a.add_argument("--volumes", required=True)
     a.add_argument("--threads", type=int, default=2)
+    a.add_argument("--tolerance", type=float, default=1e-3,
+                   help="largest allowed |p_python - p_medsight| on any voxel")
     args = a.parse_args()
     torch.set_num_threads(args.threads)
     manifest = json.load(open(os.path.join(args.model, "manifest.json")))
@@ -157,12 +160,24 @@ def main():
         d = np.load(f)
         t0 = time.perf_counter()
         volumes = [d["image"]] + [d[f"aux{i}"] for i in range(inf.get("image_channels", 1) - 1)]
-        sliding_window_2d(volumes, nets, inf)
+        p = sliding_window_2d(volumes, nets, inf)
         total += time.perf_counter() - t0
         n += 1
+        if "probability" in d.files:
+            q = d["probability"]
+            t = inf["threshold"]
+            diffs.append((float(np.abs(p - q).max()), float(np.mean((p > t) != (q > t)))))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"PyTorch from Python ({args.threads} threads): {total / n:.2f} s per volume network, "
           f"{n} volumes, peak RSS {peak:.0f} MB")
+    if diffs:
+        worst = max(x for x, _ in diffs)
+        print(f"agreement with MedSight: largest |probability difference| {worst:.2e}, "
+              f"voxels on the other side of the threshold {100 * max(y for _, y in diffs):.4f}% "
+              f"(worst volume)")
+        if worst > args.tolerance:
+            print(f"outputs differ by more than {args.tolerance}: the comparison is not like for like")
+            raise SystemExit(3)
 
 
 if __name__ == "__main__":
