@@ -172,6 +172,15 @@ class SegmentCommand : public Command {
     if (s.volumeMl <= 0.0) {
       warnings.push_back("no voxel reached the probability threshold: the mask is empty");
     }
+    if (s.configurationAgreement &&
+        *s.configurationAgreement < TumourSegmentation::kReviewAgreement) {
+      warnings.push_back(
+          "the package's configurations disagree (lowest Dice between one configuration and the "
+          "ensemble " +
+          formatNumber(*s.configurationAgreement) +
+          "): one of them outlines something else, e.g. a hot spot on PET; review the outline "
+          "with care");
+    }
     NiftiWriter::write(s.mask, out_);
     if (!probability_.empty()) NiftiWriter::write(s.probability, probability_);
     json out{{"model", segmenter.manifest().name},
@@ -179,6 +188,7 @@ class SegmentCommand : public Command {
              {"mask", out_},
              {"volume_ml", s.volumeMl},
              {"seconds", s.seconds}};
+    if (s.configurationAgreement) out["configuration_agreement"] = *s.configurationAgreement;
     for (const auto& a : auxiliary) out["auxiliary"][a.name] = a.file;
     if (roi) {
       out["roi"] = {
@@ -221,6 +231,11 @@ class SegmentCommand : public Command {
     } else {
       std::cout << "wrote " << out_ << ": " << segmenter.manifest().structure << " "
                 << formatNumber(s.volumeMl) << " ml (" << formatNumber(s.seconds) << " s)\n";
+      if (s.configurationAgreement) {
+        std::cout << "configuration agreement " << formatNumber(*s.configurationAgreement)
+                  << " (review with care below "
+                  << formatNumber(TumourSegmentation::kReviewAgreement) << ")\n";
+      }
       if (out.contains("auxiliary")) {
         std::cout << "with";
         for (const auto& [name, file] : out["auxiliary"].items()) {

@@ -330,6 +330,7 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
         const MaskAgreement a = MaskComparison::compare(s.mask, c.originalMask);
         spdlog::info("ensemble fold {} {}: Dice {:.3f}", member.fold, c.id, a.dice);
         json row = SegmentationCrossValidation::patientMetrics(c.id, a, s.seconds);
+        if (s.configurationAgreement) row["configuration_agreement"] = *s.configurationAgreement;
         row["fold"] = member.fold;
         perPatient.push_back(row);
       }

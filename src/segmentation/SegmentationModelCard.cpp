@@ -1,9 +1,11 @@
 #include "segmentation/SegmentationModelCard.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
 #include "core/AtomicFile.h"
+#include "segmentation/TumourSegmenter.h"
 
 namespace medsight {
 namespace {
@@ -109,13 +111,26 @@ std::string SegmentationModelCard::render(const SegmentationModelManifest& m) {
       << "| Absolute volume error (%) | " << summaryLine(s["absolute_volume_error_percent"], 1)
       << " |\n\n";
   }
+  const json rows = v.value("per_patient", json::array());
+  // Ensembles of several configurations record how far their parts agreed on each patient.
+  const bool agreement = std::any_of(rows.begin(), rows.end(), [](const json& r) {
+    return r.contains("configuration_agreement");
+  });
   o << "Per patient (each measured by the fold model that did not see it):\n\n"
-    << "| Patient | Fold | Dice | HD95 (mm) | Volume (ml) | Reference (ml) | Volume error (%) "
-       "|\n|---|---|---|---|---|---|---|\n";
-  for (const auto& r : v.value("per_patient", json::array())) {
+    << "| Patient | Fold | Dice | HD95 (mm) | Volume (ml) | Reference (ml) | Volume error (%) |"
+    << (agreement ? " Configuration agreement |" : "") << "\n|---|---|---|---|---|---|---|"
+    << (agreement ? "---|" : "") << "\n";
+  for (const auto& r : rows) {
     o << "| " << r["patient"].get<std::string>() << " | " << r.value("fold", 0) << " | "
       << fmt(r["dice"]) << " | " << fmt(r["hd95_mm"], 1) << " | " << fmt(r["volume_ml"], 1) << " | "
-      << fmt(r["reference_volume_ml"], 1) << " | " << fmt(r["volume_error_percent"], 1) << " |\n";
+      << fmt(r["reference_volume_ml"], 1) << " | " << fmt(r["volume_error_percent"], 1) << " |";
+    if (agreement) o << " " << fmt(r.value("configuration_agreement", json())) << " |";
+    o << "\n";
+  }
+  if (agreement) {
+    o << "\nConfiguration agreement: the lowest Dice between one configuration's outline and "
+         "the ensemble's; `medsight segment` asks for careful review below "
+      << TumourSegmentation::kReviewAgreement << ".\n";
   }
   o << "\n## Limitations\n\n";
   for (const auto& l : card.value("limitations", json::array())) {

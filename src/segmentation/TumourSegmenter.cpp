@@ -104,21 +104,26 @@ TumourSegmentation TumourSegmenter::segmentChecked(const Image& image,
     return stack;
   };
   Image probWorking = ensemble_->probability(stackFor(manifest_.inference), manifest_.inference);
+  TumourSegmentation out;
   if (!ensembledWith_.empty()) {
     // Equal weight per configuration, each already averaged over its folds (as nnU-Net
     // ensembles its 2D and 3D configurations).
-    auto sum = probWorking.pixels<float>();
+    std::vector<Image> parts;
+    parts.push_back(probWorking);
     for (std::size_t c = 0; c < ensembledWith_.size(); ++c) {
       const auto& settings = manifest_.ensembledWith[c].inference;
-      const Image p = ensembledWith_[c]->probability(stackFor(settings), settings);
-      const auto q = p.pixels<float>();
+      parts.push_back(ensembledWith_[c]->probability(stackFor(settings), settings));
+    }
+    auto sum = probWorking.pixels<float>();
+    for (std::size_t c = 1; c < parts.size(); ++c) {
+      const auto q = parts[c].pixels<float>();
       for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += q[i];
     }
-    const float n = static_cast<float>(1 + ensembledWith_.size());
+    const float n = static_cast<float>(parts.size());
     for (float& v : sum) v /= n;
+    out.configurationAgreement = lowestAgreement(parts, probWorking, manifest_.inference.threshold);
   }
 
-  TumourSegmentation out;
   out.probability = GridResampler::onto(probWorking, image, Interpolation::Linear, 0.0);
   out.probability.setModality("");
   out.probability.metadata().clear();
@@ -134,6 +139,30 @@ TumourSegmentation TumourSegmenter::segmentChecked(const Image& image,
   out.volumeMl = MaskComparison::volumeMl(out.mask);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
+}
+
+double TumourSegmenter::lowestAgreement(const std::vector<Image>& parts, const Image& ensemble,
+                                        double threshold) {
+  const auto e = ensemble.pixels<float>();
+  double lowest = 1.0;
+  for (const auto& part : parts) {
+    const auto q = part.pixels<float>();
+    if (q.size() != e.size()) {
+      throw Error(ErrorCode::GeometryMismatch, "configuration outputs are on different grids");
+    }
+    std::size_t both = 0, inPart = 0, inEnsemble = 0;
+    for (std::size_t i = 0; i < q.size(); ++i) {
+      const bool a = q[i] >= threshold, b = e[i] >= threshold;
+      both += a && b;
+      inPart += a;
+      inEnsemble += b;
+    }
+    // Two empty outlines agree.
+    const double dice =
+        inPart + inEnsemble == 0 ? 1.0 : 2.0 * static_cast<double>(both) / (inPart + inEnsemble);
+    lowest = std::min(lowest, dice);
+  }
+  return lowest;
 }
 
 TumourSegmentation TumourSegmenter::segmentWithin(
@@ -176,6 +205,7 @@ TumourSegmentation TumourSegmenter::segmentWithin(
   BoundingBoxCropper::insert(out.probability, inside.probability, box);
   out.segmentedBox = box;
   out.volumeMl = inside.volumeMl;
+  out.configurationAgreement = inside.configurationAgreement;
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -20,6 +20,14 @@ struct TumourSegmentation {
   double seconds = 0.0;
   /// Voxel box of the input that was segmented (segmentWithin: the ROI grown by the margin).
   std::optional<VoxelBox> segmentedBox;
+  /// \brief For a package of several configurations (e.g. 2.5D and 3D, MR-only and MR + PET):
+  /// the lowest Dice between one configuration's thresholded output and the ensemble's, on the
+  /// working grid. Low means one part outlines something else (e.g. a PET hot spot), so the
+  /// average is less trustworthy; empty for a single configuration.
+  std::optional<double> configurationAgreement;
+  /// \brief Below this configurationAgreement the outline is flagged for careful review. Fixed
+  /// a priori (before it was measured on the cross-validation), not tuned.
+  static constexpr double kReviewAgreement = 0.7;
 };
 
 /// \brief Applies a segmentation package to images: replays the recorded preprocessing,
@@ -58,6 +66,11 @@ class TumourSegmenter {
   void setIntensityCheck(bool on) { intensityCheck_ = on; }
   /// \brief The package manifest.
   const SegmentationModelManifest& manifest() const { return manifest_; }
+  /// \brief Lowest Dice between any configuration's output thresholded at `threshold` and the
+  /// ensemble's (all Float32 on one grid); 1 when both are empty. See
+  /// TumourSegmentation::configurationAgreement.
+  static double lowestAgreement(const std::vector<Image>& parts, const Image& ensemble,
+                                double threshold);
 
  private:
   TumourSegmentation segmentChecked(const Image& image, const std::vector<const Image*>& auxiliary,

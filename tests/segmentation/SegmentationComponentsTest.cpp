@@ -13,6 +13,7 @@
 #include "segmentation/MaskContourTracer.h"
 #include "segmentation/SegmentationCrossValidation.h"
 #include "segmentation/TumourPatchSampler.h"
+#include "segmentation/TumourSegmenter.h"
 
 namespace medsight {
 namespace {
@@ -410,6 +411,31 @@ TEST(SegmentationCrossValidation, FoldsArePatientLevelAndBalanced) {
   EXPECT_EQ(f, SegmentationCrossValidation::assignFolds(ids, 5, 42));  // reproducible
   EXPECT_NE(f, SegmentationCrossValidation::assignFolds(ids, 5, 43));
   EXPECT_THROW(SegmentationCrossValidation::assignFolds({"a", "b"}, 5, 1), Error);
+}
+
+TEST(TumourSegmenter, LowestAgreementFindsTheConfigurationThatOutlinesSomethingElse) {
+  ImageGeometry g;
+  auto part = [&](std::size_t x0, std::size_t x1, float value) {
+    Image p(PixelType::Float32, {20, 4, 1, 1}, 3, 1, g);
+    for (std::size_t x = x0; x < x1; ++x)
+      for (std::size_t y = 0; y < 4; ++y) p.setValueAt(value, x, y, 0);
+    return p;
+  };
+  // Two parts outline x 0..9, a third x 10..19 (a hot spot elsewhere): the ensemble mean
+  // (two thirds of 0.9 = 0.6 on x 0..9, 0.3 on x 10..19) keeps x 0..9.
+  const std::vector<Image> parts{part(0, 10, 0.9f), part(0, 10, 0.9f), part(10, 20, 0.9f)};
+  Image mean = part(0, 10, 0.6f);
+  for (std::size_t x = 10; x < 20; ++x)
+    for (std::size_t y = 0; y < 4; ++y) mean.setValueAt(0.3, x, y, 0);
+  EXPECT_DOUBLE_EQ(TumourSegmenter::lowestAgreement(parts, mean, 0.5), 0.0);
+  // Without the third part they agree fully; half overlap gives Dice 2*20/(40+40) = 0.5.
+  EXPECT_DOUBLE_EQ(TumourSegmenter::lowestAgreement({parts[0], parts[1]}, parts[0], 0.5), 1.0);
+  EXPECT_DOUBLE_EQ(TumourSegmenter::lowestAgreement({part(5, 15, 0.9f)}, parts[0], 0.5), 0.5);
+  // All empty: agreement, not a division by zero.
+  EXPECT_DOUBLE_EQ(TumourSegmenter::lowestAgreement({part(0, 0, 0.f)}, part(0, 0, 0.f), 0.5), 1.0);
+  EXPECT_THROW(TumourSegmenter::lowestAgreement({Image(PixelType::Float32, {5, 4, 1, 1}, 3, 1, g)},
+                                                mean, 0.5),
+               Error);
 }
 
 }  // namespace

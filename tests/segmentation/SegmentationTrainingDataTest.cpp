@@ -340,13 +340,23 @@ TEST(SegmentationTrainingE2E, EnsemblesA2DAndA3DRecipeTrainedOnTheSameFolds) {
     std::ifstream card(tmp / "ab" / "MODEL_CARD.md");
     const std::string text((std::istreambuf_iterator<char>(card)), {});
     EXPECT_NE(text.find("Ensembled with `tiny-3d`"), std::string::npos);
+    EXPECT_NE(text.find("Configuration agreement"), std::string::npos);
+  }
+  // Each patient's row says how far the 2.5D and 3D parts agreed.
+  for (const auto& r : m.validation["per_patient"]) {
+    ASSERT_TRUE(r.contains("configuration_agreement")) << r.dump();
+    EXPECT_GE(r["configuration_agreement"].get<double>(), 0.0);
+    EXPECT_LE(r["configuration_agreement"].get<double>(), 1.0);
   }
 
   // The joined package's probability is the mean of its parts' (read back from disk).
   const Image mr = ImageFileReader::read(root / "STS_004" / "MR_T1_image.nii.gz");
   const auto pa = TumourSegmenter(tmp / "a", 1).segment(mr).probability;
   const auto pb = TumourSegmenter(tmp / "b", 1).segment(mr).probability;
-  const auto pab = TumourSegmenter(tmp / "ab", 1).segment(mr).probability;
+  const auto sab = TumourSegmenter(tmp / "ab", 1).segment(mr);
+  const auto& pab = sab.probability;
+  ASSERT_TRUE(sab.configurationAgreement.has_value());  // two configurations
+  EXPECT_FALSE(TumourSegmenter(tmp / "a", 1).segment(mr).configurationAgreement.has_value());
   ASSERT_TRUE(pab.sameGrid(pa));
   double worst = 0.0, spread = 0.0;
   for (std::size_t i = 0; i < pab.voxelsPerFrame(); ++i) {
