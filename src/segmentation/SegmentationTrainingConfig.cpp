@@ -100,6 +100,14 @@ SegmentationTrainingConfig SegmentationTrainingConfig::fromJson(
         a.value("spatial_probability", c.augmentation.spatialProbability);
     c.augmentation.rotationDegrees = a.value("rotation_degrees", c.augmentation.rotationDegrees);
     c.augmentation.scaleRange = a.value("scale_range", c.augmentation.scaleRange);
+    c.augmentation.auxiliaryDropout = a.value("auxiliary_dropout", c.augmentation.auxiliaryDropout);
+    if (!(c.augmentation.auxiliaryDropout >= 0 && c.augmentation.auxiliaryDropout < 1)) {
+      throw bad("augmentation needs auxiliary_dropout in [0, 1)");
+    }
+    if (c.augmentation.auxiliaryDropout > 0 && c.auxiliary.empty()) {
+      throw bad(
+          "augmentation.auxiliary_dropout blanks auxiliary channels; data.auxiliary lists none");
+    }
     if (c.augmentation.spatialProbability < 0 || c.augmentation.spatialProbability > 1 ||
         c.augmentation.rotationDegrees < 0 || c.augmentation.rotationDegrees > 180 ||
         c.augmentation.scaleRange < 0 || c.augmentation.scaleRange >= 1) {

@@ -292,6 +292,15 @@ TrainingPatch TumourPatchSampler::draw() {
     float& v = patch.input[i];
     v = static_cast<float>(v * scale + shift + (noise ? gauss(rng_) : 0.0));
   }
+  const std::size_t images = stacks_[c].size();
+  if (augmentation_.auxiliaryDropout > 0 && images > 1 &&
+      unit(rng_) < augmentation_.auxiliaryDropout) {
+    // The main image's channels come first (SlidingWindowSettings::inputChannelsFor); the rest
+    // of the image values are the auxiliary images'.
+    const std::size_t mainValues = imageValues / images;
+    std::fill(patch.input.begin() + static_cast<std::ptrdiff_t>(mainValues),
+              patch.input.begin() + static_cast<std::ptrdiff_t>(imageValues), 0.0f);
+  }
   return patch;
 }
 

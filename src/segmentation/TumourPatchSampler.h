@@ -23,6 +23,10 @@ struct PatchAugmentation {
   double spatialProbability = 0.0;
   double rotationDegrees = 0.0;  ///< rotation drawn uniformly in ± this, about the patch centre
   double scaleRange = 0.0;       ///< zoom drawn uniformly in [1 - this, 1 + this]
+  /// Fraction of patches whose auxiliary channels (e.g. PET) are blanked to 0, as if the image
+  /// did not cover them ("modality dropout"), so the network cannot lean on one channel alone
+  /// (a PET hot spot that is not tumour); 0 = off, and the random stream stays as before.
+  double auxiliaryDropout = 0.0;
 };
 
 /// \brief One training example: channels-first input and the class index of each voxel.

@@ -222,6 +222,32 @@ TEST(TumourPatchSampler, StacksAuxiliaryImagesAfterTheMainImage) {
                Error);
 }
 
+TEST(TumourPatchSampler, BlanksTheAuxiliaryChannelsOfSomePatches) {
+  ImageGeometry g;
+  Image img(PixelType::Float32, {32, 32, 6, 1}, 3, 1, g);
+  Image aux(PixelType::Float32, {32, 32, 6, 1}, 3, 1, g);
+  Image mask(PixelType::UInt8, {32, 32, 6, 1}, 3, 1, g);
+  for (float& v : img.pixels<float>()) v = -1.0f;
+  for (float& v : aux.pixels<float>()) v = 0.5f;
+  mask.setValueAt(1, 16, 16, 3);
+  PatchAugmentation dropout{false, false, 0, 0, 0};
+  dropout.auxiliaryDropout = 0.3;
+  TumourPatchSampler sampler({&img}, {&mask}, {8, 8, 1}, 1, 1.0, dropout, 5, true, {{&aux}});
+  int blanked = 0;
+  for (int i = 0; i < 400; ++i) {
+    const auto p = sampler.draw();
+    // The main image's 3 slices and the position channels are never touched.
+    for (std::size_t k = 0; k < 3 * 64; ++k) ASSERT_EQ(p.input[k], -1.0f);
+    const bool zero = std::all_of(p.input.begin() + 3 * 64, p.input.begin() + 6 * 64,
+                                  [](float v) { return v == 0.0f; });
+    const bool kept = std::all_of(p.input.begin() + 3 * 64, p.input.begin() + 6 * 64,
+                                  [](float v) { return v == 0.5f; });
+    ASSERT_TRUE(zero || kept);  // all auxiliary channels of a patch, or none
+    blanked += zero;
+  }
+  EXPECT_NEAR(blanked / 400.0, 0.3, 0.07);
+}
+
 TEST(TumourPatchSampler, OverSamplesTheTumour) {
   ImageGeometry g;
   Image img(PixelType::Float32, {64, 64, 20, 1}, 3, 1, g);

@@ -523,6 +523,15 @@ TEST(SegmentationTrainingConfig, RejectsInconsistentRecipes) {
   const auto c = SegmentationTrainingConfig::fromJson(pet, "c", ".");
   EXPECT_EQ(c.inference.imageChannels, 2);
   EXPECT_EQ(c.network.inputChannels, 2 * 3 + 2);
+  // Auxiliary dropout: a fraction below 1, and only with auxiliary channels to blank.
+  pet["training"]["augmentation"] = {{"auxiliary_dropout", 0.3}};
+  EXPECT_DOUBLE_EQ(
+      SegmentationTrainingConfig::fromJson(pet, "c", ".").augmentation.auxiliaryDropout, 0.3);
+  pet["training"]["augmentation"] = {{"auxiliary_dropout", 1.0}};
+  EXPECT_THROW(SegmentationTrainingConfig::fromJson(pet, "c", "."), Error);
+  bad = tinyRecipe();
+  bad["training"]["augmentation"] = {{"auxiliary_dropout", 0.3}};
+  EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
 }
 
 }  // namespace
