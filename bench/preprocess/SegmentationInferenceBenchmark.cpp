@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
                          stack[a]->pixels<float>());
         }
         npz.addFloat32("network_seconds", {1}, std::vector<float>{static_cast<float>(tn)});
-        // The peer compares its output with this one, so the timing compares the same work.
+        // The peer checks its output against this one, so that both timings are of the same work.
         npz.addFloat32("probability", {working.size().z, working.size().y, working.size().x},
                        probability.pixels<float>());
         npz.close();

@@ -295,8 +295,8 @@ TrainingPatch TumourPatchSampler::draw() {
   const std::size_t images = stacks_[c].size();
   if (augmentation_.auxiliaryDropout > 0 && images > 1 &&
       unit(rng_) < augmentation_.auxiliaryDropout) {
-    // The main image's channels come first (SlidingWindowSettings::inputChannelsFor); the rest
-    // of the image values are the auxiliary images'.
+    // extractAt writes one equal block per stacked image, the main image's first; the rest of
+    // the image values are the auxiliary images'.
     const std::size_t mainValues = imageValues / images;
     std::fill(patch.input.begin() + static_cast<std::ptrdiff_t>(mainValues),
               patch.input.begin() + static_cast<std::ptrdiff_t>(imageValues), 0.0f);

@@ -23,9 +23,11 @@ struct PatchAugmentation {
   double spatialProbability = 0.0;
   double rotationDegrees = 0.0;  ///< rotation drawn uniformly in ± this, about the patch centre
   double scaleRange = 0.0;       ///< zoom drawn uniformly in [1 - this, 1 + this]
-  /// Fraction of patches whose auxiliary channels (e.g. PET) are blanked to 0, as if the image
-  /// did not cover them ("modality dropout"), so the network cannot lean on one channel alone
-  /// (a PET hot spot that is not tumour); 0 = off, and the random stream stays as before.
+  /// \brief Fraction of patches whose auxiliary channels are all set to 0 ("modality dropout").
+  /// For a percentile-scaled channel (PET) 0 is what it reads outside its field of view, so the
+  /// network learns not to lean on it alone (a PET hot spot that is not tumour). For a windowed
+  /// channel (CT) 0 is also a real value (the window's low end). 0 = off, and the random stream
+  /// stays as before.
   double auxiliaryDropout = 0.0;
 };
 

@@ -108,20 +108,21 @@ TumourSegmentation TumourSegmenter::segmentChecked(const Image& image,
   if (!ensembledWith_.empty()) {
     // Equal weight per configuration, each already averaged over its folds (as nnU-Net
     // ensembles its 2D and 3D configurations).
-    std::vector<Image> parts;
-    parts.push_back(probWorking);
+    // Only each part's thresholded outline is kept (one byte a voxel), to measure how far it is
+    // from the ensemble's once that is known.
+    const double threshold = manifest_.inference.threshold;
+    std::vector<std::vector<std::uint8_t>> parts{outline(probWorking, threshold)};
+    auto sum = probWorking.pixels<float>();
     for (std::size_t c = 0; c < ensembledWith_.size(); ++c) {
       const auto& settings = manifest_.ensembledWith[c].inference;
-      parts.push_back(ensembledWith_[c]->probability(stackFor(settings), settings));
-    }
-    auto sum = probWorking.pixels<float>();
-    for (std::size_t c = 1; c < parts.size(); ++c) {
-      const auto q = parts[c].pixels<float>();
+      const Image p = ensembledWith_[c]->probability(stackFor(settings), settings);
+      parts.push_back(outline(p, threshold));
+      const auto q = p.pixels<float>();
       for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += q[i];
     }
     const float n = static_cast<float>(parts.size());
     for (float& v : sum) v /= n;
-    out.configurationAgreement = lowestAgreement(parts, probWorking, manifest_.inference.threshold);
+    out.configurationAgreement = lowestAgreement(parts, outline(probWorking, threshold));
   }
 
   out.probability = GridResampler::onto(probWorking, image, Interpolation::Linear, 0.0);
@@ -141,21 +142,25 @@ TumourSegmentation TumourSegmenter::segmentChecked(const Image& image,
   return out;
 }
 
-double TumourSegmenter::lowestAgreement(const std::vector<Image>& parts, const Image& ensemble,
-                                        double threshold) {
-  const auto e = ensemble.pixels<float>();
+std::vector<std::uint8_t> TumourSegmenter::outline(const Image& probability, double threshold) {
+  const auto p = probability.pixels<float>();
+  std::vector<std::uint8_t> m(p.size());
+  for (std::size_t i = 0; i < p.size(); ++i) m[i] = p[i] >= threshold;
+  return m;
+}
+
+double TumourSegmenter::lowestAgreement(const std::vector<std::vector<std::uint8_t>>& parts,
+                                        const std::vector<std::uint8_t>& ensemble) {
   double lowest = 1.0;
   for (const auto& part : parts) {
-    const auto q = part.pixels<float>();
-    if (q.size() != e.size()) {
+    if (part.size() != ensemble.size()) {
       throw Error(ErrorCode::GeometryMismatch, "configuration outputs are on different grids");
     }
     std::size_t both = 0, inPart = 0, inEnsemble = 0;
-    for (std::size_t i = 0; i < q.size(); ++i) {
-      const bool a = q[i] >= threshold, b = e[i] >= threshold;
-      both += a && b;
-      inPart += a;
-      inEnsemble += b;
+    for (std::size_t i = 0; i < part.size(); ++i) {
+      both += part[i] && ensemble[i];
+      inPart += part[i] != 0;
+      inEnsemble += ensemble[i] != 0;
     }
     // Two empty outlines agree.
     const double dice =

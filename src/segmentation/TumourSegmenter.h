@@ -1,8 +1,10 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "core/Image.h"
 #include "preprocess/BoundingBoxCropper.h"
@@ -66,11 +68,12 @@ class TumourSegmenter {
   void setIntensityCheck(bool on) { intensityCheck_ = on; }
   /// \brief The package manifest.
   const SegmentationModelManifest& manifest() const { return manifest_; }
-  /// \brief Lowest Dice between any configuration's output thresholded at `threshold` and the
-  /// ensemble's (all Float32 on one grid); 1 when both are empty. See
-  /// TumourSegmentation::configurationAgreement.
-  static double lowestAgreement(const std::vector<Image>& parts, const Image& ensemble,
-                                double threshold);
+  /// \brief Voxels of a Float32 probability image at or above `threshold` (1) or not (0).
+  static std::vector<std::uint8_t> outline(const Image& probability, double threshold);
+  /// \brief Lowest Dice between any configuration's outline and the ensemble's (see
+  /// TumourSegmentation::configurationAgreement); 1 when both are empty.
+  static double lowestAgreement(const std::vector<std::vector<std::uint8_t>>& parts,
+                                const std::vector<std::uint8_t>& ensemble);
 
  private:
   TumourSegmentation segmentChecked(const Image& image, const std::vector<const Image*>& auxiliary,

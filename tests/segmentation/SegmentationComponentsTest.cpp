@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <numbers>
 #include <utility>
 
@@ -155,7 +156,11 @@ TEST(AuxiliaryChannel, MapsCalibratedUnitsThroughAFixedWindow) {
   const Image shifted = ct.onto(coarseHotSpot(30), working);
   EXPECT_EQ(shifted.valueAt(2, 10, 4), 0.0);
   EXPECT_NEAR(shifted.valueAt(20, 10, 4), (1.0 + 160) / 400, 1e-4);
-  // Values beyond the window are clipped, a blank (all -1000 HU) image is no error.
+  // Values beyond the window are clipped: bone (1000 HU) reads 1, air (-1000 HU) 0, and a
+  // blank image is no error.
+  Image bone(PixelType::Float32, {20, 20, 10, 1}, 3, 1, coarseHotSpot(0).geometry());
+  for (auto& v : bone.pixels<float>()) v = 1000.0f;
+  EXPECT_EQ(ct.onto(bone, working).valueAt(4, 10, 4), 1.0);
   Image air(PixelType::Float32, {20, 20, 10, 1}, 3, 1, coarseHotSpot(0).geometry());
   for (auto& v : air.pixels<float>()) v = -1000.0f;
   EXPECT_EQ(ct.onto(air, working).valueAt(4, 10, 4), 0.0);
@@ -236,8 +241,11 @@ TEST(TumourPatchSampler, BlanksTheAuxiliaryChannelsOfSomePatches) {
   int blanked = 0;
   for (int i = 0; i < 400; ++i) {
     const auto p = sampler.draw();
-    // The main image's 3 slices and the position channels are never touched.
+    // The main image's 3 slices are never touched, nor the 2 position channels (the box
+    // distance from the volume centre is > 0 somewhere in every 8 x 8 patch).
     for (std::size_t k = 0; k < 3 * 64; ++k) ASSERT_EQ(p.input[k], -1.0f);
+    ASSERT_TRUE(
+        std::any_of(p.input.begin() + 6 * 64, p.input.end(), [](float v) { return v > 0; }));
     const bool zero = std::all_of(p.input.begin() + 3 * 64, p.input.begin() + 6 * 64,
                                   [](float v) { return v == 0.0f; });
     const bool kept = std::all_of(p.input.begin() + 3 * 64, p.input.begin() + 6 * 64,
@@ -447,21 +455,25 @@ TEST(TumourSegmenter, LowestAgreementFindsTheConfigurationThatOutlinesSomethingE
       for (std::size_t y = 0; y < 4; ++y) p.setValueAt(value, x, y, 0);
     return p;
   };
+  auto outline = [](const Image& p) { return TumourSegmenter::outline(p, 0.5); };
   // Two parts outline x 0..9, a third x 10..19 (a hot spot elsewhere): the ensemble mean
   // (two thirds of 0.9 = 0.6 on x 0..9, 0.3 on x 10..19) keeps x 0..9.
-  const std::vector<Image> parts{part(0, 10, 0.9f), part(0, 10, 0.9f), part(10, 20, 0.9f)};
+  const auto a = outline(part(0, 10, 0.9f)), c = outline(part(10, 20, 0.9f));
   Image mean = part(0, 10, 0.6f);
   for (std::size_t x = 10; x < 20; ++x)
     for (std::size_t y = 0; y < 4; ++y) mean.setValueAt(0.3, x, y, 0);
-  EXPECT_DOUBLE_EQ(TumourSegmenter::lowestAgreement(parts, mean, 0.5), 0.0);
+  const auto ensemble = outline(mean);
+  EXPECT_EQ(std::count(ensemble.begin(), ensemble.end(), 1), 40);
+  EXPECT_DOUBLE_EQ(TumourSegmenter::lowestAgreement({a, a, c}, ensemble), 0.0);
   // Without the third part they agree fully; half overlap gives Dice 2*20/(40+40) = 0.5.
-  EXPECT_DOUBLE_EQ(TumourSegmenter::lowestAgreement({parts[0], parts[1]}, parts[0], 0.5), 1.0);
-  EXPECT_DOUBLE_EQ(TumourSegmenter::lowestAgreement({part(5, 15, 0.9f)}, parts[0], 0.5), 0.5);
+  EXPECT_DOUBLE_EQ(TumourSegmenter::lowestAgreement({a, a}, a), 1.0);
+  EXPECT_DOUBLE_EQ(TumourSegmenter::lowestAgreement({outline(part(5, 15, 0.9f))}, a), 0.5);
+  // The threshold is inclusive, as for the mask: 0.5 is in.
+  EXPECT_DOUBLE_EQ(TumourSegmenter::lowestAgreement({outline(part(0, 10, 0.5f))}, a), 1.0);
   // All empty: agreement, not a division by zero.
-  EXPECT_DOUBLE_EQ(TumourSegmenter::lowestAgreement({part(0, 0, 0.f)}, part(0, 0, 0.f), 0.5), 1.0);
-  EXPECT_THROW(TumourSegmenter::lowestAgreement({Image(PixelType::Float32, {5, 4, 1, 1}, 3, 1, g)},
-                                                mean, 0.5),
-               Error);
+  const auto none = outline(part(0, 0, 0.f));
+  EXPECT_DOUBLE_EQ(TumourSegmenter::lowestAgreement({none}, none), 1.0);
+  EXPECT_THROW(TumourSegmenter::lowestAgreement({std::vector<std::uint8_t>(5)}, a), Error);
 }
 
 }  // namespace

@@ -357,6 +357,30 @@ TEST(SegmentationTrainingE2E, EnsemblesA2DAndA3DRecipeTrainedOnTheSameFolds) {
   const auto& pab = sab.probability;
   ASSERT_TRUE(sab.configurationAgreement.has_value());  // two configurations
   EXPECT_FALSE(TumourSegmenter(tmp / "a", 1).segment(mr).configurationAgreement.has_value());
+  EXPECT_EQ(TumourSegmenter(tmp / "ab", 1)
+                .segmentWithin(mr, VoxelBox{{10, 10, 2}, {20, 20, 4}}, 20.0)
+                .configurationAgreement.has_value(),
+            true);
+  {
+    // From the CLI: the figure in --json, and the review warning exactly when it is below 0.7.
+    std::string out, err;
+    ASSERT_EQ(medsight("segment --json --model " + (tmp / "ab").string() + " " +
+                           (root / "STS_004" / "MR_T1_image.nii.gz").string() + " " +
+                           (tmp / "ab-mask.nii.gz").string(),
+                       &out, &err),
+              0)
+        << err;
+    const json j = json::parse(out);
+    ASSERT_TRUE(j.contains("configuration_agreement")) << out;
+    const double agreement = j["configuration_agreement"].get<double>();
+    // Another thread count may move a voxel or two across the threshold, no more.
+    EXPECT_NEAR(agreement, *sab.configurationAgreement, 0.01);
+    bool warned = false;
+    for (const auto& w : j["warnings"]) {
+      warned = warned || w.get<std::string>().find("configurations disagree") != std::string::npos;
+    }
+    EXPECT_EQ(warned, agreement < TumourSegmentation::kReviewAgreement) << out;
+  }
   ASSERT_TRUE(pab.sameGrid(pa));
   double worst = 0.0, spread = 0.0;
   for (std::size_t i = 0; i < pab.voxelsPerFrame(); ++i) {
