@@ -31,6 +31,22 @@ AuxiliaryChannel AuxiliaryChannel::fromJson(const nlohmann::json& j, const std::
     return Error(ErrorCode::InvalidConfiguration, context + ": auxiliary channel " + what);
   };
   if (!j.is_object()) throw bad("must be an object {\"name\": ..., \"file\": ...}");
+  // Unknown keys are refused rather than ignored: a misspelt or newer setting that is silently
+  // dropped would change how the channel is scaled without anyone noticing.
+  static const std::set<std::string> known{"name",       "file",      "modality",
+                                           "percentile", "clip_high", "minimum_coverage",
+                                           "intensity",  "window"};
+  for (const auto& item : j.items()) {
+    const std::string key = item.key();
+    if (!known.count(key)) {
+      const auto name = j.find("name");
+      const std::string who =
+          name != j.end() && name->is_string() ? name->get<std::string>() : std::string("?");
+      throw bad(who + ": unknown setting '" + key +
+                "' (known: name, file, modality, percentile, clip_high, minimum_coverage, "
+                "intensity, window)");
+    }
+  }
   AuxiliaryChannel c;
   try {
     c.name = j.at("name").get<std::string>();

@@ -1,5 +1,6 @@
 #include "segmentation/SegmentationModelManifest.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "core/AtomicFile.h"
@@ -42,9 +43,15 @@ std::vector<SegmentationMember> membersFromJson(const nlohmann::json& j,
 
 }  // namespace
 
+const char* SegmentationModelManifest::requiredFormat() const {
+  const bool windowed = std::any_of(auxiliary.begin(), auxiliary.end(),
+                                    [](const AuxiliaryChannel& c) { return c.usesWindow(); });
+  return windowed ? kFormatV2 : kFormat;
+}
+
 nlohmann::json SegmentationModelManifest::toJson() const {
   const nlohmann::json m = membersJson(members);
-  nlohmann::json j = {{"format", kFormat},
+  nlohmann::json j = {{"format", requiredFormat()},
                       {"name", name},
                       {"version", version},
                       {"description", description},
@@ -74,7 +81,13 @@ nlohmann::json SegmentationModelManifest::toJson() const {
 SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::json& j,
                                                               const std::string& context) {
   try {
-    if (j.value("format", "") != kFormat) {
+    const std::string format = j.value("format", "");
+    if (format != kFormat && format != kFormatV2) {
+      if (format.rfind("medsight-segmentation/", 0) == 0) {
+        throw Error(ErrorCode::ModelInvalid, context + ": package format '" + format +
+                                                 "' is newer than this MedSight reads (" + kFormat +
+                                                 ", " + kFormatV2 + "); update MedSight");
+      }
       throw Error(ErrorCode::ModelInvalid, context + ": not a " + std::string(kFormat) +
                                                " manifest (is this a classification model?)");
     }
@@ -118,6 +131,11 @@ SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::js
                     context + ": a configuration takes " + std::to_string(s->imageChannels) +
                         " image channel(s) but the package accepts " + std::to_string(stacked));
       }
+    }
+    if (format == kFormat && m.requiredFormat() != std::string(kFormat)) {
+      throw Error(ErrorCode::ModelInvalid,
+                  context + ": uses a fixed-window auxiliary channel, which needs format " +
+                      kFormatV2 + ", but says " + kFormat);
     }
     m.training = j.value("training", nlohmann::json::object());
     m.validation = j.value("validation", nlohmann::json::object());

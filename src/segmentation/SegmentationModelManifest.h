@@ -37,6 +37,12 @@ struct SegmentationConfiguration {
 /// cross-validated metrics.
 struct SegmentationModelManifest {
   static constexpr const char* kFormat = "medsight-segmentation/1";
+  /// \brief Format written when a package uses something a format-1 reader would silently
+  /// misread (an auxiliary channel with a fixed window): older binaries then refuse it
+  /// instead of scaling the channel by its percentile.
+  static constexpr const char* kFormatV2 = "medsight-segmentation/2";
+  /// \brief The format this manifest needs: format 1 unless a feature needs format 2.
+  const char* requiredFormat() const;
   std::string name;
   std::string version = "1.0.0";
   std::string description;

@@ -13,6 +13,7 @@
 #include "segmentation/LungFieldSegmenter.h"
 #include "segmentation/MaskContourTracer.h"
 #include "segmentation/SegmentationCrossValidation.h"
+#include "segmentation/SegmentationModelManifest.h"
 #include "segmentation/TumourPatchSampler.h"
 #include "segmentation/TumourSegmenter.h"
 
@@ -172,6 +173,43 @@ TEST(AuxiliaryChannel, MapsCalibratedUnitsThroughAFixedWindow) {
         R"({"name": "CT", "window": [-160, 240], "percentile": 99})"}) {
     EXPECT_THROW(AuxiliaryChannel::fromJson(nlohmann::json::parse(bad), "c"), Error) << bad;
   }
+}
+
+// Older readers ignore keys they do not know: a fixed-window channel read by one would be
+// scaled by its percentile instead, so such packages say format 2, which format-1 readers refuse.
+TEST(SegmentationModelManifest, AWindowedChannelNeedsFormatTwoAndUnknownSettingsAreRefused) {
+  SegmentationModelManifest m;
+  m.name = "t";
+  m.preprocessing = nlohmann::json::array();
+  m.members.push_back({"w.pt", std::string(64, 'a'), 0, {}});
+  m.auxiliary.push_back(AuxiliaryChannel::fromJson(
+      nlohmann::json::parse(R"({"name": "PET", "modality": "PT"})"), "c"));
+  m.network.inputChannels = 2;
+  m.inference.imageChannels = 2;
+  EXPECT_EQ(m.toJson()["format"], SegmentationModelManifest::kFormat);
+  EXPECT_NO_THROW(SegmentationModelManifest::fromJson(m.toJson(), "m"));
+
+  m.auxiliary[0] = AuxiliaryChannel::fromJson(
+      nlohmann::json::parse(R"({"name": "CT", "window": [-160, 240]})"), "c");
+  nlohmann::json j = m.toJson();
+  EXPECT_EQ(j["format"], SegmentationModelManifest::kFormatV2);
+  EXPECT_TRUE(SegmentationModelManifest::fromJson(j, "m").auxiliary[0].usesWindow());
+  auto refusedWith = [](const nlohmann::json& bad, const std::string& words) {
+    try {
+      SegmentationModelManifest::fromJson(bad, "m");
+      ADD_FAILURE() << "accepted: " << bad["format"];
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::ModelInvalid);
+      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    }
+  };
+  j["format"] = SegmentationModelManifest::kFormat;
+  refusedWith(j, "needs format");
+  j["format"] = "medsight-segmentation/3";
+  refusedWith(j, "newer than this MedSight reads");
+  j["format"] = SegmentationModelManifest::kFormatV2;
+  j["accepts"]["auxiliary"][0]["windw"] = {-160, 240};
+  refusedWith(j, "unknown setting 'windw'");
 }
 
 TEST(AuxiliaryChannel, RefusesAnotherPatientsImageWhenBothSayWhoTheyAre) {
