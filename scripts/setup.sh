@@ -17,7 +17,7 @@ PACKAGES=(
   # tests and reference tools
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   orthanc orthanc-dicomweb elastix dcm2niix dicom3tools openssl
-  python3-torch python3-numpy python3-sklearn
+  python3-torch python3-numpy python3-sklearn python3-skimage
   chromium hyperfine valgrind wkhtmltopdf
   # server benchmarks and tests: HTTP load generator, zip archives for upload tests
   wrk zip

@@ -65,6 +65,7 @@ class PreprocessCommand : public Command {
     if (!maskOut_.empty() && mask_.empty()) {
       throw Error(ErrorCode::InvalidArgument, "preprocess: --mask-out needs --mask");
     }
+    PreprocessPipeline::useThreads(context.threads);
     // Validate the pipeline before reading images: a typo fails fast.
     std::ifstream in(pipeline_);
     if (!in) throw Error(ErrorCode::FileNotFound, pipeline_ + ": pipeline file not found");

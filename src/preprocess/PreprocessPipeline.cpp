@@ -1,5 +1,7 @@
 #include "preprocess/PreprocessPipeline.h"
 
+#include <itkMultiThreaderBase.h>
+
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -7,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 #include "core/Error.h"
+#include "core/ParallelFor.h"
 #include "preprocess/AdaptiveHistogramEqualizer.h"
 #include "preprocess/BiasFieldCorrector.h"
 #include "preprocess/BoundingBoxCropper.h"
@@ -83,6 +86,11 @@ PreprocessPipeline::PreprocessPipeline() = default;
 PreprocessPipeline::~PreprocessPipeline() = default;
 PreprocessPipeline::PreprocessPipeline(PreprocessPipeline&&) noexcept = default;
 PreprocessPipeline& PreprocessPipeline::operator=(PreprocessPipeline&&) noexcept = default;
+
+void PreprocessPipeline::useThreads(int threads) {
+  itk::MultiThreaderBase::SetGlobalDefaultNumberOfThreads(
+      static_cast<unsigned>(resolveThreadCount(threads)));
+}
 
 std::vector<std::string> PreprocessPipeline::knownSteps() {
   std::vector<std::string> names;

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Preprocessing steps (ITK) against scikit-image / SciPy, and tumour-segmentation inference
+# against the same networks in PyTorch, on the STS MR T1 volumes, in one run each.
+#   bench/preprocess/run.sh BUILD_DIR
+set -euo pipefail
+BUILD="${1:?build dir}"
+THREADS="${MEDSIGHT_BENCH_THREADS:-2}"
+"$BUILD/bench/preprocess/medsight_bench_preprocess" --volumes 4 --threads "$THREADS" --python-peer
+"$BUILD/bench/preprocess/medsight_bench_segmentation" --volumes 6 --threads "$THREADS" --python-peer
