@@ -59,7 +59,11 @@ target_link_libraries(medsight_gdcm INTERFACE gdcmMSFF)
 # Classical machine learning and radiomics: OpenCV ml (decision trees), LIBSVM, LIBLINEAR,
 # XGBoost (C API), Qhull (convex hulls for IBSI morphology) and FFTW (Moran's I by convolution).
 # Debian ships no CMake configs for LIBSVM, LIBLINEAR, XGBoost and Qhull: found directly.
-find_package(OpenCV 4 REQUIRED COMPONENTS core ml)
+find_package(OpenCV 4 REQUIRED COMPONENTS core ml imgproc photo)
+# Image filters from OpenCV for preprocessing: fast non-local means (photo) and CLAHE (imgproc).
+add_library(medsight_opencv_image INTERFACE)
+target_include_directories(medsight_opencv_image SYSTEM INTERFACE ${OpenCV_INCLUDE_DIRS})
+target_link_libraries(medsight_opencv_image INTERFACE opencv_core opencv_imgproc opencv_photo)
 add_library(medsight_opencv_ml INTERFACE)
 target_include_directories(medsight_opencv_ml SYSTEM INTERFACE ${OpenCV_INCLUDE_DIRS})
 target_link_libraries(medsight_opencv_ml INTERFACE opencv_core opencv_ml)

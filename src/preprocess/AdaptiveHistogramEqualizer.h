@@ -10,7 +10,8 @@ namespace medsight {
 /// itk::AdaptiveHistogramEqualizationImageFilter): local contrast enhancement whose `alpha`
 /// (0 = classical equalisation, 1 = unsharp mask) and `beta` (0 = no local enhancement, 1 =
 /// original image) bound the contrast amplification the way CLAHE's clip limit does.
-/// Pipeline step "adaptive_histogram_equalization" (alias "clahe"); `radius` in voxels.
+/// Pipeline step "adaptive_histogram_equalization"; `radius` in voxels. Step "clahe" is
+/// ClaheEnhancer (OpenCV, slice by slice).
 class AdaptiveHistogramEqualizer : public PreprocessStep {
  public:
   /// \brief Reads parameters from a pipeline step object.

@@ -1,27 +1,36 @@
 #pragma once
 
+#include <array>
+#include <string>
+
+#include "core/Image.h"
 #include "preprocess/PreprocessStep.h"
 
 namespace medsight {
 
-/// \brief Patch-based non-local means denoising (Awate and Whitaker, IEEE TPAMI 2006, as
-/// implemented by itk::PatchBasedDenoisingImageFilter) with patches sampled semi-locally around
-/// each voxel and the kernel bandwidth estimated from the image. Pipeline step
-/// "non_local_means"; parameters `patch_radius` (voxels along the coarsest axis: ITK keeps
-/// patches isotropic in mm), `iterations`, `noise_model`
-/// ("none", "gaussian", "rician" for magnitude MR, "poisson" for counts), `search_radius`
-/// (voxels), `sample_patches`, `seed` (the sampler is random; a fixed seed replays exactly),
-/// `kernel_bandwidth` ("noise": from a robust estimate of the noise level and the patch size;
-/// "entropy": ITK's own estimate), `slicewise` ("auto", true, false). Each ITK iteration moves a
-/// voxel only 20 % of the way to its patch-weighted mean, hence several iterations by default.
+/// \brief Non-local means denoising (Buades, Coll and Morel, CVPR 2005), pipeline step
+/// "non_local_means", by one of two implementations (`method`):
+/// - "opencv" (default): cv::fastNlMeansDenoising on 16-bit quantised slices (Froment's fast
+///   implementation with integral images), in-plane patches of `patch_radius` voxels, a search
+///   window of `search_radius` voxels, always slice by slice (OpenCV's multi-slice variant takes
+///   8-bit images only, too coarse for MR); the filtering parameter h is `strength` times a robust
+///   estimate of the noise deviation. About 50x faster than ITK's filter on an MR crop, and it
+///   removes more noise (bench/preprocess: median of measured figures in the README).
+/// - "itk": the patch-based filter of Awate and Whitaker (IEEE TPAMI 2006,
+///   itk::PatchBasedDenoisingImageFilter) with semi-locally sampled patches; it alone offers noise
+///   models ("rician" for magnitude MR, "poisson" for counts). Parameters `iterations`,
+///   `noise_model`, `sample_patches`, `seed` (the sampler is random; a fixed seed replays
+///   exactly), `kernel_bandwidth` ("noise": from the noise estimate and the patch size;
+///   "entropy": ITK's own). Any of these selects "itk" when `method` is not given, so recorded
+///   pipelines from before OpenCV was the default replay unchanged. Each ITK iteration moves a
+///   voxel only 20 % of the way to its patch-weighted mean, hence several iterations.
 ///
-/// ITK sizes patches isotropically in mm from the coarsest spacing, so on thick-slice volumes
-/// (1 x 1 x 3.3 mm) a radius of 2 slices becomes 15 x 15 x 5 voxels and the filter runs ~50x
-/// longer than on isotropic data, while averaging across 3 mm slices blurs what it should keep.
-/// "auto" therefore denoises slice by slice with in-plane patches when the slice spacing is more
-/// than twice the in-plane spacing (the usual choice for 2D-acquired MR and thick-slice CT); the
-/// noise level and kernel bandwidth are estimated once for the whole volume so every slice is
-/// treated alike.
+/// `slicewise` ("auto", true, false; false needs method "itk"): "auto" denoises slice by slice with
+/// in-plane patches when the slice spacing is more than twice the in-plane spacing (2D-acquired MR,
+/// thick-slice CT), since averaging across 3 mm slices blurs what it should keep (and ITK, which
+/// sizes patches isotropically in mm from the coarsest spacing, would run ~50x longer). The noise
+/// level is estimated once for the whole volume so every slice is treated alike; constant slices
+/// (the zero fill of oblique crops) are passed through unchanged.
 class NonLocalMeansDenoiser : public PreprocessStep {
  public:
   /// \brief Reads parameters from a pipeline step object.
@@ -31,6 +40,12 @@ class NonLocalMeansDenoiser : public PreprocessStep {
   nlohmann::json apply(PreprocessSubject& subject) const override;
 
  private:
+  nlohmann::json applyOpenCv(PreprocessSubject& subject, Image volume, double noise) const;
+  /// Settings of ITK's filter that the OpenCV method does not have.
+  static constexpr std::array<const char*, 5> kItkOnly{
+      "iterations", "noise_model", "sample_patches", "seed", "kernel_bandwidth"};
+  std::string method_ = "opencv";
+  double strength_ = 0.75;
   int patchRadius_ = 2;
   int iterations_ = 5;
   std::string noiseModel_ = "gaussian";

@@ -2,6 +2,8 @@
 
 #include <itkMultiThreaderBase.h>
 
+#include <opencv2/core.hpp>
+
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -13,6 +15,7 @@
 #include "preprocess/AdaptiveHistogramEqualizer.h"
 #include "preprocess/BiasFieldCorrector.h"
 #include "preprocess/BoundingBoxCropper.h"
+#include "preprocess/ClaheEnhancer.h"
 #include "preprocess/CtWindowNormalizer.h"
 #include "preprocess/CurvatureDiffusionDenoiser.h"
 #include "preprocess/FatReferenceNormalizer.h"
@@ -40,7 +43,7 @@ const std::map<std::string, Factory>& factories() {
       {"curvature_diffusion", make<CurvatureDiffusionDenoiser>()},
       {"non_local_means", make<NonLocalMeansDenoiser>()},
       {"adaptive_histogram_equalization", make<AdaptiveHistogramEqualizer>()},
-      {"clahe", make<AdaptiveHistogramEqualizer>()},
+      {"clahe", make<ClaheEnhancer>()},
       {"unsharp_mask", make<UnsharpMaskEnhancer>()},
       {"n4_bias_correction", make<BiasFieldCorrector>()},
       {"ct_window", make<CtWindowNormalizer>()},
@@ -90,6 +93,7 @@ PreprocessPipeline& PreprocessPipeline::operator=(PreprocessPipeline&&) noexcept
 void PreprocessPipeline::useThreads(int threads) {
   itk::MultiThreaderBase::SetGlobalDefaultNumberOfThreads(
       static_cast<unsigned>(resolveThreadCount(threads)));
+  cv::setNumThreads(resolveThreadCount(threads));
 }
 
 std::vector<std::string> PreprocessPipeline::knownSteps() {

@@ -36,10 +36,11 @@ class StepParameterReader {
   void finish() const;
   /// \brief The context string, for steps that raise their own errors.
   const std::string& context() const { return context_; }
+  /// \brief Throws InvalidConfiguration naming the step, `key` and the problem.
+  [[noreturn]] void fail(const std::string& key, const std::string& problem) const;
 
  private:
   const nlohmann::json& at(const std::string& key);
-  [[noreturn]] void fail(const std::string& key, const std::string& problem) const;
 
   const nlohmann::json& step_;
   std::string context_;

@@ -117,6 +117,50 @@ TEST(PreprocessSteps, NonLocalMeansGoesSliceBySliceOnThickSlices) {
   EXPECT_THROW(runStep({{"step", "non_local_means"}, {"slicewise", "sometimes"}}, img), Error);
 }
 
+TEST(PreprocessSteps, NonLocalMeansByOpenCvReducesNoiseAndKeepsEdges) {
+  // Default method (OpenCV), thick slices: slice by slice; the checkerboard alternates between
+  // slices and must not be averaged across them.
+  Image img = syntheticVolume(
+      48, 48, 4,
+      [](auto x, auto y, auto z) { return ((x / 12 + y / 12 + z) % 2) ? 200.0f : 100.0f; }, false);
+  test::addNoise(img, 15.0);
+  Image withBlank = img;
+  for (std::size_t y = 0; y < 48; ++y)
+    for (std::size_t x = 0; x < 48; ++x) withBlank.setValueAt(0.0, x, y, 3);
+  const Image out = runStep({{"step", "non_local_means"}}, withBlank);
+  expectSameGeometry(out, img);
+  const std::string record = recordOf(out);
+  EXPECT_NE(record.find("\"method\":\"opencv\""), std::string::npos) << record;
+  EXPECT_NE(record.find("\"mode\":\"slices\""), std::string::npos) << record;
+  EXPECT_NE(record.find("\"constant_slices_skipped\":1"), std::string::npos) << record;
+  for (std::size_t z = 0; z < 3; ++z) {
+    const auto [m0, sd0] = boxStats(img, 14, 22, 14, 22, z, z + 1);
+    const auto [m1, sd1] = boxStats(out, 14, 22, 14, 22, z, z + 1);
+    EXPECT_LT(sd1, 0.7 * sd0) << z;
+    EXPECT_NEAR(m1, z % 2 ? 200.0 : 100.0, 6.0) << z;
+  }
+  EXPECT_EQ(out.valueAt(20, 20, 3), 0.0);  // the zero-filled slice is kept exactly
+  // The estimated noise deviation (15 added) sets the filtering parameter.
+  const json r = json::parse(record);
+  const double noise = r[0]["measured"]["noise_sigma_estimate"];
+  EXPECT_NEAR(noise, 15.0, 3.0) << record;
+  // OpenCV's method is 2D: a whole-volume filter needs ITK's.
+  EXPECT_THROW(runStep({{"step", "non_local_means"}, {"slicewise", false}}, img), Error);
+  // ITK-only settings are refused with method opencv; given without a method they select ITK,
+  // as in pipelines recorded before OpenCV was the default.
+  EXPECT_THROW(runStep({{"step", "non_local_means"}, {"method", "opencv"}, {"iterations", 2}}, img),
+               Error);
+  EXPECT_THROW(runStep({{"step", "non_local_means"}, {"method", "itk"}, {"strength", 1.0}}, img),
+               Error);
+  const Image legacy = runStep({{"step", "non_local_means"},
+                                {"patch_radius", 1},
+                                {"search_radius", 3},
+                                {"sample_patches", 10},
+                                {"iterations", 1}},
+                               img);
+  EXPECT_NE(recordOf(legacy).find("\"method\":\"itk\""), std::string::npos) << recordOf(legacy);
+}
+
 TEST(PreprocessSteps, UnsharpMaskRaisesEdgeContrast) {
   Image img = syntheticVolume(
       32, 8, 3,
@@ -139,14 +183,53 @@ TEST(PreprocessSteps, AdaptiveHistogramEqualisationStretchesLowContrast) {
         return x < 22 ? 100.0f + (y % 3) : 110.0f + (y % 3);
       },
       false);
-  const Image out =
-      runStep({{"step", "clahe"}, {"alpha", 0.3}, {"beta", 0.3}, {"radius", {8, 8, 1}}}, img);
+  const Image out = runStep({{"step", "adaptive_histogram_equalization"},
+                             {"alpha", 0.3},
+                             {"beta", 0.3},
+                             {"radius", {8, 8, 1}}},
+                            img);
   auto contrast = [](const Image& im) {
     const auto [lo, hi] = im.minMax();
     return (boxStats(im, 24, 30, 10, 30, 0, 1).first - boxStats(im, 14, 20, 10, 30, 0, 1).first) /
            (hi - lo);
   };
   EXPECT_GT(contrast(out), 2.0 * contrast(img));
+}
+
+TEST(PreprocessSteps, ClaheStretchesLowContrastPerSliceAndKeepsTheRange) {
+  // Two slices: the same low-contrast edge (100 | 110) beside a bright stripe that dominates the
+  // range, and a flat slice that must stay flat (no noise invented).
+  Image img = syntheticVolume(
+      64, 64, 2,
+      [](auto x, auto y, auto z) {
+        if (z == 1) return 105.0f;
+        if (x < 6) return 1000.0f;
+        return x < 34 ? 100.0f + (y % 3) : 110.0f + (y % 3);
+      },
+      false);
+  const Image out = runStep({{"step", "clahe"}, {"clip_limit", 3.0}, {"tiles", {4, 4}}}, img);
+  expectSameGeometry(out, img);
+  auto contrast = [](const Image& im) {
+    return boxStats(im, 38, 46, 10, 50, 0, 1).first - boxStats(im, 22, 30, 10, 50, 0, 1).first;
+  };
+  EXPECT_GT(contrast(out), 2.0 * contrast(img)) << contrast(out) << " vs " << contrast(img);
+  // Output stays in the image's units (the robust input range), not 0..255.
+  const auto [lo, hi] = out.minMax();
+  EXPECT_GE(lo, 100.0 - 1e-3);
+  EXPECT_LE(hi, 1000.0 + 1e-3);
+  const auto [flatMean, flatSd] = boxStats(out, 0, 64, 0, 64, 1, 2);
+  EXPECT_LT(flatSd, 1e-3);
+  EXPECT_NE(recordOf(out).find("\"clip_limit\":3.0"), std::string::npos) << recordOf(out);
+  // Bad settings name the parameter; ITK's settings belong to the other step.
+  for (const json& bad :
+       {json{{"step", "clahe"}, {"tiles", {8}}}, json{{"step", "clahe"}, {"clip_limit", 0.5}},
+        json{{"step", "clahe"}, {"alpha", 0.3}},
+        json{{"step", "clahe"}, {"low_percentile", 50}, {"high_percentile", 50}}}) {
+    EXPECT_THROW(runStep(bad, img), Error) << bad;
+  }
+  Image tiny = syntheticVolume(
+      8, 8, 1, [](auto x, auto, auto) { return float(x); }, false);
+  EXPECT_THROW(runStep({{"step", "clahe"}}, tiny), Error);
 }
 
 TEST(PreprocessSteps, CtWindowMapsHuLinearlyAndRefusesMr) {
