@@ -9,12 +9,13 @@ namespace medsight {
 /// \brief Contrast-limited adaptive histogram equalisation (Zuiderveld, Graphics Gems IV, 1994,
 /// as implemented by cv::CLAHE), slice by slice. Pipeline step "clahe"; parameters `clip_limit`
 /// (OpenCV's: the histogram of each tile is clipped at clip_limit times its mean bin count, the
-/// excess spread over all bins; 1 = no enhancement), `tiles` ([columns, rows] of the tile grid
+/// excess spread over all bins; lower is gentler), `tiles` ([columns, rows] of the tile grid
 /// per slice), `low_percentile` and `high_percentile` (intensities of the whole volume between
 /// these percentiles map to the 256 histogram bins, values beyond are clipped, so one bright
 /// artefact does not squeeze the tissue into a few bins). The output keeps that intensity range, so
 /// later steps see the image's units. ITK's adaptive histogram equalisation (step
-/// "adaptive_histogram_equalization") is the 3D alternative; it is about 70x slower.
+/// "adaptive_histogram_equalization") is the 3D alternative; on four STS MR crops it took
+/// 16.6 s per volume against 0.08 s for this step (bench/preprocess).
 class ClaheEnhancer : public PreprocessStep {
  public:
   /// \brief Reads parameters from a pipeline step object.

@@ -10,12 +10,13 @@ namespace medsight {
 
 /// \brief Non-local means denoising (Buades, Coll and Morel, CVPR 2005), pipeline step
 /// "non_local_means", by one of two implementations (`method`):
-/// - "opencv" (default): cv::fastNlMeansDenoising on 16-bit quantised slices (Froment's fast
-///   implementation with integral images), in-plane patches of `patch_radius` voxels, a search
-///   window of `search_radius` voxels, always slice by slice (OpenCV's multi-slice variant takes
-///   8-bit images only, too coarse for MR); the filtering parameter h is `strength` times a robust
-///   estimate of the noise deviation. About 50x faster than ITK's filter on an MR crop, and it
-///   removes more noise (bench/preprocess: median of measured figures in the README).
+/// - "opencv" (default): cv::fastNlMeansDenoising on 16-bit quantised slices, in-plane patches
+///   of `patch_radius` voxels, a search window of `search_radius` voxels, always slice by slice
+///   (OpenCV's multi-slice variant takes 8-bit images only, too coarse for MR); the filtering
+///   parameter h is `strength` times a robust estimate of the noise deviation. On four STS MR
+///   crops with 5 % added noise (bench/preprocess, README) it took 0.65 s per volume and raised
+///   PSNR by 6.1 dB, against 61 s and 4.0 dB for ITK's filter and 1.1 s and 6.6 dB for
+///   scikit-image's NLM.
 /// - "itk": the patch-based filter of Awate and Whitaker (IEEE TPAMI 2006,
 ///   itk::PatchBasedDenoisingImageFilter) with semi-locally sampled patches; it alone offers noise
 ///   models ("rician" for magnitude MR, "poisson" for counts). Parameters `iterations`,
