@@ -5,5 +5,5 @@
 set -euo pipefail
 BUILD="${1:?build dir}"
 THREADS="${MEDSIGHT_BENCH_THREADS:-2}"
-"$BUILD/bench/preprocess/medsight_bench_preprocess" --volumes 4 --threads "$THREADS" --python-peer
+"$BUILD/bench/preprocess/medsight_bench_preprocess" --skip 1 --volumes 4 --threads "$THREADS" --python-peer
 "$BUILD/bench/preprocess/medsight_bench_segmentation" --volumes 6 --threads "$THREADS" --python-peer
