@@ -21,7 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "core/DatasetLocator.h"
+#include "StsBenchSupport.h"
 #include "core/Error.h"
 #include "io/ImageFileReader.h"
 #include "io/NpzWriter.h"
@@ -116,16 +116,8 @@ int main(int argc, char** argv) {
                 "--python-peer)");
     }
     if (data.empty()) {
-      const auto found = DatasetLocator::find("sts/nifti");
-      if (!found) {
-        const char* require = std::getenv("MEDSIGHT_REQUIRE_DATA");
-        if (require && std::string(require) == "1") {
-          throw Error(ErrorCode::FileNotFound,
-                      "sts/nifti not found (MEDSIGHT_REQUIRE_DATA=1); set MEDSIGHT_DATA or --data");
-        }
-        std::printf("SKIP: sts/nifti not found (set MEDSIGHT_DATA or give --data)\n");
-        return 77;  // ctest SKIP_RETURN_CODE
-      }
+      const auto found = bench::stsNiftiOrSkip();
+      if (!found) return 77;  // ctest SKIP_RETURN_CODE
       data = *found;
     }
     PreprocessPipeline::useThreads(threads);
@@ -234,7 +226,7 @@ int main(int argc, char** argv) {
     }
     const double n = static_cast<double>(files.size());
     std::printf(
-        "\nMedSight (ITK, %d threads), mean over %zu volumes, noise %.0f%% of the 99th "
+        "\nMedSight (ITK and OpenCV, %d threads), mean over %zu volumes, noise %.0f%% of the 99th "
         "percentile (input PSNR %.2f dB):\n",
         threads, files.size(), 100 * noiseFraction, noisyPsnrSum / n);
     for (const auto& c : cases) {
@@ -245,17 +237,10 @@ int main(int argc, char** argv) {
         std::printf("  %-22s %8.2f s\n", c.label.c_str(), seconds[c.label] / n);
       }
     }
-    if (pythonPeer) {
-      const std::string cmd = "/usr/bin/python3 " + std::string(MEDSIGHT_BENCH_DIR) +
-                              "/preprocess_peer.py " + peerDir.string();
-      std::fflush(stdout);
-      const int code = std::system(cmd.c_str());
-      fs::remove_all(peerDir);
-      if (code != 0) {
-        // Includes the peer's median or resampling differing from ours beyond tolerance.
-        std::fprintf(stderr, "python peer failed (status %d)\n", code);
-        return 1;
-      }
+    // The peer fails when its median or resampling differs from ours beyond tolerance.
+    if (pythonPeer && !bench::runPythonPeer(MEDSIGHT_BENCH_DIR, "preprocess_peer.py",
+                                            peerDir.string(), peerDir)) {
+      return 1;
     }
     return 0;
   } catch (const std::exception& e) {

@@ -18,7 +18,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "core/DatasetLocator.h"
+#include "StsBenchSupport.h"
 #include "core/Error.h"
 #include "io/ImageFileReader.h"
 #include "io/NpzWriter.h"
@@ -71,16 +71,8 @@ int main(int argc, char** argv) {
         throw Error(ErrorCode::InvalidArgument, "unknown option " + a);
     }
     if (data.empty()) {
-      const auto found = DatasetLocator::find("sts/nifti");
-      if (!found) {
-        const char* require = std::getenv("MEDSIGHT_REQUIRE_DATA");
-        if (require && std::string(require) == "1") {
-          throw Error(ErrorCode::FileNotFound,
-                      "sts/nifti not found (MEDSIGHT_REQUIRE_DATA=1); set MEDSIGHT_DATA or --data");
-        }
-        std::printf("SKIP: sts/nifti not found (set MEDSIGHT_DATA or give --data)\n");
-        return 77;  // ctest SKIP_RETURN_CODE
-      }
+      const auto found = bench::stsNiftiOrSkip();
+      if (!found) return 77;  // ctest SKIP_RETURN_CODE
       data = *found;
     }
     const double baseRss = currentRssMb();
@@ -165,18 +157,12 @@ int main(int argc, char** argv) {
         manifest.inference.toJson().dump().c_str(), manifest.inference.mirror ? "on" : "off", n);
     std::printf("memory: %.0f MB before loading, %.0f MB with the model, peak %.0f MB\n", baseRss,
                 loadedRss, peakRssMb());
-    if (pythonPeer) {
-      const std::string cmd = "/usr/bin/python3 " + std::string(MEDSIGHT_BENCH_DIR) +
-                              "/unet_peer.py --model " + model.string() + " --volumes " +
-                              peerDir.string() + " --threads " + std::to_string(threads);
-      std::fflush(stdout);
-      const int code = std::system(cmd.c_str());
-      fs::remove_all(peerDir);
-      if (code != 0) {
-        // Includes the peer's outputs differing from ours: then its figure is not comparable.
-        std::fprintf(stderr, "python peer failed (status %d)\n", code);
-        return 1;
-      }
+    if (pythonPeer &&
+        !bench::runPythonPeer(MEDSIGHT_BENCH_DIR, "unet_peer.py",
+                              "--model " + model.string() + " --volumes " + peerDir.string() +
+                                  " --threads " + std::to_string(threads),
+                              peerDir)) {
+      return 1;
     }
     return 0;
   } catch (const std::exception& e) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Preprocessing steps (ITK) against scikit-image / SciPy, and tumour-segmentation inference
+# Preprocessing steps (ITK, OpenCV) against scikit-image / SciPy, and tumour-segmentation inference
 # against the same networks in PyTorch, on the STS MR T1 volumes, in one run each.
 #   bench/preprocess/run.sh BUILD_DIR
 set -euo pipefail

@@ -9,6 +9,7 @@
 
 #include "core/Error.h"
 #include "preprocess/IntensityStatistics.h"
+#include "preprocess/ItkScalarFilterRunner.h"
 #include "preprocess/StepParameterReader.h"
 
 namespace medsight {
@@ -34,10 +35,8 @@ nlohmann::json ClaheEnhancer::parameters() const {
 }
 
 nlohmann::json ClaheEnhancer::apply(PreprocessSubject& subject) const {
+  itk_runner::requireScalarVolume(subject.image, "clahe");
   Image volume = subject.image.castTo(PixelType::Float32);
-  if (volume.components() != 1 || volume.size().t != 1) {
-    throw Error(ErrorCode::InvalidArgument, "clahe: needs a single-frame grey-level image");
-  }
   const std::size_t nx = volume.size().x, ny = volume.size().y, nz = volume.size().z;
   if (nx < 2 * static_cast<std::size_t>(tiles_[0]) ||
       ny < 2 * static_cast<std::size_t>(tiles_[1])) {

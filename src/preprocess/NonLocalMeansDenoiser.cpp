@@ -83,15 +83,17 @@ namespace {
 /// \brief Robust standard deviation of additive noise: 1.4826 x the median absolute deviation of
 /// differences between neighbours along x, divided by sqrt(2) (each difference carries the noise
 /// of two voxels). Edges are a small fraction of the differences, so the median ignores them.
-/// Zero fill outside the field of view is left out.
-double estimateNoiseSigma(const float* buffer, std::size_t nx, std::size_t total) {
+/// With `skipZeroFill`, pairs in the zero fill outside the field of view are left out.
+double estimateNoiseSigma(const float* buffer, std::size_t nx, std::size_t total,
+                          bool skipZeroFill) {
   std::vector<float> diffs;
   diffs.reserve(total);
   for (std::size_t row = 0; row + nx <= total; row += nx) {
     for (std::size_t x = 0; x + 1 < nx; ++x) {
       // Pairs that are both exactly 0 lie in the zero fill outside the field of view (oblique
       // crops are up to 64 % fill); counting their zero differences would halve the estimate.
-      if (buffer[row + x] == 0.0f && buffer[row + x + 1] == 0.0f) continue;
+      // ITK's method keeps them, as it always did, so its recorded pipelines replay exactly.
+      if (skipZeroFill && buffer[row + x] == 0.0f && buffer[row + x + 1] == 0.0f) continue;
       diffs.push_back(buffer[row + x + 1] - buffer[row + x]);
     }
   }
@@ -110,6 +112,7 @@ double estimateNoiseSigma(const float* buffer, std::size_t nx, std::size_t total
 
 nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
   const Image& image = subject.image;
+  itk_runner::requireScalarVolume(image, "non_local_means");
   const auto& spacing = image.geometry().spacing;
   const bool thickSlices = image.spatialDimension() == 3 && image.size().z > 1 &&
                            spacing[2] > 2.0 * std::max(spacing[0], spacing[1]);
@@ -126,7 +129,7 @@ nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
   double noise = 0.0;
   if (method_ == "opencv" || kernelBandwidth_ == "noise") {
     const auto px = std::as_const(asFloat).pixels<float>();
-    noise = estimateNoiseSigma(px.data(), image.size().x, px.size());
+    noise = estimateNoiseSigma(px.data(), image.size().x, px.size(), method_ == "opencv");
   }
   if (method_ == "opencv") return applyOpenCv(subject, std::move(asFloat), noise);
   double sigma = 0.0;
@@ -260,18 +263,13 @@ nlohmann::json NonLocalMeansDenoiser::applyOpenCv(PreprocessSubject& subject, Im
     return std::all_of(first, first + static_cast<std::ptrdiff_t>(plane),
                        [&](std::uint16_t v) { return v == *first; });
   };
-  std::vector<bool> passThrough(nz, false);
   for (std::size_t z = 0; z < nz; ++z) {
-    if (constantSlice(z)) {
-      passThrough[z] = true;
+    if (constantSlice(z)) {  // kept exactly, e.g. zero-filled slices of oblique crops
       ++skipped;
       continue;
     }
     cv::Mat dst = sliceOf(out, z);
     cv::fastNlMeansDenoising(sliceOf(q, z), dst, hq, templ, search, cv::NORM_L1);
-  }
-  for (std::size_t z = 0; z < nz; ++z) {
-    if (passThrough[z]) continue;  // kept exactly, e.g. zero-filled slices of oblique crops
     for (std::size_t i = z * plane; i < (z + 1) * plane; ++i) {
       px[i] = static_cast<float>(low + out[i] / scale);
     }

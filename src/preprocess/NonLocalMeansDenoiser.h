@@ -30,7 +30,8 @@ namespace medsight {
 /// in-plane patches when the slice spacing is more than twice the in-plane spacing (2D-acquired MR,
 /// thick-slice CT), since averaging across 3 mm slices blurs what it should keep (and ITK, which
 /// sizes patches isotropically in mm from the coarsest spacing, would run ~50x longer). The noise
-/// level is estimated once for the whole volume so every slice is treated alike; constant slices
+/// level is estimated once for the whole volume so every slice is treated alike (the OpenCV
+/// method leaves the zero fill out of that estimate); constant slices
 /// (the zero fill of oblique crops) are passed through unchanged.
 class NonLocalMeansDenoiser : public PreprocessStep {
  public:

@@ -40,8 +40,8 @@ class PreprocessPipeline {
   /// \brief The pipeline an image was produced with (from its `preprocess.pipeline` metadata);
   /// throws InvalidArgument when the image carries none.
   static PreprocessPipeline fromMetadata(const MetadataDictionary& metadata);
-  /// \brief Caps the threads of every ITK filter the steps run (0 = all cores). ITK's own
-  /// default is every core, which ignores `medsight --threads`.
+  /// \brief Caps the threads of every ITK filter and OpenCV function the steps run (0 = all
+  /// cores). ITK's own default is every core, which ignores `medsight --threads`.
   static void useThreads(int threads);
   /// \brief Names of every step a pipeline may use.
   static std::vector<std::string> knownSteps();
