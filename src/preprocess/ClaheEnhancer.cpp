@@ -66,7 +66,12 @@ nlohmann::json ClaheEnhancer::apply(PreprocessSubject& subject) const {
   cv::Mat out;
   for (std::size_t z = 0; z < nz; ++z) {
     cv::Mat slice(static_cast<int>(ny), static_cast<int>(nx), CV_8UC1, q.data() + z * plane);
-    clahe->apply(slice, out);
+    try {
+      clahe->apply(slice, out);
+    } catch (const cv::Exception& e) {
+      throw Error(ErrorCode::Internal,
+                  "clahe: OpenCV failed on slice " + std::to_string(z) + ": " + e.what());
+    }
     for (std::size_t i = 0; i < plane; ++i) {
       px[z * plane + i] = static_cast<float>(low + out.data[i] / scale);
     }

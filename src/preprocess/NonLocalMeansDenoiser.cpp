@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/Error.h"
+#include "preprocess/IntensityStatistics.h"
 #include "preprocess/ItkScalarFilterRunner.h"
 #include "preprocess/StepParameterReader.h"
 
@@ -226,14 +227,17 @@ nlohmann::json NonLocalMeansDenoiser::applyOpenCv(PreprocessSubject& subject, Im
   const std::size_t plane = nx * ny;
   auto px = volume.pixels<float>();
   const auto [lo, hi] = std::minmax_element(px.begin(), px.end());
-  const float low = *lo, high = *hi;
+  double low = *lo, high = *hi;
   const double h = strength_ * noise;
-  std::size_t skipped = 0;
+  std::size_t skipped = 0, outside = 0;
+  double step = 0.0;
   auto record = [&](const char* mode) {
     return nlohmann::json{{"kernel_bandwidth_sigma", h},
                           {"noise_sigma_estimate", noise},
                           {"mode", mode},
-                          {"constant_slices_skipped", skipped}};
+                          {"constant_slices_skipped", skipped},
+                          {"quantisation_step", step},
+                          {"voxels_outside_range", outside}};
   };
   // Nothing to remove: a constant volume, or one without measurable noise.
   if (!(high > low) || !(h > 0)) {
@@ -242,15 +246,43 @@ nlohmann::json NonLocalMeansDenoiser::applyOpenCv(PreprocessSubject& subject, Im
     return record("slices");
   }
   // OpenCV denoises 8- or 16-bit images; 16 bits over the volume's range keep the quantisation
-  // step (range / 65535) far below any noise worth removing. One scale for the whole volume
+  // step (range / 65534) far below any noise worth removing. One scale for the whole volume
   // treats every slice alike. The 16-bit path needs the L1 patch distance, whose weight is
   // exp(-d^2 / h^2) with d the mean absolute difference per voxel: two patches that differ only
   // by noise of deviation s have d = 2 s / sqrt(pi) = 1.13 s on average, so h = strength x s
   // sets how far from that a patch may be and still vote.
-  const double scale = 65535.0 / (static_cast<double>(high) - low);
+  constexpr double kCodes = 65534.0;            // one code spare for putting 0 on the grid
+  const double widest = kCodes * noise / 20.0;  // the range whose step is a twentieth of the noise
+  if (high - low > widest) {
+    // A few extreme voxels (metal, a hot spot, a corrupt value) stretch the range until the step
+    // is coarse against the noise and every slice collapses onto a few codes. Quantise the widest
+    // range that keeps the step fine around the 0.5-99.5 percentile range instead; voxels outside
+    // it are not denoised and keep their value exactly.
+    const auto stats = IntensityStatistics::collect(volume, nullptr, 1'000'000);
+    const double p0 = stats.percentile(0.5), p1 = stats.percentile(99.5);
+    const double extra = std::max(0.0, (widest - (p1 - p0)) / 2.0);
+    low = std::max(low, p0 - extra);
+    high = std::min(high, p1 + extra);
+    if (!(high > low)) {
+      low = *lo;
+      high = *hi;
+    }
+  }
+  const double scale = kCodes / (high - low);
+  // Codes are value x scale + zeroCode. Zero on the grid (zeroCode a whole number): zero fill
+  // outside the field of view (which a later `zscore` with region "nonzero" tells apart by being
+  // exactly 0) comes back exactly 0.
+  double zeroCode = -low * scale;
+  if (low <= 0.0 && high >= 0.0) {
+    zeroCode = std::ceil(zeroCode);  // at most one step lower; kCodes left that code spare
+    low = -zeroCode / scale;
+  }
+  step = 1.0 / scale;
   std::vector<std::uint16_t> q(px.size()), out(px.size());
   for (std::size_t i = 0; i < px.size(); ++i) {
-    q[i] = static_cast<std::uint16_t>(std::lround((px[i] - low) * scale));
+    const double v = px[i];
+    if (v < low || v > high) ++outside;
+    q[i] = static_cast<std::uint16_t>(std::lround(std::clamp(v * scale + zeroCode, 0.0, 65535.0)));
   }
   const std::vector<float> hq{static_cast<float>(h * scale)};
   const int templ = 2 * patchRadius_ + 1, search = 2 * searchRadius_ + 1;
@@ -269,9 +301,15 @@ nlohmann::json NonLocalMeansDenoiser::applyOpenCv(PreprocessSubject& subject, Im
       continue;
     }
     cv::Mat dst = sliceOf(out, z);
-    cv::fastNlMeansDenoising(sliceOf(q, z), dst, hq, templ, search, cv::NORM_L1);
+    try {
+      cv::fastNlMeansDenoising(sliceOf(q, z), dst, hq, templ, search, cv::NORM_L1);
+    } catch (const cv::Exception& e) {
+      throw Error(ErrorCode::Internal, std::string("non_local_means: OpenCV failed on slice ") +
+                                           std::to_string(z) + ": " + e.what());
+    }
     for (std::size_t i = z * plane; i < (z + 1) * plane; ++i) {
-      px[i] = static_cast<float>(low + out[i] / scale);
+      if (px[i] < low || px[i] > high) continue;  // outside the quantised range: kept
+      px[i] = static_cast<float>((out[i] - zeroCode) / scale);
     }
   }
   subject.image = std::move(volume);

@@ -4,6 +4,7 @@
 
 #include <opencv2/core.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -102,6 +103,19 @@ std::vector<std::string> PreprocessPipeline::knownSteps() {
   return names;
 }
 
+nlohmann::json PreprocessPipeline::withPreOpenCvMeaning(const nlohmann::json& pipeline) {
+  nlohmann::json out = pipeline;
+  nlohmann::json* steps = out.is_object() && out.contains("steps") ? &out["steps"] : &out;
+  if (!steps->is_array()) return out;  // fromJson names the problem
+  for (auto& step : *steps) {
+    if (!step.is_object() || !step.contains("step") || !step["step"].is_string()) continue;
+    const std::string name = step["step"].get<std::string>();
+    if (name == "clahe") step["step"] = "adaptive_histogram_equalization";
+    if (name == "non_local_means" && !step.contains("method")) step["method"] = "itk";
+  }
+  return out;
+}
+
 PreprocessPipeline PreprocessPipeline::fromJson(const nlohmann::json& j,
                                                 const std::string& context) {
   const nlohmann::json* steps = &j;
@@ -158,6 +172,13 @@ nlohmann::json PreprocessPipeline::toJson() const {
     steps.push_back(j);
   }
   return {{"format", kFormat}, {"steps", steps}};
+}
+
+bool PreprocessPipeline::usesOpenCv() const {
+  return std::any_of(steps_.begin(), steps_.end(), [](const auto& s) {
+    return s->name() == "clahe" ||
+           (s->name() == "non_local_means" && s->parameters().value("method", "") == "opencv");
+  });
 }
 
 void PreprocessPipeline::run(PreprocessSubject& subject) const {

@@ -45,6 +45,12 @@ class PreprocessPipeline {
   static void useThreads(int threads);
   /// \brief Names of every step a pipeline may use.
   static std::vector<std::string> knownSteps();
+  /// \brief What a pipeline stored before MedSight ran steps through OpenCV (2026-11-27) meant,
+  /// made explicit: `clahe` was another name for ITK's adaptive histogram equalisation, and a
+  /// `non_local_means` step without a `method` was ITK's patch-based filter. Stored pipelines
+  /// that cannot say which era wrote them (segmentation package format 1) pass through this so
+  /// they replay as they were trained.
+  static nlohmann::json withPreOpenCvMeaning(const nlohmann::json& pipeline);
 
   /// \brief Appends a step (a JSON step object).
   void add(const nlohmann::json& step);
@@ -52,6 +58,9 @@ class PreprocessPipeline {
   std::size_t size() const { return steps_.size(); }
   /// \brief Replayable JSON (format tag and every parameter of every step).
   nlohmann::json toJson() const;
+  /// \brief True when a step runs through OpenCV (`clahe`, or `non_local_means` with method
+  /// "opencv"): a MedSight from before them would read such a pipeline differently.
+  bool usesOpenCv() const;
 
   /// \brief Runs every step on the subject and records them in the image's metadata. Throws
   /// GeometryMismatch when a mask is given on another grid.

@@ -46,7 +46,11 @@ std::vector<SegmentationMember> membersFromJson(const nlohmann::json& j,
 const char* SegmentationModelManifest::requiredFormat() const {
   const bool windowed = std::any_of(auxiliary.begin(), auxiliary.end(),
                                     [](const AuxiliaryChannel& c) { return c.usesWindow(); });
-  return windowed ? kFormatV2 : kFormat;
+  // A format-1 reader takes `clahe` for ITK's equalisation and would refuse OpenCV's NLM
+  // settings only by accident of its parameter check; format 2 tells it plainly.
+  const bool openCv = !preprocessing.is_null() &&
+                      PreprocessPipeline::fromJson(preprocessing, "preprocessing").usesOpenCv();
+  return windowed || openCv ? kFormatV2 : kFormat;
 }
 
 nlohmann::json SegmentationModelManifest::toJson() const {
@@ -59,7 +63,12 @@ nlohmann::json SegmentationModelManifest::toJson() const {
                       {"labels", {"background", structure}},
                       {"accepts", {{"modality", modality}, {"intensity", intensity.toJson()}}},
                       {"network", network.toJson()},
-                      {"preprocessing", preprocessing},
+                      // Every parameter written out, so later changes of a default cannot
+                      // change what the package replays.
+                      {"preprocessing",
+                       preprocessing.is_null()
+                           ? preprocessing
+                           : PreprocessPipeline::fromJson(preprocessing, "preprocessing").toJson()},
                       {"inference", inference.toJson()},
                       {"members", m},
                       {"training", training},
@@ -83,10 +92,19 @@ SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::js
   try {
     const std::string format = j.value("format", "");
     if (format != kFormat && format != kFormatV2) {
-      if (format.rfind("medsight-segmentation/", 0) == 0) {
-        throw Error(ErrorCode::ModelInvalid, context + ": package format '" + format +
-                                                 "' is newer than this MedSight reads (" + kFormat +
-                                                 ", " + kFormatV2 + "); update MedSight");
+      const std::string prefix = "medsight-segmentation/";
+      if (format.rfind(prefix, 0) == 0) {
+        const std::string number = format.substr(prefix.size());
+        const bool newer = !number.empty() && number.size() < 6 &&
+                           std::all_of(number.begin(), number.end(),
+                                       [](char c) { return c >= '0' && c <= '9'; }) &&
+                           std::stoi(number) > 2;
+        throw Error(ErrorCode::ModelInvalid,
+                    context + ": package format '" + format + "' " +
+                        (newer ? "is newer than this MedSight reads (" + std::string(kFormat) +
+                                     ", " + kFormatV2 + "); update MedSight"
+                               : "is not one MedSight knows (it reads " + std::string(kFormat) +
+                                     " and " + kFormatV2 + ")"));
       }
       throw Error(ErrorCode::ModelInvalid, context + ": not a " + std::string(kFormat) +
                                                " manifest (is this a classification model?)");
@@ -104,8 +122,12 @@ SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::js
     m.auxiliary =
         AuxiliaryChannel::listFromJson(accepts.value("auxiliary", nlohmann::json()), context);
     m.network = UNetSpec::fromJson(j.at("network"));
-    m.preprocessing = j.at("preprocessing");
-    PreprocessPipeline::fromJson(m.preprocessing, context + ": preprocessing");
+    // Format 1 was written both before and after MedSight's OpenCV steps; such packages were
+    // all trained before them (format 2 is required since), so they mean what they meant then.
+    const nlohmann::json stored =
+        format == kFormat ? PreprocessPipeline::withPreOpenCvMeaning(j.at("preprocessing"))
+                          : j.at("preprocessing");
+    m.preprocessing = PreprocessPipeline::fromJson(stored, context + ": preprocessing").toJson();
     m.inference = SlidingWindowSettings::fromJson(j.at("inference"));
     m.members = membersFromJson(j.at("members"), context);
     const auto ensembled = j.value("ensembled_with", nlohmann::json::array());
@@ -135,7 +157,10 @@ SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::js
     if (format == kFormat && m.requiredFormat() != std::string(kFormat)) {
       throw Error(ErrorCode::ModelInvalid,
                   context + ": uses a fixed-window auxiliary channel, which needs format " +
-                      kFormatV2 + ", but says " + kFormat);
+                      kFormatV2 + ", but says " + kFormat +
+                      ". MedSight wrote such packages as format 1 for one day (2026-11-26); if "
+                      "this is one, set its \"format\" to " +
+                      kFormatV2 + " (nothing else changes); otherwise the manifest was edited");
     }
     m.training = j.value("training", nlohmann::json::object());
     m.validation = j.value("validation", nlohmann::json::object());

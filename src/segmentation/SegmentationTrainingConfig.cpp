@@ -59,7 +59,10 @@ SegmentationTrainingConfig SegmentationTrainingConfig::fromJson(
     }
     if (j.contains("preprocessing")) c.preprocessing = j.at("preprocessing");
     if (c.preprocessing.is_null()) throw bad("give 'preprocessing' steps or a 'plan' file");
-    PreprocessPipeline::fromJson(c.preprocessing, context + ": preprocessing");  // validates
+    // Validated, and every parameter written out: the package then replays exactly these
+    // settings even if a later MedSight changes a default.
+    c.preprocessing =
+        PreprocessPipeline::fromJson(c.preprocessing, context + ": preprocessing").toJson();
 
     c.network = UNetSpec::fromJson(j.value("network", nlohmann::json::object()));
     if (j.contains("inference")) {

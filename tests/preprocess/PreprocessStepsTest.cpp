@@ -161,6 +161,47 @@ TEST(PreprocessSteps, NonLocalMeansByOpenCvReducesNoiseAndKeepsEdges) {
   EXPECT_NE(recordOf(legacy).find("\"method\":\"itk\""), std::string::npos) << recordOf(legacy);
 }
 
+TEST(PreprocessSteps, NonLocalMeansByOpenCvKeepsZeroFillExactlyWhenValuesGoNegative) {
+  // CT-like values (negative minimum) with the left half of every slice zero fill, as an oblique
+  // crop leaves it: the fill must come back exactly 0, which `zscore` region "nonzero" relies on.
+  Image img = syntheticVolume(
+      64, 48, 3, [](auto x, auto, auto) { return x < 32 ? 0.0f : -130.0f; }, false);
+  test::addNoise(img, 20.0);
+  for (std::size_t z = 0; z < 3; ++z)
+    for (std::size_t y = 0; y < 48; ++y)
+      for (std::size_t x = 0; x < 32; ++x) img.setValueAt(0.0, x, y, z);
+  const Image out = runStep({{"step", "non_local_means"}, {"slicewise", "yes"}}, img);
+  for (std::size_t z = 0; z < 3; ++z)
+    for (std::size_t y = 0; y < 48; ++y)
+      for (std::size_t x = 0; x < 20; ++x) ASSERT_EQ(out.valueAt(x, y, z), 0.0) << x << " " << y;
+  const auto [m0, sd0] = boxStats(img, 40, 56, 10, 38, 0, 3);
+  const auto [m1, sd1] = boxStats(out, 40, 56, 10, 38, 0, 3);
+  EXPECT_LT(sd1, 0.7 * sd0);
+  EXPECT_NEAR(m1, -130.0, 5.0);
+}
+
+TEST(PreprocessSteps, NonLocalMeansByOpenCvIsNotCoarsenedByOneExtremeVoxel) {
+  // One corrupt voxel at 10^7 would make the 16-bit step ~150 over the min-max range, ten times
+  // the noise: everything would collapse onto a few codes. The robust range keeps the
+  // step fine; the extreme voxel is left exactly as it was.
+  Image img = syntheticVolume(
+      48, 48, 3, [](auto x, auto, auto) { return x < 24 ? 100.0f : 160.0f; }, false);
+  test::addNoise(img, 15.0);
+  img.setValueAt(1.0e7, 5, 5, 1);
+  const Image out = runStep({{"step", "non_local_means"}, {"slicewise", "yes"}}, img);
+  EXPECT_EQ(out.valueAt(5, 5, 1), 1.0e7);
+  for (std::size_t z = 0; z < 3; ++z) {
+    const auto [m0, sd0] = boxStats(img, 30, 44, 10, 38, z, z + 1);
+    const auto [m1, sd1] = boxStats(out, 30, 44, 10, 38, z, z + 1);
+    EXPECT_LT(sd1, 0.7 * sd0) << z;
+    EXPECT_NEAR(m1, 160.0, 5.0) << z;
+  }
+  const json r = json::parse(recordOf(out));
+  const double noise = r[0]["measured"]["noise_sigma_estimate"];
+  EXPECT_LE(r[0]["measured"]["quantisation_step"].get<double>(), noise / 20.0 * 1.001) << r.dump();
+  EXPECT_GE(r[0]["measured"]["voxels_outside_range"].get<int>(), 1) << r.dump();
+}
+
 TEST(PreprocessSteps, UnsharpMaskRaisesEdgeContrast) {
   Image img = syntheticVolume(
       32, 8, 3,

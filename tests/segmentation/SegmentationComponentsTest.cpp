@@ -204,12 +204,62 @@ TEST(SegmentationModelManifest, AWindowedChannelNeedsFormatTwoAndUnknownSettings
     }
   };
   j["format"] = SegmentationModelManifest::kFormat;
-  refusedWith(j, "needs format");
+  refusedWith(j, "set its \"format\" to medsight-segmentation/2");
   j["format"] = "medsight-segmentation/3";
   refusedWith(j, "newer than this MedSight reads");
   j["format"] = SegmentationModelManifest::kFormatV2;
   j["accepts"]["auxiliary"][0]["windw"] = {-160, 240};
   refusedWith(j, "unknown setting 'windw'");
+}
+
+TEST(SegmentationModelManifest, StoresEveryPreprocessingParameterAndReadsOldPackagesAsTrained) {
+  SegmentationModelManifest m;
+  m.name = "t";
+  m.members.push_back({"w.pt", std::string(64, 'a'), 0, {}});
+  // A format-1 package written before the OpenCV steps: bare `clahe` meant ITK's equalisation
+  // and bare `non_local_means` ITK's filter. Read back, that is what it replays.
+  m.preprocessing = nlohmann::json::parse(
+      R"({"steps": [{"step": "non_local_means"}, {"step": "clahe"}, {"step": "zscore"}]})");
+  nlohmann::json old = m.toJson();
+  EXPECT_EQ(old["format"], SegmentationModelManifest::kFormatV2);  // new meaning: OpenCV
+  old["format"] = SegmentationModelManifest::kFormat;
+  old["preprocessing"] = m.preprocessing;  // as an older MedSight stored it, unexpanded
+  const auto legacy = SegmentationModelManifest::fromJson(old, "m");
+  const auto& steps = legacy.preprocessing["steps"];
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[0]["method"], "itk");
+  EXPECT_EQ(steps[1]["step"], "adaptive_histogram_equalization");
+  EXPECT_EQ(steps[2]["region"], "image");  // every default written out
+  EXPECT_EQ(legacy.toJson()["format"], SegmentationModelManifest::kFormat);
+  // Written by this MedSight: every parameter, so a later change of default changes nothing,
+  // and format 2, which a format-1 reader refuses instead of reading `clahe` as ITK's filter.
+  const nlohmann::json now = m.toJson();
+  EXPECT_EQ(now["preprocessing"]["steps"][0]["method"], "opencv");
+  EXPECT_EQ(now["preprocessing"]["steps"][1]["clip_limit"], 2.0);
+  const auto reread = SegmentationModelManifest::fromJson(now, "m");
+  EXPECT_EQ(reread.preprocessing, now["preprocessing"]);
+  EXPECT_EQ(reread.toJson(), now);
+  // ITK's NLM with every setting written out is understood the same by both formats.
+  m.preprocessing = nlohmann::json::parse(R"([{"step": "non_local_means", "method": "itk"}])");
+  EXPECT_EQ(m.toJson()["format"], SegmentationModelManifest::kFormat);
+
+  auto refusedWith = [](nlohmann::json bad, const std::string& words) {
+    try {
+      SegmentationModelManifest::fromJson(bad, "m");
+      ADD_FAILURE() << "accepted: " << bad["format"];
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::ModelInvalid);
+      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    }
+  };
+  nlohmann::json j = m.toJson();
+  j["format"] = "medsight-segmentation/beta";
+  refusedWith(j, "is not one MedSight knows");
+  j["format"] = "medsight-segmentation/12";
+  refusedWith(j, "newer than this MedSight reads");
+  j["format"] = SegmentationModelManifest::kFormat;
+  j["preprocessing"]["steps"][0]["stepsize"] = 2;
+  refusedWith(j, "stepsize");
 }
 
 TEST(AuxiliaryChannel, RefusesAnotherPatientsImageWhenBothSayWhoTheyAre) {
