@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "core/Error.h"
 #include "preprocess/IntensityStatistics.h"
 #include "preprocess/ItkScalarFilterRunner.h"
@@ -47,6 +49,13 @@ NonLocalMeansDenoiser::NonLocalMeansDenoiser(const nlohmann::json& step,
     noiseModel_ = p.choice("noise_model", noiseModel_, {"none", "gaussian", "rician", "poisson"});
     samplePatches_ = p.integer("sample_patches", samplePatches_, 5, 10000);
     seed_ = p.integer("seed", seed_, 0, 1 << 30);
+    if (seed_ != 1) {
+      spdlog::warn(
+          "{}: 'seed' has no effect: ITK 5.2 seeds each work unit's patch sampler with "
+          "the unit's index (the result is fixed by 'work_units')",
+          context);
+    }
+    workUnits_ = p.integer("work_units", workUnits_, 1, 64);
     kernelBandwidth_ = p.choice("kernel_bandwidth", kernelBandwidth_, {"noise", "entropy"});
   } else {
     strength_ = p.number("strength", strength_, 0.05, 10);
@@ -72,6 +81,7 @@ nlohmann::json NonLocalMeansDenoiser::parameters() const {
               {"noise_model", noiseModel_},
               {"sample_patches", samplePatches_},
               {"seed", seed_},
+              {"work_units", workUnits_},
               {"kernel_bandwidth", kernelBandwidth_}});
   } else {
     j["strength"] = strength_;
@@ -140,6 +150,9 @@ nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
     auto filter = Filter::New();
     filter->SetInput(in);
     filter->SetPatchRadius(static_cast<unsigned>(patchRadius_));
+    // The samplers are seeded by work-unit index, so a fixed split (not ITK's default of one
+    // unit per thread) makes the output independent of the thread count.
+    filter->SetNumberOfWorkUnits(static_cast<itk::ThreadIdType>(workUnits_));
     filter->SetNumberOfIterations(static_cast<unsigned>(iterations_));
     // ITK 5.2 resamples its smooth-disc patch weights onto the voxel grid without centring the
     // disc, so on anisotropic voxels the centre weight falls below 1, the normalisation pushes
@@ -171,7 +184,7 @@ nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
     sampler->SetVariance(static_cast<double>(searchRadius_ * searchRadius_) / 4.0);
     sampler->SetRadius(static_cast<unsigned>(searchRadius_));
     sampler->SetNumberOfResultsRequested(static_cast<unsigned>(samplePatches_));
-    sampler->SetSeed(static_cast<typename Sampler::SeedType>(seed_));
+    sampler->SetSeed(static_cast<typename Sampler::SeedType>(seed_));  // ITK replaces it per unit
     sampler->CanSelectQueryOff();
     filter->SetSampler(sampler);
     filter->Update();

@@ -20,9 +20,13 @@ namespace medsight {
 /// - "itk": the patch-based filter of Awate and Whitaker (IEEE TPAMI 2006,
 ///   itk::PatchBasedDenoisingImageFilter) with semi-locally sampled patches; it alone offers noise
 ///   models ("rician" for magnitude MR, "poisson" for counts). Parameters `iterations`,
-///   `noise_model`, `sample_patches`, `seed` (the sampler is random; a fixed seed replays
-///   exactly), `kernel_bandwidth` ("noise": from the noise estimate and the patch size;
-///   "entropy": ITK's own). Any of these selects "itk" when `method` is not given, so recorded
+///   `noise_model`, `sample_patches`, `work_units`, `kernel_bandwidth` ("noise": from the noise
+///   estimate and the patch size; "entropy": ITK's own). The patch sampler is random and ITK 5.2
+///   seeds it with the index of each work unit (a piece of the image), so the result depends on
+///   how the image is split, not on a seed: MedSight fixes the split at `work_units` (default 8)
+///   whatever the thread count, and the same pipeline replays exactly with any `--threads`.
+///   `seed` is accepted, for pipelines recorded earlier, and has no effect (ITK overrides it).
+///   Any of these selects "itk" when `method` is not given, so recorded
 ///   pipelines from before OpenCV was the default replay unchanged. Each ITK iteration moves a
 ///   voxel only 20 % of the way to its patch-weighted mean, hence several iterations.
 ///
@@ -44,8 +48,8 @@ class NonLocalMeansDenoiser : public PreprocessStep {
  private:
   nlohmann::json applyOpenCv(PreprocessSubject& subject, Image volume, double noise) const;
   /// Settings of ITK's filter that the OpenCV method does not have.
-  static constexpr std::array<const char*, 5> kItkOnly{
-      "iterations", "noise_model", "sample_patches", "seed", "kernel_bandwidth"};
+  static constexpr std::array<const char*, 6> kItkOnly{
+      "iterations", "noise_model", "sample_patches", "seed", "kernel_bandwidth", "work_units"};
   std::string method_ = "opencv";
   double strength_ = 0.75;
   int patchRadius_ = 2;
@@ -54,6 +58,7 @@ class NonLocalMeansDenoiser : public PreprocessStep {
   int searchRadius_ = 10;
   int samplePatches_ = 100;
   int seed_ = 1;
+  int workUnits_ = 8;
   std::string kernelBandwidth_ = "noise";
   std::string slicewise_ = "auto";
 };
