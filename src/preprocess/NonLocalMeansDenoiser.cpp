@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <utility>
 #include <vector>
@@ -16,7 +17,6 @@
 #include <spdlog/spdlog.h>
 
 #include "core/Error.h"
-#include "preprocess/IntensityStatistics.h"
 #include "preprocess/ItkScalarFilterRunner.h"
 #include "preprocess/StepParameterReader.h"
 
@@ -49,12 +49,6 @@ NonLocalMeansDenoiser::NonLocalMeansDenoiser(const nlohmann::json& step,
     noiseModel_ = p.choice("noise_model", noiseModel_, {"none", "gaussian", "rician", "poisson"});
     samplePatches_ = p.integer("sample_patches", samplePatches_, 5, 10000);
     seed_ = p.integer("seed", seed_, 0, 1 << 30);
-    if (seed_ != 1) {
-      spdlog::warn(
-          "{}: 'seed' has no effect: ITK 5.2 seeds each work unit's patch sampler with "
-          "the unit's index (the result is fixed by 'work_units')",
-          context);
-    }
     workUnits_ = p.integer("work_units", workUnits_, 1, 64);
     kernelBandwidth_ = p.choice("kernel_bandwidth", kernelBandwidth_, {"noise", "entropy"});
   } else {
@@ -105,6 +99,7 @@ double estimateNoiseSigma(const float* buffer, std::size_t nx, std::size_t total
       // crops are up to 64 % fill); counting their zero differences would halve the estimate.
       // ITK's method keeps them, as it always did, so its recorded pipelines replay exactly.
       if (skipZeroFill && buffer[row + x] == 0.0f && buffer[row + x + 1] == 0.0f) continue;
+      if (!std::isfinite(buffer[row + x]) || !std::isfinite(buffer[row + x + 1])) continue;
       diffs.push_back(buffer[row + x + 1] - buffer[row + x]);
     }
   }
@@ -143,6 +138,11 @@ nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
     noise = estimateNoiseSigma(px.data(), image.size().x, px.size(), method_ == "opencv");
   }
   if (method_ == "opencv") return applyOpenCv(subject, std::move(asFloat), noise);
+  if (seed_ != 1) {
+    spdlog::warn(
+        "non_local_means: 'seed' has no effect: ITK 5.2 seeds each work unit's patch "
+        "sampler with the unit's index (the result is fixed by 'work_units')");
+  }
   double sigma = 0.0;
   auto denoise = [&](auto in) {
     using T = typename decltype(in)::ObjectType;
@@ -239,8 +239,16 @@ nlohmann::json NonLocalMeansDenoiser::applyOpenCv(PreprocessSubject& subject, Im
   const std::size_t nx = volume.size().x, ny = volume.size().y, nz = volume.size().z;
   const std::size_t plane = nx * ny;
   auto px = volume.pixels<float>();
-  const auto [lo, hi] = std::minmax_element(px.begin(), px.end());
-  double low = *lo, high = *hi;
+  // Finite range; NaN or infinite voxels (possible in float PET or derived maps) are kept as they
+  // are and do not enter the range or the patches' codes beyond the lowest code.
+  double low = std::numeric_limits<double>::infinity(), high = -low;
+  std::vector<float> finite;  // a sample for percentiles, taken only if needed below
+  for (const float v : px) {
+    if (std::isfinite(v)) {
+      low = std::min(low, static_cast<double>(v));
+      high = std::max(high, static_cast<double>(v));
+    }
+  }
   const double h = strength_ * noise;
   std::size_t skipped = 0, outside = 0;
   double step = 0.0;
@@ -253,49 +261,67 @@ nlohmann::json NonLocalMeansDenoiser::applyOpenCv(PreprocessSubject& subject, Im
                           {"voxels_outside_range", outside}};
   };
   // Nothing to remove: a constant volume, or one without measurable noise.
-  if (!(high > low) || !(h > 0)) {
+  if (!(high > low) || !(h > 0) || !std::isfinite(h)) {
     skipped = nz;
     subject.image = std::move(volume);
     return record("slices");
   }
-  // OpenCV denoises 8- or 16-bit images; 16 bits over the volume's range keep the quantisation
-  // step (range / 65534) far below any noise worth removing. One scale for the whole volume
+  // OpenCV denoises 8- or 16-bit images. 16 bits over the volume's range give a quantisation
+  // step (range / 65534) far below the noise on ordinary images; one scale for the whole volume
   // treats every slice alike. The 16-bit path needs the L1 patch distance, whose weight is
   // exp(-d^2 / h^2) with d the mean absolute difference per voxel: two patches that differ only
   // by noise of deviation s have d = 2 s / sqrt(pi) = 1.13 s on average, so h = strength x s
   // sets how far from that a patch may be and still vote.
-  constexpr double kCodes = 65534.0;            // one code spare for putting 0 on the grid
-  const double widest = kCodes * noise / 20.0;  // the range whose step is a twentieth of the noise
-  if (high - low > widest) {
-    // A few extreme voxels (metal, a hot spot, a corrupt value) stretch the range until the step
-    // is coarse against the noise and every slice collapses onto a few codes. Quantise the widest
-    // range that keeps the step fine around the 0.5-99.5 percentile range instead; voxels outside
-    // it are not denoised and keep their value exactly.
-    const auto stats = IntensityStatistics::collect(volume, nullptr, 1'000'000);
-    const double p0 = stats.percentile(0.5), p1 = stats.percentile(99.5);
-    const double extra = std::max(0.0, (widest - (p1 - p0)) / 2.0);
-    low = std::max(low, p0 - extra);
-    high = std::min(high, p1 + extra);
-    if (!(high > low)) {
-      low = *lo;
-      high = *hi;
+  constexpr double kCodes = 65534.0;  // one code spare for putting 0 on the grid
+  if ((high - low) / kCodes > noise / 2.0) {
+    // Only a few extreme voxels (metal, a corrupt value) stretch the range this far: the step
+    // would exceed half the noise and slices would collapse onto a few codes. (A hot PET lesion
+    // spans a few hundred noise deviations, far from the 32767 this needs.) Quantise instead the
+    // widest range whose step is a twentieth of the noise around the 0.5-99.5 percentile range,
+    // or that range itself if it is wider; voxels outside are not denoised and keep their value.
+    const std::size_t stride = std::max<std::size_t>(1, px.size() / 1'000'000);
+    for (std::size_t i = 0; i < px.size(); i += stride) {
+      if (std::isfinite(px[i])) finite.push_back(px[i]);
+    }
+    auto quantile = [&](double q) {
+      auto it = finite.begin() + static_cast<std::ptrdiff_t>(q * (finite.size() - 1));
+      std::nth_element(finite.begin(), it, finite.end());
+      return static_cast<double>(*it);
+    };
+    const double p0 = quantile(0.005), p1 = quantile(0.995);
+    const double widest = kCodes * noise / 20.0;
+    if (p1 > p0 && p1 - p0 >= widest) {
+      low = p0;
+      high = p1;
+    } else if (p1 > p0) {
+      const double extra = (widest - (p1 - p0)) / 2.0;
+      double lo = std::max(low, p0 - extra), hi = std::min(high, p1 + extra);
+      // What one side cannot use (it reached the data's end) goes to the other.
+      const double spare = widest - (hi - lo);
+      if (lo == low) hi = std::min(high, hi + spare);
+      if (hi == high) lo = std::max(low, lo - spare);
+      low = lo;
+      high = hi;
     }
   }
+  // Voxels are "outside" by the range chosen here, before zero is put on the grid (which may
+  // move `low` by a rounding error).
+  const double rangeLow = low, rangeHigh = high;
+  auto inRange = [&](double v) { return v >= rangeLow && v <= rangeHigh; };  // false for NaN
   const double scale = kCodes / (high - low);
   // Codes are value x scale + zeroCode. Zero on the grid (zeroCode a whole number): zero fill
   // outside the field of view (which a later `zscore` with region "nonzero" tells apart by being
   // exactly 0) comes back exactly 0.
   double zeroCode = -low * scale;
-  if (low <= 0.0 && high >= 0.0) {
-    zeroCode = std::ceil(zeroCode);  // at most one step lower; kCodes left that code spare
-    low = -zeroCode / scale;
-  }
+  if (low <= 0.0 && high >= 0.0) zeroCode = std::ceil(zeroCode);  // kCodes left that code spare
   step = 1.0 / scale;
   std::vector<std::uint16_t> q(px.size()), out(px.size());
   for (std::size_t i = 0; i < px.size(); ++i) {
     const double v = px[i];
-    if (v < low || v > high) ++outside;
-    q[i] = static_cast<std::uint16_t>(std::lround(std::clamp(v * scale + zeroCode, 0.0, 65535.0)));
+    if (!inRange(v)) ++outside;
+    q[i] = std::isfinite(v) ? static_cast<std::uint16_t>(
+                                  std::lround(std::clamp(v * scale + zeroCode, 0.0, 65535.0)))
+                            : std::uint16_t{0};
   }
   const std::vector<float> hq{static_cast<float>(h * scale)};
   const int templ = 2 * patchRadius_ + 1, search = 2 * searchRadius_ + 1;
@@ -321,7 +347,7 @@ nlohmann::json NonLocalMeansDenoiser::applyOpenCv(PreprocessSubject& subject, Im
                                            std::to_string(z) + ": " + e.what());
     }
     for (std::size_t i = z * plane; i < (z + 1) * plane; ++i) {
-      if (px[i] < low || px[i] > high) continue;  // outside the quantised range: kept
+      if (!inRange(px[i])) continue;  // outside the quantised range (or not finite): kept
       px[i] = static_cast<float>((out[i] - zeroCode) / scale);
     }
   }

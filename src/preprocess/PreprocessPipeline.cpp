@@ -110,8 +110,13 @@ nlohmann::json PreprocessPipeline::withPreOpenCvMeaning(const nlohmann::json& pi
   for (auto& step : *steps) {
     if (!step.is_object() || !step.contains("step") || !step["step"].is_string()) continue;
     const std::string name = step["step"].get<std::string>();
-    if (name == "clahe") step["step"] = "adaptive_histogram_equalization";
-    if (name == "non_local_means" && !step.contains("method")) step["method"] = "itk";
+    // Settings only the OpenCV steps have prove the step was written when they existed.
+    const bool openCvClahe = step.contains("clip_limit") || step.contains("tiles") ||
+                             step.contains("low_percentile") || step.contains("high_percentile");
+    if (name == "clahe" && !openCvClahe) step["step"] = "adaptive_histogram_equalization";
+    if (name == "non_local_means" && !step.contains("method") && !step.contains("strength")) {
+      step["method"] = "itk";
+    }
   }
   return out;
 }

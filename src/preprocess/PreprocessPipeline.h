@@ -47,9 +47,10 @@ class PreprocessPipeline {
   static std::vector<std::string> knownSteps();
   /// \brief What a pipeline stored before MedSight ran steps through OpenCV (2026-11-27) meant,
   /// made explicit: `clahe` was another name for ITK's adaptive histogram equalisation, and a
-  /// `non_local_means` step without a `method` was ITK's patch-based filter. Stored pipelines
-  /// that cannot say which era wrote them (segmentation package format 1) pass through this so
-  /// they replay as they were trained.
+  /// `non_local_means` step without a `method` was ITK's patch-based filter. A step with a
+  /// setting only the OpenCV version has (`clip_limit`, `tiles`, `*_percentile`, `strength`)
+  /// was written later and is left alone. Stored pipelines that do not say which era wrote them
+  /// (segmentation package format 1) pass through this so they replay as they were trained.
   static nlohmann::json withPreOpenCvMeaning(const nlohmann::json& pipeline);
 
   /// \brief Appends a step (a JSON step object).

@@ -97,12 +97,15 @@ SegmentationModelManifest SegmentationCrossValidation::run(int onlyFold) {
   const auto ids = SegmentationDataset::caseIds(config_.dataRoot, config_.imageFile,
                                                 config_.maskFile, config_.auxiliary);
   const auto folds = assignFolds(ids, config_.folds, config_.seed);
-  // Finished folds are reused only when the recipe and the patients are unchanged.
-  const std::string recipeHash = Sha256::ofString(config_.source.dump() + "\n" + [&] {
-    std::string s;
-    for (const auto& id : ids) s += id + ",";
-    return s;
-  }());
+  // Finished folds are reused only when the recipe and the patients are unchanged, including
+  // what the recipe's preprocessing means to this MedSight (every parameter written out: a step
+  // whose default changed since the fold was trained must not be reused under the new meaning).
+  const std::string recipeHash =
+      Sha256::ofString(config_.source.dump() + "\n" + config_.preprocessing.dump() + "\n" + [&] {
+        std::string s;
+        for (const auto& id : ids) s += id + ",";
+        return s;
+      }());
   spdlog::info("cross-validation: {} patients in {} folds from {}", ids.size(), config_.folds,
                config_.dataRoot.string());
   std::vector<SegmentationCase> cases =

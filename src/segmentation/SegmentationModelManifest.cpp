@@ -122,8 +122,11 @@ SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::js
     m.auxiliary =
         AuxiliaryChannel::listFromJson(accepts.value("auxiliary", nlohmann::json()), context);
     m.network = UNetSpec::fromJson(j.at("network"));
-    // Format 1 was written both before and after MedSight's OpenCV steps; such packages were
-    // all trained before them (format 2 is required since), so they mean what they meant then.
+    // Format 1 does not say whether bare `clahe` / `non_local_means` meant ITK's filters (until
+    // 2026-11-27) or OpenCV's (binaries built from fe070b1 to 74f4558, four hours on 2026-11-27,
+    // which no shipped package comes from): they are read as ITK's. Since 74f4558 packages write
+    // every parameter and OpenCV preprocessing needs format 2. (Format-2 packages of the half
+    // hour from 1c0c9e7 to fe070b1 with a bare `non_local_means` meant ITK's; none exist.)
     const nlohmann::json stored =
         format == kFormat ? PreprocessPipeline::withPreOpenCvMeaning(j.at("preprocessing"))
                           : j.at("preprocessing");
@@ -154,14 +157,9 @@ SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::js
                         " image channel(s) but the package accepts " + std::to_string(stacked));
       }
     }
-    if (format == kFormat && m.requiredFormat() != std::string(kFormat)) {
-      throw Error(ErrorCode::ModelInvalid,
-                  context + ": uses a fixed-window auxiliary channel, which needs format " +
-                      kFormatV2 + ", but says " + kFormat +
-                      ". MedSight wrote such packages as format 1 for one day (2026-11-26); if "
-                      "this is one, set its \"format\" to " +
-                      kFormatV2 + " (nothing else changes); otherwise the manifest was edited");
-    }
+    // Format 1 with a format-2 feature (a fixed-window auxiliary channel, written as format 1 on
+    // 2026-11-26; or OpenCV preprocessing named by its own settings) is read as it says: this
+    // MedSight knows both. Rewriting the package (segment-ensemble) labels it format 2.
     m.training = j.value("training", nlohmann::json::object());
     m.validation = j.value("validation", nlohmann::json::object());
     return m;

@@ -31,15 +31,17 @@ struct SegmentationConfiguration {
   std::vector<SegmentationMember> members;
 };
 
-/// \brief `manifest.json` of a segmentation model package (format medsight-segmentation/1):
+/// \brief `manifest.json` of a segmentation model package (format medsight-segmentation/1, or /2
+/// when a feature needs it, see kFormatV2):
 /// the network, the preprocessing pipeline replayed on every input, sliding-window and
 /// post-processing settings, member weights with SHA-256, how it was trained and its
 /// cross-validated metrics.
 struct SegmentationModelManifest {
   static constexpr const char* kFormat = "medsight-segmentation/1";
-  /// \brief Format written when a package uses something a format-1 reader would silently
-  /// misread (an auxiliary channel with a fixed window): older binaries then refuse it
-  /// instead of scaling the channel by its percentile.
+  /// \brief Format written when a package uses something a format-1 reader would misread: an
+  /// auxiliary channel with a fixed window (it would scale the channel by its percentile) or
+  /// preprocessing through OpenCV (`clahe`, OpenCV NLM; it would run ITK's filters). Older
+  /// binaries then refuse the package.
   static constexpr const char* kFormatV2 = "medsight-segmentation/2";
   /// \brief The format this manifest needs: format 1 unless a feature needs format 2.
   const char* requiredFormat() const;

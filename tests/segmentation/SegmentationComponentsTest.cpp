@@ -177,7 +177,7 @@ TEST(AuxiliaryChannel, MapsCalibratedUnitsThroughAFixedWindow) {
 
 // Older readers ignore keys they do not know: a fixed-window channel read by one would be
 // scaled by its percentile instead, so such packages say format 2, which format-1 readers refuse.
-TEST(SegmentationModelManifest, AWindowedChannelNeedsFormatTwoAndUnknownSettingsAreRefused) {
+TEST(SegmentationModelManifest, AWindowedChannelIsWrittenAsFormatTwoAndUnknownSettingsAreRefused) {
   SegmentationModelManifest m;
   m.name = "t";
   m.preprocessing = nlohmann::json::array();
@@ -203,8 +203,11 @@ TEST(SegmentationModelManifest, AWindowedChannelNeedsFormatTwoAndUnknownSettings
       EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
     }
   };
+  // Written as format 1 on 2026-11-26 (before format 2 existed): read as it says.
   j["format"] = SegmentationModelManifest::kFormat;
-  refusedWith(j, "set its \"format\" to medsight-segmentation/2");
+  EXPECT_TRUE(SegmentationModelManifest::fromJson(j, "m").auxiliary[0].usesWindow());
+  EXPECT_EQ(SegmentationModelManifest::fromJson(j, "m").toJson()["format"],
+            SegmentationModelManifest::kFormatV2);
   j["format"] = "medsight-segmentation/3";
   refusedWith(j, "newer than this MedSight reads");
   j["format"] = SegmentationModelManifest::kFormatV2;
@@ -239,7 +242,19 @@ TEST(SegmentationModelManifest, StoresEveryPreprocessingParameterAndReadsOldPack
   const auto reread = SegmentationModelManifest::fromJson(now, "m");
   EXPECT_EQ(reread.preprocessing, now["preprocessing"]);
   EXPECT_EQ(reread.toJson(), now);
-  // ITK's NLM with every setting written out is understood the same by both formats.
+  // A format-1 package from the hours when bare steps already meant OpenCV shows it by OpenCV-only
+  // settings; read as it says (and labelled format 2 when rewritten), not turned into ITK's.
+  nlohmann::json openCvEra = now;
+  openCvEra["format"] = SegmentationModelManifest::kFormat;
+  openCvEra["preprocessing"] = nlohmann::json::parse(
+      R"({"steps": [{"step": "non_local_means", "strength": 0.5},
+                    {"step": "clahe", "clip_limit": 3}]})");
+  const auto era = SegmentationModelManifest::fromJson(openCvEra, "m");
+  EXPECT_EQ(era.preprocessing["steps"][0]["method"], "opencv");
+  EXPECT_EQ(era.preprocessing["steps"][1]["step"], "clahe");
+  EXPECT_EQ(era.toJson()["format"], SegmentationModelManifest::kFormatV2);
+  // ITK's NLM with every setting written out stays format 1 (a reader from before `method` and
+  // `work_units` existed refuses those settings rather than misreading them).
   m.preprocessing = nlohmann::json::parse(R"([{"step": "non_local_means", "method": "itk"}])");
   EXPECT_EQ(m.toJson()["format"], SegmentationModelManifest::kFormat);
 
