@@ -288,7 +288,9 @@ nlohmann::json NonLocalMeansDenoiser::applyOpenCv(PreprocessSubject& subject, Im
       std::nth_element(finite.begin(), it, finite.end());
       return static_cast<double>(*it);
     };
-    const double p0 = quantile(0.005), p1 = quantile(0.995);
+    // (The sample can miss every finite voxel only in a volume that is almost all NaN.)
+    const double p0 = finite.size() >= 2 ? quantile(0.005) : 0.0;
+    const double p1 = finite.size() >= 2 ? quantile(0.995) : 0.0;
     const double widest = kCodes * noise / 20.0;
     if (p1 > p0 && p1 - p0 >= widest) {
       low = p0;

@@ -16,12 +16,11 @@ namespace medsight {
 ///   images only, too coarse for MR); the filtering parameter h is `strength` times a robust
 ///   estimate of the noise deviation. Zero lies on the quantisation grid, so zero fill comes back
 ///   exactly 0. When a few extreme voxels make the range so wide that the step would exceed half
-///   the noise, a range around the 0.5-99.5 percentiles is quantised instead and the voxels
-///   outside it (and any NaN or infinite ones) are kept unchanged, not denoised; the record gives
-///   `quantisation_step` and `voxels_outside_range`. On four STS MR
-///   crops with 5 % added noise (bench/preprocess, README) it took 0.65 s per volume and raised
-///   PSNR by 6.1 dB, against 61 s and 4.0 dB for ITK's filter and 1.1 s and 6.6 dB for
-///   scikit-image's NLM.
+///   the noise, a range of that width around the 0.5-99.5 percentiles is quantised instead and
+///   the voxels outside it (and any NaN or infinite ones) are kept unchanged, not denoised; the
+///   record gives `quantisation_step` and `voxels_outside_range`. On four STS MR crops with 5 %
+///   added noise (bench/preprocess, README) it took 0.65 s per volume and raised PSNR by 6.1 dB,
+///   against 61 s and 4.0 dB for ITK's filter and 1.1 s and 6.6 dB for scikit-image's NLM.
 /// - "itk": the patch-based filter of Awate and Whitaker (IEEE TPAMI 2006,
 ///   itk::PatchBasedDenoisingImageFilter) with semi-locally sampled patches; it alone offers noise
 ///   models ("rician" for magnitude MR, "poisson" for counts). Parameters `iterations`,

@@ -98,14 +98,14 @@ SegmentationModelManifest SegmentationCrossValidation::run(int onlyFold) {
                                                 config_.maskFile, config_.auxiliary);
   const auto folds = assignFolds(ids, config_.folds, config_.seed);
   // Finished folds are reused only when the recipe and the patients are unchanged, including
-  // what the recipe's preprocessing means to this MedSight (every parameter written out: a step
-  // whose default changed since the fold was trained must not be reused under the new meaning).
-  const std::string recipeHash =
-      Sha256::ofString(config_.source.dump() + "\n" + config_.preprocessing.dump() + "\n" + [&] {
-        std::string s;
-        for (const auto& id : ids) s += id + ",";
-        return s;
-      }());
+  // what the recipe's preprocessing, network and sliding window mean to this MedSight (every
+  // parameter written out, also those a plan file sets: a default changed since the fold was
+  // trained must not reuse it under the new meaning).
+  std::string recipe = config_.source.dump() + "\n" + config_.preprocessing.dump() + "\n" +
+                       config_.network.toJson().dump() + "\n" + config_.inference.toJson().dump() +
+                       "\n";
+  for (const auto& id : ids) recipe += id + ",";
+  const std::string recipeHash = Sha256::ofString(recipe);
   spdlog::info("cross-validation: {} patients in {} folds from {}", ids.size(), config_.folds,
                config_.dataRoot.string());
   std::vector<SegmentationCase> cases =
