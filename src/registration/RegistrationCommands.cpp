@@ -12,6 +12,7 @@
 #include "io/ImageFileReader.h"
 #include "io/NiftiWriter.h"
 #include "io/RasterImageIO.h"
+#include "preprocess/GridResampler.h"
 #include "preprocess/MaskComparison.h"
 #include "registration/FusionRenderer.h"
 #include "registration/ImageRegistration.h"
@@ -205,24 +206,35 @@ class FuseCommand : public Command {
     app.add_option("--transform", transform_,
                    "Transform from `medsight register` (base point -> overlay point); default "
                    "identity (images already share patient coordinates)");
+    app.add_option("--out-image", outImage_,
+                   "Also write the overlay resampled onto the base grid (.nii/.nii.gz), e.g. a "
+                   "PET carried onto the MR by the transform that registered its CT");
+    app.add_option("--interpolation", interpolation_,
+                   "Resampling of the overlay: linear (default), bspline, or nearest (masks)")
+        ->check(CLI::IsMember({"linear", "bspline", "nearest"}));
     fusion_.add(app);
   }
   int run(const CommandContext& context) override {
-    if (fusion_.png.empty() && fusion_.dicom.empty()) {
-      throw Error(ErrorCode::InvalidArgument, "fuse: give --fuse-png and/or --fuse-dicom");
+    if (fusion_.png.empty() && fusion_.dicom.empty() && outImage_.empty()) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "fuse: give --fuse-png, --fuse-dicom and/or --out-image");
     }
     const Image base = ImageFileReader::read(base_);
     const Image overlay = ImageFileReader::read(overlay_);
     const SpatialTransform t =
         transform_.empty() ? SpatialTransform() : SpatialTransform::read(transform_);
-    const Image moved = t.resample(overlay, base, Interpolation::Linear);
-    const json out = fusion_.write(base, moved, base_, "fusion " + t.describe());
+    const Image moved = t.resample(overlay, base, parseInterpolation(interpolation_));
+    json out = fusion_.write(base, moved, base_, "fusion " + t.describe());
+    if (!outImage_.empty()) {
+      NiftiWriter::write(moved, outImage_);
+      out["image"] = outImage_;
+    }
     std::cout << (context.json ? out.dump(2) : "wrote " + out.dump()) << '\n';
     return 0;
   }
 
  private:
-  std::string base_, overlay_, transform_;
+  std::string base_, overlay_, transform_, outImage_, interpolation_ = "linear";
   FusionOutputs fusion_;
 };
 

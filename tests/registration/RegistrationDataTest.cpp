@@ -129,6 +129,47 @@ TEST(RegistrationCommandsE2E, RegisterWritesTransformImageMaskAndFusedViews) {
   EXPECT_LT(report["final_metric"].get<double>(), report["initial_metric"].get<double>() + 1e-9);
 }
 
+TEST(RegistrationCommandsE2E, FuseCarriesAnImageOntoTheBaseGridWithAGivenTransform) {
+  // A PET/CT: register the CT to the MR, then the PET follows with the same transform.
+  MEDSIGHT_DATASET(dir, "sts/nifti/STS_005");
+  const auto tmp = test::temporaryDirectory("fuse-out-image");
+  std::string out, err;
+  ASSERT_EQ(medsight("register " + (dir / "MR_T1_image.nii.gz").string() + " " +
+                         (dir / "CT_image.nii.gz").string() + " --out " + (tmp / "r").string(),
+                     &out, &err),
+            0)
+      << err;
+  ASSERT_EQ(medsight("fuse --json " + (dir / "MR_T1_image.nii.gz").string() + " " +
+                         (dir / "PET_mask.nii.gz").string() + " --transform " +
+                         (tmp / "r.tfm").string() + " --interpolation nearest --out-image " +
+                         (tmp / "pet_mask_on_mr.nii.gz").string(),
+                     &out, &err),
+            0)
+      << err;
+  const Image mr = ImageFileReader::read(dir / "MR_T1_image.nii.gz");
+  Image mrMask = ImageFileReader::read(dir / "MR_T1_mask.nii.gz");
+  mrMask.geometry() = mr.geometry();
+  const Image moved = ImageFileReader::read(tmp / "pet_mask_on_mr.nii.gz");
+  ASSERT_TRUE(moved.sameGrid(mr, 1e-3));
+  // Nearest keeps labels; the PET GTV lands on the MR GTV (the registration moves the pair by a
+  // few mm at most from the cohort's alignment, where the two masks overlap at about 0.9).
+  for (const float v : moved.castTo(PixelType::Float32).pixels<float>())
+    ASSERT_TRUE(v == 0 || v == 1);
+  EXPECT_GT(MaskComparison::dice(moved, mrMask), 0.7);
+  EXPECT_EQ(json::parse(out)["image"], (tmp / "pet_mask_on_mr.nii.gz").string());
+  // Nothing to write is a usage error; an unknown interpolation is refused by the parser.
+  EXPECT_NE(medsight("fuse " + (dir / "MR_T1_image.nii.gz").string() + " " +
+                         (dir / "PET_image.nii.gz").string(),
+                     &out, &err),
+            0);
+  EXPECT_NE(medsight("fuse " + (dir / "MR_T1_image.nii.gz").string() + " " +
+                         (dir / "PET_image.nii.gz").string() +
+                         " --interpolation cubic --out-image " + (tmp / "x.nii.gz").string(),
+                     &out, &err),
+            0);
+  EXPECT_FALSE(std::filesystem::exists(tmp / "x.nii.gz"));
+}
+
 TEST(RegistrationCommandsE2E, NonConvergenceWritesNoTransform) {
   MEDSIGHT_DATASET(dir, "sts/nifti/STS_002");
   const auto tmp = test::temporaryDirectory("register-fail");
