@@ -158,8 +158,12 @@ Image AuxiliaryChannel::onto(const Image& image, const Image& working, bool chec
                     "% of the region being segmented (the main image, or its --roi box; at least " +
                     std::to_string(std::lround(100 * minimumCoverage)) +
                     "% needed). It must be in the same patient coordinates as the main image; "
-                    "co-register it first (medsight register MAIN " +
-                    name + ")");
+                    "co-register it first: medsight register MAIN " +
+                    name +
+                    ", or, for an image that came with a CT (PET/CT), register that CT "
+                    "(medsight register MAIN CT) and carry this image with medsight fuse MAIN " +
+                    name + " --transform registered.tfm --out-image " + name +
+                    "_on_main.nii.gz, which is more accurate for PET");
   }
   out.setModality(image.modality());
   out.metadata().clear();
