@@ -18,6 +18,9 @@ pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)
 pkg_check_modules(OPENJPEG REQUIRED IMPORTED_TARGET libopenjp2)
 pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# yaml-cpp 0.7's CMake package points at a non-existent include folder on Debian 12; pkg-config
+# is right.
+pkg_check_modules(YAMLCPP REQUIRED IMPORTED_TARGET yaml-cpp)
 
 find_package(DCMTK REQUIRED CONFIG)
 # Only the ITK modules MedSight uses: linking all of Debian's ITK pulls in FFTW, MINC, HDF5 ...

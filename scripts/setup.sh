@@ -13,7 +13,7 @@ PACKAGES=(
   libsqlite3-dev libpqxx-dev postgresql libsodium-dev libssl-dev
   libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libicu-dev libre2-dev libopencv-dev libsvm-dev libxgboost-dev libqhull-dev liblinear-dev
-  libfftw3-dev
+  libfftw3-dev libyaml-cpp-dev
   # tests and reference tools
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   orthanc orthanc-dicomweb elastix dcm2niix dicom3tools openssl

@@ -7,6 +7,7 @@
 #include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/StructuredFileReader.h"
 #include "io/ImageFileReader.h"
 #include "io/NiftiWriter.h"
 #include "preprocess/DatasetPlanner.h"
@@ -40,11 +41,12 @@ class PreprocessCommand : public Command {
  public:
   std::string name() const override { return "preprocess"; }
   std::string summary() const override {
-    return "Run a preprocessing pipeline (JSON) on an image and record every step";
+    return "Run a preprocessing pipeline (JSON or YAML) on an image and record every step";
   }
   void configure(CLI::App& app) override {
     app.add_option("--pipeline", pipeline_,
-                   "Pipeline JSON ({\"steps\": [...]}) or a sidecar written by a previous run "
+                   "Pipeline JSON or YAML (.yaml/.yml) ({\"steps\": [...]}) or a sidecar written "
+                   "by a previous run "
                    "(replays it)")
         ->required();
     app.add_option("input", input_, "Input image (NIfTI, DICOM file or folder, PNG, ...)")
@@ -67,14 +69,7 @@ class PreprocessCommand : public Command {
     }
     PreprocessPipeline::useThreads(context.threads);
     // Validate the pipeline before reading images: a typo fails fast.
-    std::ifstream in(pipeline_);
-    if (!in) throw Error(ErrorCode::FileNotFound, pipeline_ + ": pipeline file not found");
-    json j;
-    try {
-      j = json::parse(in);
-    } catch (const json::exception& e) {
-      throw Error(ErrorCode::BadJson, pipeline_ + ": invalid JSON: " + e.what());
-    }
+    json j = StructuredFileReader::read(pipeline_);  // JSON, or YAML by extension
     if (j.is_object() && j.contains("pipeline")) j = j.at("pipeline");  // a previous sidecar
     const PreprocessPipeline pipeline = PreprocessPipeline::fromJson(j, pipeline_);
 

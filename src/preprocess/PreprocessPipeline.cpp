@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 #include "core/Error.h"
 #include "core/ParallelFor.h"
+#include "core/StructuredFileReader.h"
 #include "preprocess/AdaptiveHistogramEqualizer.h"
 #include "preprocess/BiasFieldCorrector.h"
 #include "preprocess/BoundingBoxCropper.h"
@@ -145,15 +146,7 @@ PreprocessPipeline PreprocessPipeline::fromJson(const nlohmann::json& j,
 }
 
 PreprocessPipeline PreprocessPipeline::fromFile(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(ErrorCode::FileNotFound, path.string() + ": pipeline file not found");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::BadJson, path.string() + ": invalid JSON: " + e.what());
-  }
-  return fromJson(j, path.string());
+  return fromJson(StructuredFileReader::read(path), path.string());
 }
 
 PreprocessPipeline PreprocessPipeline::fromMetadata(const MetadataDictionary& metadata) {

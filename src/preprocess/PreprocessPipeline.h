@@ -15,9 +15,10 @@ namespace medsight {
 ///
 /// File format ("medsight-preprocess/1"): `{"steps": [{"step": "n4_bias_correction"},
 /// {"step": "resample", "spacing": [1, 1, 3]}, {"step": "zscore", "region": "foreground"}]}`
-/// (a bare array of steps is accepted too). Running a pipeline appends to two metadata keys:
-/// `preprocess.pipeline` (the replayable steps, with every parameter) and `preprocess.record`
-/// (per step: parameters, values measured on this image, run time).
+/// (a bare array of steps is accepted too; the same in YAML, e.g. `steps: [{step: median}]`).
+/// Running a pipeline appends to two metadata keys: `preprocess.pipeline` (the replayable steps,
+/// with every parameter) and `preprocess.record` (per step: parameters, values measured on this
+/// image, run time).
 class PreprocessPipeline {
  public:
   /// \brief Metadata key holding the replayable pipeline JSON.
@@ -35,7 +36,8 @@ class PreprocessPipeline {
   /// \brief Parses a pipeline; `context` (e.g. the file name) prefixes every error. Unknown
   /// steps and unknown parameters are InvalidConfiguration errors.
   static PreprocessPipeline fromJson(const nlohmann::json& j, const std::string& context);
-  /// \brief Reads a pipeline file (BadJson / FileNotFound / InvalidConfiguration on failure).
+  /// \brief Reads a pipeline file, JSON or YAML (.yaml/.yml); BadJson / FileNotFound /
+  /// InvalidConfiguration on failure.
   static PreprocessPipeline fromFile(const std::filesystem::path& path);
   /// \brief The pipeline an image was produced with (from its `preprocess.pipeline` metadata);
   /// throws InvalidArgument when the image carries none.

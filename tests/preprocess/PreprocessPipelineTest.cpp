@@ -69,6 +69,28 @@ TEST(PreprocessPipeline, BadJsonFileIsBadJson) {
             ErrorCode::FileNotFound);
 }
 
+TEST(PreprocessPipeline, YamlPipelineFileIsTheSamePipelineAsItsJson) {
+  const auto dir = test::temporaryDirectory("pipeline-yaml");
+  std::ofstream(dir / "p.yaml") << "steps:\n"
+                                   "  - step: resample\n"
+                                   "    spacing: [2, 2, 3]\n"
+                                   "  - {step: zscore, region: nonzero}\n";
+  std::ofstream(dir / "p.json") << R"({"steps": [{"step": "resample", "spacing": [2, 2, 3]},
+                                       {"step": "zscore", "region": "nonzero"}]})";
+  EXPECT_EQ(PreprocessPipeline::fromFile(dir / "p.yaml").toJson(),
+            PreprocessPipeline::fromFile(dir / "p.json").toJson());
+  // A typo is refused as in JSON, naming the file.
+  std::ofstream(dir / "typo.yml") << "- step: median\n  radus: 2\n";
+  try {
+    PreprocessPipeline::fromFile(dir / "typo.yml");
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidConfiguration);
+    EXPECT_NE(std::string(e.what()).find("typo.yml"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("radus"), std::string::npos) << e.what();
+  }
+}
+
 TEST(PreprocessPipeline, MaskOnAnotherGridIsRefused) {
   const Image img = test::syntheticVolume(10, 10, 4, [](auto, auto, auto) { return 1.0f; });
   Image mask(PixelType::UInt8, {10, 10, 5, 1}, 3, 1, img.geometry());
