@@ -27,7 +27,8 @@ class TrainCommand : public Command {
     return "Train an image classifier from a JSON config and write a model package";
   }
   void configure(CLI::App& app) override {
-    app.add_option("--config", config_, "Training configuration (JSON)")->required();
+    app.add_option("--config", config_, "Training configuration (JSON, or YAML by extension)")
+        ->required();
     app.add_option("--out", out_, "Output model folder (default models/<name>)");
     app.add_flag("--resume", resume_, "Continue from the checkpoints in the output folder");
   }

@@ -4,6 +4,7 @@
 
 #include "core/DatasetLocator.h"
 #include "core/Error.h"
+#include "core/StructuredFileReader.h"
 
 namespace medsight {
 namespace {
@@ -24,21 +25,15 @@ std::filesystem::path resolveDataPath(const std::string& text,
 }  // namespace
 
 TrainingConfig TrainingConfig::fromFile(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(ErrorCode::FileNotFound, path.string() + ": cannot open config");
-  nlohmann::json j;
-  try {
-    in >> j;
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::BadJson, path.string() + ": " + e.what());
-  }
-  return fromJson(j, path);
+  return fromJson(StructuredFileReader::read(path), path);  // JSON, or YAML by extension
 }
 
 TrainingConfig TrainingConfig::fromJson(const nlohmann::json& j,
                                         const std::filesystem::path& origin) {
   const std::string ctx = origin.string();
-  if (!j.is_object()) throw Error(ErrorCode::InvalidConfiguration, ctx + ": must be a JSON object");
+  if (!j.is_object())
+    throw Error(ErrorCode::InvalidConfiguration,
+                ctx + ": must be an object (a JSON object or YAML mapping)");
   static const std::vector<std::string> known{"name",  "version", "description", "labels",
                                               "data",  "model",   "preprocess",  "augment",
                                               "train", "deploy",  "card"};

@@ -7,6 +7,7 @@
 #include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/StructuredFileReader.h"
 #include "io/DicomDerivedImageWriter.h"
 #include "io/DicomSeriesScanner.h"
 #include "io/ImageFileReader.h"
@@ -99,7 +100,8 @@ class RegisterCommand : public Command {
     app.add_option("moving", moving_, "Moving image, e.g. MR or PET")->required();
     app.add_option("--transform", transform_, "rigid, affine or bspline")->default_val(transform_);
     app.add_option("--initialization", init_, "identity, geometry or moments");
-    app.add_option("--settings", settings_, "Registration settings JSON (overrides defaults)");
+    app.add_option("--settings", settings_,
+                   "Registration settings, JSON or YAML (overrides defaults)");
     app.add_option("--out", out_, "Output prefix: PREFIX.tfm, PREFIX.nii.gz, PREFIX.json")
         ->default_val(out_);
     app.add_option("--out-transform", outTransform_, "Transform file (.tfm)");
@@ -113,15 +115,7 @@ class RegisterCommand : public Command {
   int run(const CommandContext& context) override {
     RegistrationSettings s;
     if (!settings_.empty()) {
-      std::ifstream in(settings_);
-      if (!in) throw Error(ErrorCode::FileNotFound, settings_ + ": settings file not found");
-      json j;
-      try {
-        j = json::parse(in);
-      } catch (const json::exception& e) {
-        throw Error(ErrorCode::BadJson, settings_ + ": invalid JSON: " + e.what());
-      }
-      s = RegistrationSettings::fromJson(j, settings_);
+      s = RegistrationSettings::fromJson(StructuredFileReader::read(settings_), settings_);
     }
     s.transform = transform_;
     if (!init_.empty()) s.initialization = init_;

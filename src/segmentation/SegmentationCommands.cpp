@@ -36,7 +36,8 @@ class SegmentTrainCommand : public Command {
     return "Cross-validate a U-Net segmentation recipe by patient and write the model package";
   }
   void configure(CLI::App& app) override {
-    app.add_option("--config", config_, "Segmentation training config (JSON)")->required();
+    app.add_option("--config", config_, "Segmentation training config (JSON, or YAML by extension)")
+        ->required();
     app.add_option("--out", out_, "Output package folder (default models/<name>)");
     app.add_option("--fold", fold_, "Run only this fold (0-based) and stop; rerun to finish");
   }

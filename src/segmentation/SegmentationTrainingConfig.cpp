@@ -4,19 +4,17 @@
 
 #include "core/DatasetLocator.h"
 #include "core/Error.h"
+#include "core/StructuredFileReader.h"
 #include "preprocess/PreprocessPipeline.h"
 
 namespace medsight {
 namespace {
 
 nlohmann::json readJson(const std::filesystem::path& path, const char* what) {
-  std::ifstream in(path);
-  if (!in) throw Error(ErrorCode::FileNotFound, path.string() + ": " + what + " not found");
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::BadJson, path.string() + ": invalid JSON: " + e.what());
+  if (!std::filesystem::exists(path)) {
+    throw Error(ErrorCode::FileNotFound, path.string() + ": " + what + " not found");
   }
+  return StructuredFileReader::read(path);  // JSON, or YAML by extension
 }
 
 }  // namespace

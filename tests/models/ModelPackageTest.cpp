@@ -137,6 +137,15 @@ TEST(TrainingConfig, RejectsUnknownKeysBadValuesAndMissingData) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::BadJson);
   }
+  // The same config in YAML reads alike: here a valid YAML file that is not a mapping.
+  std::ofstream(dir / "list.yaml") << "- name: x\n";
+  try {
+    TrainingConfig::fromFile(dir / "list.yaml");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidConfiguration);
+    EXPECT_NE(std::string(e.what()).find("must be an object"), std::string::npos) << e.what();
+  }
 }
 
 TEST(ModelTraining, SingleClassTrainingSetIsRefused) {
