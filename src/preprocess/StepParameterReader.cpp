@@ -9,7 +9,8 @@ namespace medsight {
 StepParameterReader::StepParameterReader(const nlohmann::json& step, std::string context)
     : step_(step), context_(std::move(context)) {
   if (!step_.is_object()) {
-    throw Error(ErrorCode::InvalidConfiguration, context_ + ": a step must be a JSON object");
+    throw Error(ErrorCode::InvalidConfiguration,
+                context_ + ": a step must be an object (a JSON object or YAML mapping)");
   }
 }
 
