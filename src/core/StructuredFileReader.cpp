@@ -43,7 +43,14 @@ nlohmann::json toJson(const YAML::Node& node, const std::string& context) {
       return nullptr;
     case YAML::NodeType::Scalar:
       // yaml-cpp tags plain scalars "?" and quoted ones "!": only plain ones are typed.
-      return node.Tag() == "?" ? plainScalar(node.Scalar()) : nlohmann::json(node.Scalar());
+      try {
+        return node.Tag() == "?" ? plainScalar(node.Scalar()) : nlohmann::json(node.Scalar());
+      } catch (const std::out_of_range&) {
+        const auto m = node.Mark();
+        throw Error(ErrorCode::InvalidConfiguration, context + ":" + std::to_string(m.line + 1) +
+                                                         ":" + std::to_string(m.column + 1) +
+                                                         ": number out of range");
+      }
     case YAML::NodeType::Sequence: {
       nlohmann::json a = nlohmann::json::array();
       for (const auto& item : node) a.push_back(toJson(item, context));
@@ -57,6 +64,13 @@ nlohmann::json toJson(const YAML::Node& node, const std::string& context) {
           throw Error(ErrorCode::InvalidConfiguration, context + ":" + std::to_string(m.line + 1) +
                                                            ":" + std::to_string(m.column + 1) +
                                                            ": a mapping key must be a plain value");
+        }
+        if (o.contains(kv.first.Scalar())) {
+          const auto m = kv.first.Mark();
+          throw Error(ErrorCode::InvalidConfiguration, context + ":" + std::to_string(m.line + 1) +
+                                                           ":" + std::to_string(m.column + 1) +
+                                                           ": key '" + kv.first.Scalar() +
+                                                           "' is given twice");
         }
         o[kv.first.Scalar()] = toJson(kv.second, context);
       }
@@ -77,7 +91,16 @@ bool StructuredFileReader::isYaml(const std::filesystem::path& path) {
 
 nlohmann::json StructuredFileReader::fromYaml(const std::string& text, const std::string& context) {
   try {
-    return toJson(YAML::Load(text), context);
+    const auto documents = YAML::LoadAll(text);
+    if (documents.size() > 1) {
+      throw Error(ErrorCode::InvalidConfiguration,
+                  context + ": holds " + std::to_string(documents.size()) +
+                      " YAML documents (separated by ---); give one");
+    }
+    if (documents.empty()) throw Error(ErrorCode::InvalidConfiguration, context + ": empty");
+    const nlohmann::json j = toJson(documents.front(), context);
+    if (j.is_null()) throw Error(ErrorCode::InvalidConfiguration, context + ": empty");
+    return j;
   } catch (const YAML::Exception& e) {
     // e.mark is 0-based; e.msg is the parser's reason without the position.
     throw Error(ErrorCode::InvalidConfiguration, context + ":" + std::to_string(e.mark.line + 1) +

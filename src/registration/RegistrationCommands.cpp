@@ -192,7 +192,8 @@ class FuseCommand : public Command {
  public:
   std::string name() const override { return "fuse"; }
   std::string summary() const override {
-    return "Fused view of an overlay (PET, MR) on a base image (CT) as PNG and/or DICOM";
+    return "Fused view of an overlay (PET, MR) on a base image (CT) as PNG and/or DICOM; the "
+           "overlay resampled onto the base grid as NIfTI (--out-image)";
   }
   void configure(CLI::App& app) override {
     app.add_option("base", base_, "Base image (e.g. CT)")->required();

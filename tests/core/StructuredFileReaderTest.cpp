@@ -62,12 +62,18 @@ TEST(StructuredFileReader, BadFilesAreNamedWithTheirPosition) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::InvalidConfiguration);
     const std::string what = e.what();
-    EXPECT_NE(what.find("bad.yaml:"), std::string::npos) << what;
+    EXPECT_NE(what.find("bad.yaml:3:4"), std::string::npos) << what;
     EXPECT_NE(what.find("invalid YAML"), std::string::npos) << what;
   }
   std::ofstream(tmp / "key.yaml") << "? [a, b]\n: 1\n";
   EXPECT_EQ(codeOf([&] { StructuredFileReader::read(tmp / "key.yaml"); }),
             ErrorCode::InvalidConfiguration);
+  for (const char* text : {"a: 1\na: 2\n", "a: 1\n---\nb: 2\n", "# nothing\n", "a: 1e999\n"}) {
+    std::ofstream(tmp / "x.yaml") << text;
+    EXPECT_EQ(codeOf([&] { StructuredFileReader::read(tmp / "x.yaml"); }),
+              ErrorCode::InvalidConfiguration)
+        << text;
+  }
   std::ofstream(tmp / "bad.json") << "{\"steps\": [";
   EXPECT_EQ(codeOf([&] { StructuredFileReader::read(tmp / "bad.json"); }), ErrorCode::BadJson);
   EXPECT_EQ(codeOf([&] { StructuredFileReader::read(tmp / "missing.yaml"); }),
