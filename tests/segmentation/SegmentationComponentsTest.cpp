@@ -177,6 +177,17 @@ TEST(AuxiliaryChannel, MapsCalibratedUnitsThroughAFixedWindow) {
 
 // Older readers ignore keys they do not know: a fixed-window channel read by one would be
 // scaled by its percentile instead, so such packages say format 2, which format-1 readers refuse.
+/// Expects the manifest to be refused as ModelInvalid with `words` in the message.
+void expectManifestRefused(const nlohmann::json& bad, const std::string& words) {
+  try {
+    SegmentationModelManifest::fromJson(bad, "m");
+    ADD_FAILURE() << "accepted: " << bad["format"];
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::ModelInvalid);
+    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+  }
+}
+
 TEST(SegmentationModelManifest, AWindowedChannelIsWrittenAsFormatTwoAndUnknownSettingsAreRefused) {
   SegmentationModelManifest m;
   m.name = "t";
@@ -194,25 +205,16 @@ TEST(SegmentationModelManifest, AWindowedChannelIsWrittenAsFormatTwoAndUnknownSe
   nlohmann::json j = m.toJson();
   EXPECT_EQ(j["format"], SegmentationModelManifest::kFormatV2);
   EXPECT_TRUE(SegmentationModelManifest::fromJson(j, "m").auxiliary[0].usesWindow());
-  auto refusedWith = [](const nlohmann::json& bad, const std::string& words) {
-    try {
-      SegmentationModelManifest::fromJson(bad, "m");
-      ADD_FAILURE() << "accepted: " << bad["format"];
-    } catch (const Error& e) {
-      EXPECT_EQ(e.code(), ErrorCode::ModelInvalid);
-      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
-    }
-  };
   // Written as format 1 on 2026-11-26 (before format 2 existed): read as it says.
   j["format"] = SegmentationModelManifest::kFormat;
   EXPECT_TRUE(SegmentationModelManifest::fromJson(j, "m").auxiliary[0].usesWindow());
   EXPECT_EQ(SegmentationModelManifest::fromJson(j, "m").toJson()["format"],
             SegmentationModelManifest::kFormatV2);
   j["format"] = "medsight-segmentation/3";
-  refusedWith(j, "newer than this MedSight reads");
+  expectManifestRefused(j, "newer than this MedSight reads");
   j["format"] = SegmentationModelManifest::kFormatV2;
   j["accepts"]["auxiliary"][0]["windw"] = {-160, 240};
-  refusedWith(j, "unknown setting 'windw'");
+  expectManifestRefused(j, "unknown setting 'windw'");
 }
 
 TEST(SegmentationModelManifest, StoresEveryPreprocessingParameterAndReadsOldPackagesAsTrained) {
@@ -258,23 +260,14 @@ TEST(SegmentationModelManifest, StoresEveryPreprocessingParameterAndReadsOldPack
   m.preprocessing = nlohmann::json::parse(R"([{"step": "non_local_means", "method": "itk"}])");
   EXPECT_EQ(m.toJson()["format"], SegmentationModelManifest::kFormat);
 
-  auto refusedWith = [](nlohmann::json bad, const std::string& words) {
-    try {
-      SegmentationModelManifest::fromJson(bad, "m");
-      ADD_FAILURE() << "accepted: " << bad["format"];
-    } catch (const Error& e) {
-      EXPECT_EQ(e.code(), ErrorCode::ModelInvalid);
-      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
-    }
-  };
   nlohmann::json j = m.toJson();
   j["format"] = "medsight-segmentation/beta";
-  refusedWith(j, "is not one MedSight knows");
+  expectManifestRefused(j, "is not one MedSight knows");
   j["format"] = "medsight-segmentation/12";
-  refusedWith(j, "newer than this MedSight reads");
+  expectManifestRefused(j, "newer than this MedSight reads");
   j["format"] = SegmentationModelManifest::kFormat;
   j["preprocessing"]["steps"][0]["stepsize"] = 2;
-  refusedWith(j, "stepsize");
+  expectManifestRefused(j, "stepsize");
 }
 
 TEST(AuxiliaryChannel, RefusesAnotherPatientsImageWhenBothSayWhoTheyAre) {
