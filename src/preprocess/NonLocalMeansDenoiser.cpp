@@ -7,6 +7,7 @@
 #include <opencv2/photo.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -138,10 +139,12 @@ nlohmann::json NonLocalMeansDenoiser::apply(PreprocessSubject& subject) const {
     noise = estimateNoiseSigma(px.data(), image.size().x, px.size(), method_ == "opencv");
   }
   if (method_ == "opencv") return applyOpenCv(subject, std::move(asFloat), noise);
-  if (seed_ != 1) {
+  static std::atomic<bool> seedWarned{false};  // once per process, not once per image
+  if (seed_ != 1 && !seedWarned.exchange(true)) {
     spdlog::warn(
-        "non_local_means: 'seed' has no effect: ITK 5.2 seeds each work unit's patch "
-        "sampler with the unit's index (the result is fixed by 'work_units')");
+        "non_local_means (method itk): 'seed' has no effect: ITK 5.2 seeds each work "
+        "unit's patch sampler with the unit's index (the result is fixed by "
+        "'work_units')");
   }
   double sigma = 0.0;
   auto denoise = [&](auto in) {
@@ -242,7 +245,6 @@ nlohmann::json NonLocalMeansDenoiser::applyOpenCv(PreprocessSubject& subject, Im
   // Finite range; NaN or infinite voxels (possible in float PET or derived maps) are kept as they
   // are and do not enter the range or the patches' codes beyond the lowest code.
   double low = std::numeric_limits<double>::infinity(), high = -low;
-  std::vector<float> finite;  // a sample for percentiles, taken only if needed below
   for (const float v : px) {
     if (std::isfinite(v)) {
       low = std::min(low, static_cast<double>(v));
@@ -273,37 +275,41 @@ nlohmann::json NonLocalMeansDenoiser::applyOpenCv(PreprocessSubject& subject, Im
   // by noise of deviation s have d = 2 s / sqrt(pi) = 1.13 s on average, so h = strength x s
   // sets how far from that a patch may be and still vote.
   constexpr double kCodes = 65534.0;  // one code spare for putting 0 on the grid
-  if ((high - low) / kCodes > noise / 2.0) {
-    // Only a few extreme voxels (metal, a corrupt value) stretch the range this far: the step
-    // would exceed half the noise and slices would collapse onto a few codes. (A hot PET lesion
-    // spans a few hundred noise deviations, far from the 32767 this needs.) Quantise instead the
-    // widest range whose step is a twentieth of the noise around the 0.5-99.5 percentile range,
-    // or that range itself if it is wider; voxels outside are not denoised and keep their value.
+  // Widest range whose step is half the noise: quantisation then adds a noise of deviation
+  // step / sqrt(12) = 0.14 x the noise (1 % more variance), and h spans 1.5 codes or more.
+  const double widest = kCodes * noise / 2.0;
+  if (high - low > widest) {
+    // Only a few extreme voxels (metal, a corrupt value) stretch the range this far: slices would
+    // collapse onto a few codes. (A hot PET lesion spans about a thousand noise deviations, far
+    // from the 32767 this needs.) Quantise instead that widest range around the 0.5-99.5
+    // percentile range, or that range itself if it is wider; voxels outside are not denoised and
+    // keep their value.
+    std::vector<float> finite;  // a sample for the percentiles
     const std::size_t stride = std::max<std::size_t>(1, px.size() / 1'000'000);
     for (std::size_t i = 0; i < px.size(); i += stride) {
       if (std::isfinite(px[i])) finite.push_back(px[i]);
     }
-    auto quantile = [&](double q) {
-      auto it = finite.begin() + static_cast<std::ptrdiff_t>(q * (finite.size() - 1));
-      std::nth_element(finite.begin(), it, finite.end());
-      return static_cast<double>(*it);
-    };
-    // (The sample can miss every finite voxel only in a volume that is almost all NaN.)
-    const double p0 = finite.size() >= 2 ? quantile(0.005) : 0.0;
-    const double p1 = finite.size() >= 2 ? quantile(0.995) : 0.0;
-    const double widest = kCodes * noise / 20.0;
-    if (p1 > p0 && p1 - p0 >= widest) {
-      low = p0;
-      high = p1;
-    } else if (p1 > p0) {
-      const double extra = (widest - (p1 - p0)) / 2.0;
-      double lo = std::max(low, p0 - extra), hi = std::min(high, p1 + extra);
-      // What one side cannot use (it reached the data's end) goes to the other.
-      const double spare = widest - (hi - lo);
-      if (lo == low) hi = std::min(high, hi + spare);
-      if (hi == high) lo = std::max(low, lo - spare);
-      low = lo;
-      high = hi;
+    // (The sample misses every finite voxel only in a volume that is almost all NaN.)
+    if (finite.size() >= 2) {
+      auto quantile = [&](double q) {
+        auto it = finite.begin() + static_cast<std::ptrdiff_t>(q * (finite.size() - 1));
+        std::nth_element(finite.begin(), it, finite.end());
+        return static_cast<double>(*it);
+      };
+      const double p0 = quantile(0.005), p1 = quantile(0.995);
+      if (p1 - p0 >= widest) {
+        low = p0;
+        high = p1;
+      } else {
+        const double extra = (widest - (p1 - p0)) / 2.0;
+        double lo = std::max(low, p0 - extra), hi = std::min(high, p1 + extra);
+        // What one side cannot use (it reached the data's end) goes to the other.
+        const double spare = widest - (hi - lo);
+        if (lo == low) hi = std::min(high, hi + spare);
+        if (hi == high) lo = std::max(low, lo - spare);
+        low = lo;
+        high = hi;
+      }
     }
   }
   // Voxels are "outside" by the range chosen here, before zero is put on the grid (which may
@@ -317,6 +323,13 @@ nlohmann::json NonLocalMeansDenoiser::applyOpenCv(PreprocessSubject& subject, Im
   double zeroCode = -low * scale;
   if (low <= 0.0 && high >= 0.0) zeroCode = std::ceil(zeroCode);  // kCodes left that code spare
   step = 1.0 / scale;
+  if (h * scale < 1.0) {
+    // Even the narrowed range is too coarse for this noise: OpenCV would only add quantisation
+    // error. Left unchanged (the record shows the step against the noise).
+    skipped = nz;
+    subject.image = std::move(volume);
+    return record("slices");
+  }
   std::vector<std::uint16_t> q(px.size()), out(px.size());
   for (std::size_t i = 0; i < px.size(); ++i) {
     const double v = px[i];
