@@ -7,6 +7,7 @@
 #include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/OutputFileSet.h"
 #include "core/StructuredFileReader.h"
 #include "io/DicomDerivedImageWriter.h"
 #include "io/DicomSeriesScanner.h"
@@ -53,6 +54,11 @@ struct FusionOutputs {
     app.add_option("--colormap", colormap, "Overlay colormap: hot, jet, cool, grey");
     app.add_option("--opacity", opacity, "Overlay opacity 0..1");
     app.add_option("--slice", slice, "Slice for the PNG (default: strongest overlay)");
+  }
+  /// Declares the fused outputs before any work, so a bad path fails first.
+  void declare(OutputFileSet& outputs) const {
+    if (!png.empty()) outputs.addFile(png, {".png"}, "--fuse-png");
+    if (!dicom.empty()) outputs.addFolder(dicom, "--fuse-dicom");
   }
   json write(const Image& base, const Image& overlay, const std::string& baseInput,
              const std::string& software) const {
@@ -124,6 +130,15 @@ class RegisterCommand : public Command {
     if (!outMask_.empty() && movingMask_.empty()) {
       throw Error(ErrorCode::InvalidArgument, "--out-mask needs --moving-mask");
     }
+    const std::string tfm = outTransform_.empty() ? out_ + ".tfm" : outTransform_;
+    const std::string img = outImage_.empty() ? out_ + ".nii.gz" : outImage_;
+    OutputFileSet outputs;
+    outputs.addFile(tfm, {}, "--out-transform");
+    outputs.addFile(img, {".nii", ".nii.gz"}, "--out-image");
+    outputs.addFile(out_ + ".json", {}, "--out");
+    if (!outMask_.empty()) outputs.addFile(outMask_, {".nii", ".nii.gz"}, "--out-mask");
+    fusion_.declare(outputs);
+
     const Image fixed = ImageFileReader::read(fixed_);
     const Image moving = ImageFileReader::read(moving_);
     std::optional<Image> mMask, fMask;
@@ -146,8 +161,6 @@ class RegisterCommand : public Command {
     const RegistrationResult r = ImageRegistration(s).run(fixed, moving);
     const Image moved = r.transform.resample(moving, fixed, Interpolation::Linear);
 
-    const std::string tfm = outTransform_.empty() ? out_ + ".tfm" : outTransform_;
-    const std::string img = outImage_.empty() ? out_ + ".nii.gz" : outImage_;
     json report = r.report;
     report["fixed"] = fixed_;
     report["moving"] = moving_;
@@ -166,6 +179,7 @@ class RegisterCommand : public Command {
     r.transform.write(tfm);
     NiftiWriter::write(moved, img);
     AtomicFile::write(out_ + ".json", report.dump(2) + "\n");
+    outputs.commit();
 
     if (context.json) {
       std::cout << report.dump(2) << '\n';
@@ -214,6 +228,9 @@ class FuseCommand : public Command {
       throw Error(ErrorCode::InvalidArgument,
                   "fuse: give --fuse-png, --fuse-dicom and/or --out-image");
     }
+    OutputFileSet outputs;
+    fusion_.declare(outputs);
+    if (!outImage_.empty()) outputs.addFile(outImage_, {".nii", ".nii.gz"}, "--out-image");
     const Image base = ImageFileReader::read(base_);
     const Image overlay = ImageFileReader::read(overlay_);
     const SpatialTransform t =
@@ -224,6 +241,7 @@ class FuseCommand : public Command {
       NiftiWriter::write(moved, outImage_);
       out["image"] = outImage_;
     }
+    outputs.commit();
     std::cout << (context.json ? out.dump(2) : "wrote " + out.dump()) << '\n';
     return 0;
   }

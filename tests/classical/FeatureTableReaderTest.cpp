@@ -6,6 +6,7 @@
 #include "classical/BinaryLabels.h"
 #include "classical/FeatureTableReader.h"
 #include "core/Error.h"
+#include "support/ErrorCodeOf.h"
 #include "support/TestData.h"
 
 namespace medsight {
@@ -17,14 +18,7 @@ std::filesystem::path write(const std::filesystem::path& dir, const std::string&
   return dir / name;
 }
 
-ErrorCode codeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ErrorCode::Internal;
-}
+using test::codeOf;
 
 TEST(FeatureTableReader, RowAlignedHeaderlessFilesAreConcatenated) {
   const auto d = test::temporaryDirectory("tables");

@@ -4,6 +4,7 @@
 
 #include "core/Error.h"
 #include "core/StructuredFileReader.h"
+#include "support/ErrorCodeOf.h"
 #include "support/TestData.h"
 
 namespace medsight {
@@ -11,15 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-ErrorCode codeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  ADD_FAILURE() << "no error";
-  return ErrorCode::Internal;
-}
+using test::codeOf;
 
 TEST(StructuredFileReader, YamlReadsAsTheSameJson) {
   const auto tmp = test::temporaryDirectory("structured-reader");
@@ -78,7 +71,115 @@ TEST(StructuredFileReader, BadFilesAreNamedWithTheirPosition) {
   EXPECT_EQ(codeOf([&] { StructuredFileReader::read(tmp / "bad.json"); }), ErrorCode::BadJson);
   EXPECT_EQ(codeOf([&] { StructuredFileReader::read(tmp / "missing.yaml"); }),
             ErrorCode::FileNotFound);
-  EXPECT_EQ(codeOf([&] { StructuredFileReader::read(tmp); }), ErrorCode::FileNotFound);
+  // A folder is named as one, not as a missing file.
+  try {
+    StructuredFileReader::read(tmp);
+    FAIL() << "accepted a folder";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::FileUnreadable);
+    EXPECT_NE(std::string(e.what()).find("is a folder"), std::string::npos) << e.what();
+  }
+}
+
+TEST(StructuredFileReader, CoreSchemaTagsAndIntegerForms) {
+  const json y = StructuredFileReader::fromYaml(R"(hex: 0x1F
+octal: 0o17
+not_hex: 0xG1
+bare_0x: 0x
+leading_zero: 017
+plus: +5
+tagged_str: !!str 3
+tagged_int: !!int "42"
+tagged_hex: !!int 0x10
+tagged_float: !!float 2
+tagged_bool: !!bool "false"
+tagged_null: !!null ~
+exp: 1e3
+dot: .5
+inf: .inf
+)",
+                                                "t.yaml");
+  EXPECT_EQ(y["hex"], 31);
+  EXPECT_EQ(y["octal"], 15);
+  EXPECT_EQ(y["not_hex"], "0xG1");
+  EXPECT_EQ(y["bare_0x"], "0x");
+  EXPECT_EQ(y["leading_zero"], 17);  // the 1.2 core schema has no C-style octal
+  EXPECT_EQ(y["plus"], 5);
+  EXPECT_EQ(y["tagged_str"], "3");
+  EXPECT_EQ(y["tagged_int"], 42);
+  EXPECT_TRUE(y["tagged_int"].is_number_integer());
+  EXPECT_EQ(y["tagged_hex"], 16);
+  EXPECT_EQ(y["tagged_float"], 2.0);
+  EXPECT_EQ(y["tagged_bool"], false);
+  EXPECT_TRUE(y["tagged_null"].is_null());
+  EXPECT_EQ(y["exp"], 1000.0);
+  EXPECT_EQ(y["dot"], 0.5);
+  EXPECT_EQ(y["inf"], ".inf");  // JSON has no infinity; a numeric setting then refuses it
+  // A value that does not fit its tag, or a tag of another schema, is refused where it stands.
+  for (const char* text : {"a: !!int 1.5\n", "a: !!bool yes\n", "a: !!float x\n", "a: !!null 0\n",
+                           "a: !custom 1\n", "a: !!timestamp 2001-12-14\n"}) {
+    try {
+      StructuredFileReader::fromYaml(text, "t.yaml");
+      ADD_FAILURE() << "accepted " << text;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::InvalidConfiguration) << text;
+      EXPECT_NE(std::string(e.what()).find("t.yaml:1:4"), std::string::npos) << e.what();
+    }
+  }
+  // 0x beyond 64 bits is out of range, not silently a float.
+  EXPECT_EQ(codeOf([] { StructuredFileReader::fromYaml("a: 0x1ffffffffffffffff\n", "t"); }),
+            ErrorCode::InvalidConfiguration);
+}
+
+TEST(StructuredFileReader, MergeKeysShareSettingsAndDirectKeysWin) {
+  const json y =
+      StructuredFileReader::fromYaml(R"(base: &base {step: median, radius: 1, slicewise: no}
+extra: &extra {radius: 5, note: shared}
+steps:
+  - <<: *base
+    radius: 2
+  - <<: [*base, *extra]
+  - {<<: *extra, note: own}
+)",
+                                     "m.yaml");
+  EXPECT_EQ(y["steps"][0], json::parse(R"({"step": "median", "radius": 2, "slicewise": "no"})"));
+  // Earlier mappings in the list win over later ones.
+  EXPECT_EQ(y["steps"][1],
+            json::parse(R"({"step": "median", "radius": 1, "slicewise": "no", "note": "shared"})"));
+  EXPECT_EQ(y["steps"][2], json::parse(R"({"radius": 5, "note": "own"})"));
+  // A quoted "<<" is an ordinary key; merging a scalar is refused.
+  EXPECT_EQ(StructuredFileReader::fromYaml("\"<<\": 1\n", "m")["<<"], 1);
+  EXPECT_EQ(codeOf([] { StructuredFileReader::fromYaml("a:\n  <<: 3\n", "m"); }),
+            ErrorCode::InvalidConfiguration);
+}
+
+TEST(StructuredFileReader, HostileFilesAreRefusedNotExpanded) {
+  // "Billion laughs": nine levels of ten aliases each would expand to 10^9 values.
+  std::string laughs = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 9; ++level) {
+    const std::string prev = "*l" + std::to_string(level - 1);
+    laughs += "l" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) laughs += (i ? ", " : "") + prev;
+    laughs += "]\n";
+  }
+  try {
+    StructuredFileReader::fromYaml(laughs, "laughs.yaml");
+    FAIL() << "expanded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidConfiguration);
+    EXPECT_NE(std::string(e.what()).find("more than 1000000 values"), std::string::npos)
+        << e.what();
+  }
+  // A 50,000-digit number is out of range (it used to overflow std::regex's stack).
+  EXPECT_EQ(codeOf([] { StructuredFileReader::fromYaml("a: " + std::string(50000, '7'), "d"); }),
+            ErrorCode::InvalidConfiguration);
+  EXPECT_EQ(StructuredFileReader::fromYaml("a: " + std::string(50000, 'x'), "d")["a"],
+            std::string(50000, 'x'));
+  // Deep nesting is refused with a position rather than recursing without bound.
+  EXPECT_EQ(codeOf([] {
+              StructuredFileReader::fromYaml(std::string(300, '[') + std::string(300, ']'), "n");
+            }),
+            ErrorCode::InvalidConfiguration);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "io/DicomSeriesScanner.h"
 #include "io/NiftiReader.h"
 #include "io/NpzReader.h"
+#include "support/ErrorCodeOf.h"
 #include "support/TestData.h"
 
 namespace medsight {
@@ -124,14 +125,7 @@ std::filesystem::path writeNifti(const std::filesystem::path& path, int version,
   return path;
 }
 
-ErrorCode codeOf(const std::function<void()>& read) {
-  try {
-    read();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ErrorCode::Internal;  // "no error" for the comparisons below
-}
+using test::codeOf;
 
 }  // namespace
 

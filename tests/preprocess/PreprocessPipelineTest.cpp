@@ -5,6 +5,7 @@
 #include "SyntheticImages.h"
 #include "core/Error.h"
 #include "preprocess/PreprocessPipeline.h"
+#include "support/ErrorCodeOf.h"
 #include "support/TestData.h"
 
 namespace medsight {
@@ -12,14 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-ErrorCode codeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ErrorCode::Internal;
-}
+using test::codeOf;
 
 TEST(PreprocessPipeline, UnknownStepNamesTheStepAndTheKnownOnes) {
   try {

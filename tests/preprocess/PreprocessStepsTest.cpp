@@ -259,6 +259,55 @@ TEST(PreprocessSteps, NonLocalMeansByOpenCvIsNotCoarsenedByOneExtremeVoxel) {
   EXPECT_EQ(r[0]["measured"]["voxels_outside_range"].get<int>(), 2) << r.dump();
 }
 
+TEST(PreprocessSteps, NonLocalMeansByOpenCvNarrowsTheRangeWhenAlmostAllVoxelsShareOneValue) {
+  // A small noisy region in a field of zero fill (over 99.5 % of voxels, so both robust
+  // percentiles are 0) and one corrupt voxel: the narrowed range must still be placed (around
+  // 0, as wide as half-noise steps allow), or the step over the full range (~150, ten times the
+  // noise) would leave the region undenoised.
+  Image img = syntheticVolume(
+      200, 200, 2, [](auto, auto, auto) { return 0.0f; }, false);
+  auto px = img.pixels<float>();
+  std::mt19937 rng(11);
+  std::normal_distribution<float> noise(0.0f, 15.0f);
+  for (std::size_t z = 0; z < 2; ++z)
+    for (std::size_t y = 90; y < 102; ++y)
+      for (std::size_t x = 90; x < 102; ++x) px[(z * 200 + y) * 200 + x] = 1000.0f + noise(rng);
+  img.setValueAt(1.0e7, 5, 5, 1);
+  const Image out = runStep({{"step", "non_local_means"}, {"slicewise", "yes"}}, img);
+  const json r = json::parse(recordOf(out));
+  EXPECT_EQ(r[0]["measured"]["voxels_outside_range"], 1) << r.dump();
+  EXPECT_EQ(r[0]["measured"]["constant_slices_skipped"], 0) << r.dump();
+  EXPECT_EQ(out.valueAt(5, 5, 1), 1.0e7);
+  EXPECT_EQ(out.valueAt(20, 150, 0), 0.0);  // the fill stays exactly 0
+  for (std::size_t z = 0; z < 2; ++z) {
+    const auto [m0, sd0] = boxStats(img, 92, 100, 92, 100, z, z + 1);
+    const auto [m1, sd1] = boxStats(out, 92, 100, 92, 100, z, z + 1);
+    EXPECT_LT(sd1, 0.8 * sd0) << z;
+    EXPECT_NEAR(m1, m0, 5.0) << z;
+  }
+}
+
+TEST(PreprocessSteps, NonLocalMeansByOpenCvLeavesAVolumeWhoseBandwidthIsUnderOneCode) {
+  // With a low strength the bandwidth h = 0.2 x noise spans under one 16-bit code of the
+  // (narrowed) range: OpenCV could then only add rounding error, so the volume is left exactly
+  // as it was and the record says why.
+  Image img = syntheticVolume(
+      48, 48, 3, [](auto x, auto, auto) { return x < 24 ? 100.0f : 160.0f; }, false);
+  test::addNoise(img, 15.0);
+  img.setValueAt(1.0e7, 5, 5, 1);  // forces the narrowed range, whose step is half the noise
+  const Image out =
+      runStep({{"step", "non_local_means"}, {"slicewise", "yes"}, {"strength", 0.2}}, img);
+  const auto a = img.pixels<float>();
+  const auto b = out.pixels<float>();
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin()));
+  const json r = json::parse(recordOf(out));
+  const double h = r[0]["measured"]["kernel_bandwidth_sigma"];
+  const double step = r[0]["measured"]["quantisation_step"];
+  EXPECT_LT(h, step) << r.dump();
+  EXPECT_EQ(r[0]["measured"]["constant_slices_skipped"], 3) << r.dump();
+}
+
 TEST(PreprocessSteps, UnsharpMaskRaisesEdgeContrast) {
   Image img = syntheticVolume(
       32, 8, 3,

@@ -5,19 +5,13 @@
 
 #include "core/Error.h"
 #include "privacy/KeyFile.h"
+#include "support/ErrorCodeOf.h"
 #include "support/TestData.h"
 
 namespace medsight {
 namespace {
 
-ErrorCode codeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ErrorCode::Internal;
-}
+using test::codeOf;
 
 TEST(KeyFile, CreatesOwnerOnlyFileAndReloadsTheSameKey) {
   const auto dir = test::temporaryDirectory("keyfile");

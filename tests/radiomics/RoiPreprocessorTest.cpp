@@ -6,6 +6,7 @@
 #include "core/Error.h"
 #include "radiomics/RadiomicsExtractor.h"
 #include "radiomics/RoiPreprocessor.h"
+#include "support/ErrorCodeOf.h"
 
 namespace medsight {
 namespace {
@@ -34,14 +35,7 @@ struct Scene {
   }
 };
 
-ErrorCode codeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ErrorCode::Internal;
-}
+using test::codeOf;
 
 TEST(RoiPreprocessor, KeepsTheRoiAndAMarginWithoutInterpolation) {
   Scene s;

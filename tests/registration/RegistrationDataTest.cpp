@@ -168,6 +168,19 @@ TEST(RegistrationCommandsE2E, FuseCarriesAnImageOntoTheBaseGridWithAGivenTransfo
                      &out, &err),
             0);
   EXPECT_FALSE(std::filesystem::exists(tmp / "x.nii.gz"));
+  // A bad --out-image is found before the PNG is written, so no partial result is left behind.
+  const std::string withPng = "fuse " + (dir / "MR_T1_image.nii.gz").string() + " " +
+                              (dir / "PET_image.nii.gz").string() + " --fuse-png " +
+                              (tmp / "view.png").string() + " --out-image ";
+  EXPECT_EQ(medsight(withPng + (tmp / "pet.png").string(), &out, &err),
+            errorCodeInfo(ErrorCode::InvalidArgument).exitCode);
+  EXPECT_NE(err.find("--out-image"), std::string::npos) << err;
+  EXPECT_NE(err.find(".nii or .nii.gz"), std::string::npos) << err;
+  EXPECT_EQ(medsight(withPng + (tmp / "no-such-folder" / "pet.nii.gz").string(), &out, &err),
+            errorCodeInfo(ErrorCode::FileNotFound).exitCode);
+  EXPECT_NE(err.find("does not exist"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "view.png"));
+  EXPECT_FALSE(std::filesystem::exists(tmp / "pet.png"));
 }
 
 TEST(RegistrationCommandsE2E, NonConvergenceWritesNoTransform) {
@@ -184,6 +197,17 @@ TEST(RegistrationCommandsE2E, NonConvergenceWritesNoTransform) {
   EXPECT_NE(err.find("did not converge"), std::string::npos) << err;
   EXPECT_FALSE(std::filesystem::exists(tmp / "r.tfm"));
   EXPECT_FALSE(std::filesystem::exists(tmp / "r.nii.gz"));
+  // An output that cannot be written is refused before the registration runs.
+  EXPECT_EQ(medsight("register " + (dir / "CT_image.nii.gz").string() + " " +
+                         (dir / "MR_T1_image.nii.gz").string() + " --moving-mask " +
+                         (dir / "MR_T1_mask.nii.gz").string() + " --out-mask " +
+                         (tmp / "missing" / "m.nii.gz").string() + " --out " + (tmp / "r").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::FileNotFound).exitCode)
+      << err;
+  EXPECT_NE(err.find("--out-mask"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "r.tfm"));
+  EXPECT_FALSE(std::filesystem::exists(tmp / "r.json"));
 }
 
 }  // namespace

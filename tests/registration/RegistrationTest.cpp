@@ -7,6 +7,7 @@
 #include "registration/FusionRenderer.h"
 #include "registration/HeaderRepositioner.h"
 #include "registration/ImageRegistration.h"
+#include "support/ErrorCodeOf.h"
 #include "support/TestData.h"
 
 namespace medsight {
@@ -78,14 +79,7 @@ TEST(ImageRegistration, AffineAndBSplineStagesRun) {
   EXPECT_LT(r.finalMetric, r.initialMetric);
 }
 
-ErrorCode codeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ErrorCode::Internal;
-}
+using test::codeOf;
 
 TEST(ImageRegistration, RefusesWhenItCannotConverge) {
   const Image fixed = phantom(false);
