@@ -7,6 +7,7 @@
 #include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/OutputFileSet.h"
 #include "core/StructuredFileReader.h"
 #include "io/ImageFileReader.h"
 #include "io/NiftiWriter.h"
@@ -67,6 +68,12 @@ class PreprocessCommand : public Command {
     if (!maskOut_.empty() && mask_.empty()) {
       throw Error(ErrorCode::InvalidArgument, "preprocess: --mask-out needs --mask");
     }
+    const auto recordPath = record_.empty() ? sidecarOf(output_) : std::filesystem::path(record_);
+    // Every output is checked before the work, and a failed run leaves none of them behind.
+    OutputFileSet outputs;
+    outputs.addFile(output_, {".nii", ".nii.gz"}, "output");
+    if (!maskOut_.empty()) outputs.addFile(maskOut_, {".nii", ".nii.gz"}, "--mask-out");
+    outputs.addFile(recordPath, {}, "--record");
     PreprocessPipeline::useThreads(context.threads);
     // Validate the pipeline before reading images: a typo fails fast.
     json j = StructuredFileReader::read(pipeline_);  // JSON, or YAML by extension
@@ -98,8 +105,8 @@ class PreprocessCommand : public Command {
         {"command", context.commandLine}};
     NiftiWriter::write(subject.image, output_);
     if (subject.mask && !maskOut_.empty()) NiftiWriter::write(*subject.mask, maskOut_);
-    const auto recordPath = record_.empty() ? sidecarOf(output_) : std::filesystem::path(record_);
     AtomicFile::write(recordPath, sidecar.dump(2) + "\n");
+    outputs.commit();
 
     const auto& g = subject.image.geometry();
     if (context.json) {

@@ -16,6 +16,7 @@
 
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/OutputFileSet.h"
 #include "io/ImageFileReader.h"
 #include "io/NiftiWriter.h"
 #include "preprocess/GridResampler.h"
@@ -153,10 +154,23 @@ class SegmentCommand : public Command {
                  "images (normally refused as a likely modality mix-up)");
   }
   int run(const CommandContext& context) override {
+    // Outputs are checked before the model is loaded, and a failed run leaves none behind.
+    OutputFileSet outputs;
+    outputs.addFile(out_, {".nii", ".nii.gz"}, "out_mask");
+    if (!probability_.empty()) outputs.addFile(probability_, {".nii", ".nii.gz"}, "--probability");
     TumourSegmenter segmenter(model_, context.threads);
     segmenter.setIntensityCheck(!noIntensityCheck_);
     Image image = ImageFileReader::read(image_);
     if (!modality_.empty()) image.setModality(modality_);
+    // The reference is checked before the inference, whose mask lies on the input's grid.
+    std::optional<Image> reference;
+    if (!reference_.empty()) {
+      reference = ImageFileReader::read(reference_);
+      if (!reference->sameGrid(image, 1e-3)) {
+        throw Error(ErrorCode::GeometryMismatch,
+                    reference_ + ": the reference mask is not on the input image's grid");
+      }
+    }
     const auto roi = regionOfInterest(image);
     const auto auxiliary = auxiliaryImages(segmenter.manifest());
     std::vector<const Image*> auxiliaryViews;
@@ -184,6 +198,7 @@ class SegmentCommand : public Command {
     }
     NiftiWriter::write(s.mask, out_);
     if (!probability_.empty()) NiftiWriter::write(s.probability, probability_);
+    outputs.commit();
     json out{{"model", segmenter.manifest().name},
              {"structure", segmenter.manifest().structure},
              {"mask", out_},
@@ -198,12 +213,8 @@ class SegmentCommand : public Command {
           {"margin_mm", roiMarginMm_},
           {"segmented_box", {{"start", s.segmentedBox->start}, {"size", s.segmentedBox->size}}}};
     }
-    if (!reference_.empty()) {
-      Image ref = ImageFileReader::read(reference_);
-      if (!ref.sameGrid(s.mask, 1e-3)) {
-        throw Error(ErrorCode::GeometryMismatch,
-                    reference_ + ": the reference mask is not on the input image's grid");
-      }
+    if (reference) {
+      Image& ref = *reference;
       ref.geometry() = s.mask.geometry();
       const auto a = MaskComparison::compare(s.mask, ref);
       out["reference"] = {{"dice", a.dice},

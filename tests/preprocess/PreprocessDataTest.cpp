@@ -79,7 +79,9 @@ TEST(DatasetPlannerData, PlansTheSarcomaMrCohort) {
   EXPECT_NEAR(spacing[2], 3.27, 0.01);
   EXPECT_TRUE(plan["anisotropic"].get<bool>());
   for (int p : plan["patch_size"].get<std::vector<int>>()) {
-    if (p != 1) EXPECT_EQ(p % 8, 0);
+    if (p != 1) {
+      EXPECT_EQ(p % 8, 0);
+    }
   }
   EXPECT_EQ(plan["preprocessing"]["steps"][1]["step"], "zscore");
   EXPECT_NO_THROW(PreprocessPipeline::fromJson(plan["preprocessing"], "plan"));
@@ -150,6 +152,15 @@ TEST(PreprocessCommandsE2E, UnknownStepFailsClearlyAndWritesNothing) {
                          " " + (tmp / "o.nii.gz").string(),
                      &out, &err),
             errorCodeInfo(ErrorCode::BadJson).exitCode);
+  // An output that cannot be written is found before the pipeline runs: nothing is written.
+  std::ofstream(tmp / "ok.json") << R"({"steps": [{"step": "median"}]})";
+  EXPECT_EQ(medsight("preprocess --pipeline " + (tmp / "ok.json").string() + " " + dir.string() +
+                         " " + (tmp / "o.nii.gz").string() + " --record " +
+                         (tmp / "missing" / "r.json").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::FileNotFound).exitCode);
+  EXPECT_NE(err.find("--record"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "o.nii.gz"));
 }
 
 TEST(PreprocessCommandsE2E, PlanWritesAPlanFile) {

@@ -201,6 +201,25 @@ TEST(SegmentationTrainingE2E, CrossValidatesByPatientAndShipsAVerifiedPackage) {
     EXPECT_FALSE(json::parse(out)["warnings"].empty()) << out;
   }
 
+  // A reference on another grid, or an output that cannot be written, is refused before the
+  // inference runs, and no mask is left behind (it used to be written before the check).
+  EXPECT_EQ(medsight("segment --model " + (tmp / "pkg").string() + " " + mr.string() + " " +
+                         (tmp / "ref.nii.gz").string() + " --reference " +
+                         (root / "STS_004" / "CT_mask.nii.gz").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::GeometryMismatch).exitCode)
+      << err;
+  EXPECT_NE(err.find("reference mask"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "ref.nii.gz"));
+  EXPECT_EQ(medsight("segment --model " + (tmp / "pkg").string() + " " + mr.string() + " " +
+                         (tmp / "ref.nii.gz").string() + " --probability " +
+                         (tmp / "no-folder" / "p.nii.gz").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::FileNotFound).exitCode)
+      << err;
+  EXPECT_NE(err.find("--probability"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "ref.nii.gz"));
+
   // Wrong modality is refused.
   EXPECT_EQ(medsight("segment --model " + (tmp / "pkg").string() + " --modality CT " +
                          (root / "STS_004" / "CT_image.nii.gz").string() + " " +
