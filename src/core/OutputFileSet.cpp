@@ -1,8 +1,11 @@
 #include "core/OutputFileSet.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 
+#include "core/AtomicFile.h"
 #include "core/Error.h"
 
 namespace medsight {
@@ -21,32 +24,39 @@ std::filesystem::path folderOf(const std::filesystem::path& path) {
 }  // namespace
 
 OutputFileSet::~OutputFileSet() {
-  if (committed_) return;
-  // Newest first; errors are ignored: this runs while another error is on its way out.
-  for (auto it = created_.rbegin(); it != created_.rend(); ++it) {
-    std::error_code ec;
-    std::filesystem::remove_all(*it, ec);
+  // Staged outputs of a failed run; errors are ignored: this runs while another error is on its
+  // way out, and a leftover hidden staging file is harmless.
+  for (const auto& s : staged_) {
+    try {
+      std::error_code ec;
+      std::filesystem::remove_all(s.staging, ec);
+    } catch (...) {
+    }
   }
 }
 
-void OutputFileSet::claim(const std::filesystem::path& path, const std::string& option) {
-  const auto normal = std::filesystem::absolute(path).lexically_normal();
-  if (std::find(declared_.begin(), declared_.end(), normal) != declared_.end()) {
-    throw Error(ErrorCode::InvalidArgument,
-                option + " " + path.string() + ": another output of this command has this path");
-  }
+std::filesystem::path OutputFileSet::claim(const std::filesystem::path& path,
+                                           const std::string& option) {
   const auto folder = folderOf(path);
   std::error_code ec;
   if (!std::filesystem::is_directory(folder, ec)) {
     throw Error(ErrorCode::FileNotFound, option + " " + path.string() + ": the folder " +
                                              folder.string() + " does not exist");
   }
-  declared_.push_back(normal);
-  if (!std::filesystem::exists(path, ec)) created_.push_back(path);
+  // The folder exists, so weakly_canonical resolves any symbolic link on the way.
+  auto canonical = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+  if (ec) canonical = std::filesystem::absolute(path).lexically_normal();
+  if (std::find(declared_.begin(), declared_.end(), canonical) != declared_.end()) {
+    throw Error(ErrorCode::InvalidArgument,
+                option + " " + path.string() + ": another output of this command is this file");
+  }
+  declared_.push_back(canonical);
+  return folder / (".medsight-" + std::to_string(::getpid()) + "-" + path.filename().string());
 }
 
-void OutputFileSet::addFile(const std::filesystem::path& path,
-                            const std::vector<std::string>& suffixes, const std::string& option) {
+std::filesystem::path OutputFileSet::addFile(const std::filesystem::path& path,
+                                             const std::vector<std::string>& suffixes,
+                                             const std::string& option) {
   const std::string name = lower(path.filename().string());
   const bool suffixOk =
       suffixes.empty() || std::any_of(suffixes.begin(), suffixes.end(), [&](const auto& s) {
@@ -65,18 +75,39 @@ void OutputFileSet::addFile(const std::filesystem::path& path,
     throw Error(ErrorCode::InvalidArgument,
                 option + " " + path.string() + ": is a folder; give a file name");
   }
-  claim(path, option);
+  const auto staging = claim(path, option);
+  staged_.push_back({path, staging});
+  return staging;
 }
 
-void OutputFileSet::addFolder(const std::filesystem::path& given, const std::string& option) {
+std::filesystem::path OutputFileSet::addFolder(const std::filesystem::path& given,
+                                               const std::string& option) {
   // "out/" names the folder out.
   const auto path = given.has_filename() ? given : given.parent_path();
   std::error_code ec;
-  if (std::filesystem::exists(path, ec) && !std::filesystem::is_directory(path, ec)) {
+  const bool exists = std::filesystem::exists(path, ec);
+  if (exists && !std::filesystem::is_directory(path, ec)) {
     throw Error(ErrorCode::InvalidArgument,
                 option + " " + path.string() + ": is a file; give a folder");
   }
-  claim(path, option);
+  const auto staging = claim(path, option);
+  if (exists) return path;
+  staged_.push_back({path, staging});
+  return staging;
+}
+
+void OutputFileSet::commit() {
+  for (const auto& s : staged_) {
+    std::error_code ec;
+    if (!std::filesystem::exists(std::filesystem::symlink_status(s.staging, ec))) continue;
+    std::filesystem::rename(s.staging, s.target, ec);
+    if (ec) {
+      throw Error(
+          ErrorCode::FileWriteFailed,
+          s.target.string() + ": cannot move the finished output into place: " + ec.message());
+    }
+    AtomicFile::sync(folderOf(s.target));
+  }
 }
 
 }  // namespace medsight

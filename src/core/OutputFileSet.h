@@ -6,39 +6,45 @@
 
 namespace medsight {
 
-/// \brief The outputs of one command run, checked before any work is done and removed again when
-/// the run fails part-way, so that a failed run does not leave some of its outputs behind
-/// looking like a finished result.
+/// \brief The outputs of one command run, checked before any work is done and written beside
+/// their targets under hidden staging names, then moved onto the targets together by commit():
+/// a run that fails part-way leaves the earlier outputs of that name as they were, not a mix of
+/// old and new files, and no partial result that looks finished.
 ///
-/// Only outputs that did not exist when declared are removed on failure; an existing file is
-/// replaced atomically by its writer (AtomicFile) or not at all, so it is never lost to a
-/// half-written copy.
+/// Staging names keep the whole file name as their ending (".medsight-<pid>-name.nii.gz"), so
+/// writers that choose the format by suffix behave as for the target. An output folder that
+/// already exists is written into directly (files in it are not staged).
 class OutputFileSet {
  public:
   OutputFileSet() = default;
   OutputFileSet(const OutputFileSet&) = delete;
   OutputFileSet& operator=(const OutputFileSet&) = delete;
-  /// \brief Removes the outputs this run created unless commit() was called.
+  /// \brief Removes whatever was staged unless commit() moved it.
   ~OutputFileSet();
 
-  /// \brief Declares a file output given by `option`. Throws InvalidArgument when its name does
-  /// not end in one of `suffixes` (any name when empty; compared without case), when it is a
-  /// folder, or when another output of this run has the same path; FileNotFound when its folder
-  /// does not exist.
-  void addFile(const std::filesystem::path& path, const std::vector<std::string>& suffixes,
-               const std::string& option);
-  /// \brief Declares an output folder given by `option` (created by its writer): its parent
-  /// must exist and it must not be a file.
-  void addFolder(const std::filesystem::path& path, const std::string& option);
-  /// \brief The run succeeded: keep every output.
-  void commit() { committed_ = true; }
+  /// \brief Declares a file output given by `option` and returns the path to write it to.
+  /// Throws InvalidArgument when its name does not end in one of `suffixes` (any name when
+  /// empty; compared without case), when it is a folder, or when another output of this run is
+  /// the same file (also through symbolic links); FileNotFound when its folder does not exist.
+  std::filesystem::path addFile(const std::filesystem::path& path,
+                                const std::vector<std::string>& suffixes,
+                                const std::string& option);
+  /// \brief Declares an output folder given by `option` (created by its writer) and returns the
+  /// folder to write into: a staging folder when `path` does not exist yet, else `path` itself.
+  /// Its parent must exist and it must not be a file.
+  std::filesystem::path addFolder(const std::filesystem::path& path, const std::string& option);
+  /// \brief The run succeeded: moves every staged output that was written onto its target (an
+  /// output never written is skipped); throws FileWriteFailed naming one that cannot be moved.
+  void commit();
 
  private:
-  void claim(const std::filesystem::path& path, const std::string& option);
+  std::filesystem::path claim(const std::filesystem::path& path, const std::string& option);
 
-  std::vector<std::filesystem::path> declared_;
-  std::vector<std::filesystem::path> created_;  ///< did not exist when declared
-  bool committed_ = false;
+  struct Staged {
+    std::filesystem::path target, staging;
+  };
+  std::vector<std::filesystem::path> declared_;  ///< canonical paths, for the duplicate check
+  std::vector<Staged> staged_;
 };
 
 }  // namespace medsight

@@ -1,10 +1,13 @@
 #include "core/StructuredFileReader.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <optional>
@@ -116,7 +119,14 @@ std::optional<nlohmann::json> coreNumber(std::string_view s) {
     // A decimal integer beyond 64 bits is read as a float, as JSON would; hex/octal are not.
     if (!isDecimalInt(s)) throw;
   }
-  if (isDecimalInt(s) || isDecimalFloat(s)) return std::stod(std::string(s));
+  if (isDecimalInt(s) || isDecimalFloat(s)) {
+    // strtod, not stod: a number too small for a double (1e-320, 1e-400) is read as the nearest
+    // one (subnormal or 0), as JSON readers do; only one too large is out of range.
+    const std::string text(s);
+    const double d = std::strtod(text.c_str(), nullptr);
+    if (std::isinf(d)) throw std::out_of_range("float");
+    return d;
+  }
   return std::nullopt;  // also .inf and .nan: JSON has neither, and no MedSight setting takes one
 }
 
@@ -142,7 +152,11 @@ nlohmann::json taggedScalar(const YAML::Node& node, const std::string& context) 
   if (type == "int") {
     if (const auto i = coreInt(s)) v = *i;
   }
-  if (type == "float") v = coreNumber(s);
+  if (type == "float") {
+    v = coreNumber(s);
+    if (v && !isDecimalInt(s) && !isDecimalFloat(s)) v.reset();  // no 0x/0o floats
+    if (v) v = v->get<double>();
+  }
   if (type.empty() || (type != "null" && type != "bool" && type != "int" && type != "float")) {
     refuse(node, context,
            "tag '" + tag + "' is not supported (use !!str, !!int, !!float, !!bool or !!null)");
@@ -178,28 +192,42 @@ class YamlToJson {
           refuse(node, context_, "number out of range");
         }
       case YAML::NodeType::Sequence: {
+        requireCollectionTag(node, "seq");
         nlohmann::json a = nlohmann::json::array();
         for (const auto& item : node) a.push_back(convert(item, depth + 1));
         return a;
       }
       case YAML::NodeType::Map:
+        requireCollectionTag(node, "map");
         return convertMap(node, depth);
     }
     return nullptr;
   }
 
  private:
+  /// A sequence or mapping may carry no tag or its own core tag (`!!seq`, `!!map`); others
+  /// (`!!set`, `!!omap`, `!!str [1]`, application tags) would change its meaning and are refused.
+  void requireCollectionTag(const YAML::Node& node, const std::string& type) const {
+    const std::string& tag = node.Tag();
+    if (tag == "?" || tag == "!" || tag == kCoreTag + type) return;
+    refuse(node, context_,
+           "tag '" + tag + "' is not supported on a " + (type == "seq" ? "sequence" : "mapping"));
+  }
+
   /// A mapping; a `<<` key merges the mappings it names (the YAML 1.1 merge key, used with
   /// anchors to share settings): keys given in the mapping itself win, then earlier merged
   /// mappings over later ones.
   nlohmann::json convertMap(const YAML::Node& node, int depth) {
     nlohmann::json o = nlohmann::json::object();
     std::vector<YAML::Node> merges;
+    bool sawMerge = false;
     for (const auto& kv : node) {
       if (!kv.first.IsScalar()) refuse(kv.first, context_, "a mapping key must be a plain value");
       const std::string& key = kv.first.Scalar();
-      if (key == "<<" && kv.first.Tag() == "?") {
-        if (!merges.empty()) refuse(kv.first, context_, "key '<<' is given twice");
+      if (key == "<<" &&
+          (kv.first.Tag() == "?" || kv.first.Tag() == kCoreTag + std::string("merge"))) {
+        if (sawMerge) refuse(kv.first, context_, "key '<<' is given twice");
+        sawMerge = true;
         if (kv.second.IsMap()) {
           merges.push_back(kv.second);
         } else if (kv.second.IsSequence()) {
@@ -216,7 +244,9 @@ class YamlToJson {
       o[key] = convert(kv.second, depth + 1);
     }
     for (const auto& m : merges) {
-      const nlohmann::json merged = convertMap(m, depth + 1);
+      // Through convert(), so that merged mappings count against the value and depth limits
+      // (a mapping that merges itself, or a chain of merges of merges, is refused, not followed).
+      const nlohmann::json merged = convert(m, depth + 1);
       for (auto it = merged.begin(); it != merged.end(); ++it) {
         if (!o.contains(it.key())) o[it.key()] = it.value();
       }
@@ -249,6 +279,10 @@ nlohmann::json StructuredFileReader::fromYaml(const std::string& text, const std
     const nlohmann::json j = YamlToJson(context).convert(documents.front());
     if (j.is_null()) throw Error(ErrorCode::InvalidConfiguration, context + ": empty");
     return j;
+  } catch (const YAML::DeepRecursion& e) {
+    throw Error(ErrorCode::InvalidConfiguration, context + ":" + std::to_string(e.mark.line + 1) +
+                                                     ":" + std::to_string(e.mark.column + 1) +
+                                                     ": nested too deeply");
   } catch (const YAML::Exception& e) {
     // e.mark is 0-based; e.msg is the parser's reason without the position.
     throw Error(ErrorCode::InvalidConfiguration, context + ":" + std::to_string(e.mark.line + 1) +

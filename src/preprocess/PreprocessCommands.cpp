@@ -71,9 +71,11 @@ class PreprocessCommand : public Command {
     const auto recordPath = record_.empty() ? sidecarOf(output_) : std::filesystem::path(record_);
     // Every output is checked before the work, and a failed run leaves none of them behind.
     OutputFileSet outputs;
-    outputs.addFile(output_, {".nii", ".nii.gz"}, "output");
-    if (!maskOut_.empty()) outputs.addFile(maskOut_, {".nii", ".nii.gz"}, "--mask-out");
-    outputs.addFile(recordPath, {}, "--record");
+    const auto stagedOutput = outputs.addFile(output_, {".nii", ".nii.gz"}, "output");
+    const auto stagedMask = maskOut_.empty()
+                                ? std::filesystem::path()
+                                : outputs.addFile(maskOut_, {".nii", ".nii.gz"}, "--mask-out");
+    const auto stagedRecord = outputs.addFile(recordPath, {}, "--record");
     PreprocessPipeline::useThreads(context.threads);
     // Validate the pipeline before reading images: a typo fails fast.
     json j = StructuredFileReader::read(pipeline_);  // JSON, or YAML by extension
@@ -103,9 +105,9 @@ class PreprocessCommand : public Command {
         {"pipeline", json::parse(subject.image.metadata().at(PreprocessPipeline::kPipelineKey))},
         {"record", json::parse(subject.image.metadata().at(PreprocessPipeline::kRecordKey))},
         {"command", context.commandLine}};
-    NiftiWriter::write(subject.image, output_);
-    if (subject.mask && !maskOut_.empty()) NiftiWriter::write(*subject.mask, maskOut_);
-    AtomicFile::write(recordPath, sidecar.dump(2) + "\n");
+    NiftiWriter::write(subject.image, stagedOutput);
+    if (subject.mask && !maskOut_.empty()) NiftiWriter::write(*subject.mask, stagedMask);
+    AtomicFile::write(stagedRecord, sidecar.dump(2) + "\n");
     outputs.commit();
 
     const auto& g = subject.image.geometry();

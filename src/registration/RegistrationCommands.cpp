@@ -55,11 +55,13 @@ struct FusionOutputs {
     app.add_option("--opacity", opacity, "Overlay opacity 0..1");
     app.add_option("--slice", slice, "Slice for the PNG (default: strongest overlay)");
   }
-  /// Declares the fused outputs before any work, so a bad path fails first.
-  void declare(OutputFileSet& outputs) const {
-    if (!png.empty()) outputs.addFile(png, {".png"}, "--fuse-png");
-    if (!dicom.empty()) outputs.addFolder(dicom, "--fuse-dicom");
+  /// Declares the fused outputs before any work, so a bad path fails first; write() then
+  /// writes to where `outputs` stages them.
+  void declare(OutputFileSet& outputs) {
+    if (!png.empty()) stagedPng = outputs.addFile(png, {".png"}, "--fuse-png");
+    if (!dicom.empty()) stagedDicom = outputs.addFolder(dicom, "--fuse-dicom");
   }
+  std::filesystem::path stagedPng, stagedDicom;
   json write(const Image& base, const Image& overlay, const std::string& baseInput,
              const std::string& software) const {
     json out = json::object();
@@ -72,7 +74,7 @@ struct FusionOutputs {
       const double low = FusionRenderer::overlayRange(overlay, o).first;
       const std::size_t z = slice >= 0 ? static_cast<std::size_t>(slice)
                                        : FusionRenderer::mostInformativeSlice(overlay, low);
-      RasterImageIO::writePng(FusionRenderer::slice(fused, z), png);
+      RasterImageIO::writePng(FusionRenderer::slice(fused, z), stagedPng);
       out["png"] = png;
       out["png_slice"] = z;
     }
@@ -86,7 +88,7 @@ struct FusionOutputs {
       d.seriesDescription = "MedSight fusion (" + colormap + " overlay)";
       d.derivationDescription = software;
       const auto files =
-          DicomDerivedImageWriter::write(fused, seriesHeaders(source, base), dicom, d);
+          DicomDerivedImageWriter::write(fused, seriesHeaders(source, base), stagedDicom, d);
       out["dicom"] = dicom;
       out["dicom_files"] = files.size();
     }
@@ -133,10 +135,12 @@ class RegisterCommand : public Command {
     const std::string tfm = outTransform_.empty() ? out_ + ".tfm" : outTransform_;
     const std::string img = outImage_.empty() ? out_ + ".nii.gz" : outImage_;
     OutputFileSet outputs;
-    outputs.addFile(tfm, {}, "--out-transform");
-    outputs.addFile(img, {".nii", ".nii.gz"}, "--out-image");
-    outputs.addFile(out_ + ".json", {}, "--out");
-    if (!outMask_.empty()) outputs.addFile(outMask_, {".nii", ".nii.gz"}, "--out-mask");
+    const auto stagedTfm = outputs.addFile(tfm, {".tfm", ".txt"}, "--out-transform");
+    const auto stagedImg = outputs.addFile(img, {".nii", ".nii.gz"}, "--out-image");
+    const auto stagedJson = outputs.addFile(out_ + ".json", {}, "--out");
+    const auto stagedMask = outMask_.empty()
+                                ? std::filesystem::path()
+                                : outputs.addFile(outMask_, {".nii", ".nii.gz"}, "--out-mask");
     fusion_.declare(outputs);
 
     const Image fixed = ImageFileReader::read(fixed_);
@@ -167,7 +171,7 @@ class RegisterCommand : public Command {
     report["command"] = context.commandLine;
     if (mMask) {
       const Image movedMask = r.transform.resample(*mMask, fixed, Interpolation::Nearest);
-      if (!outMask_.empty()) NiftiWriter::write(movedMask, outMask_);
+      if (!outMask_.empty()) NiftiWriter::write(movedMask, stagedMask);
       if (fMask) {
         const Image before = SpatialTransform().resample(*mMask, fixed, Interpolation::Nearest);
         report["mask_dice_before"] = MaskComparison::dice(before, *fMask);
@@ -176,9 +180,9 @@ class RegisterCommand : public Command {
     }
     report["fusion"] =
         fusion_.write(fixed, moved, fixed_, "registration " + r.transform.describe());
-    r.transform.write(tfm);
-    NiftiWriter::write(moved, img);
-    AtomicFile::write(out_ + ".json", report.dump(2) + "\n");
+    r.transform.write(stagedTfm);
+    NiftiWriter::write(moved, stagedImg);
+    AtomicFile::write(stagedJson, report.dump(2) + "\n");
     outputs.commit();
 
     if (context.json) {
@@ -230,7 +234,9 @@ class FuseCommand : public Command {
     }
     OutputFileSet outputs;
     fusion_.declare(outputs);
-    if (!outImage_.empty()) outputs.addFile(outImage_, {".nii", ".nii.gz"}, "--out-image");
+    const auto stagedImage = outImage_.empty()
+                                 ? std::filesystem::path()
+                                 : outputs.addFile(outImage_, {".nii", ".nii.gz"}, "--out-image");
     const Image base = ImageFileReader::read(base_);
     const Image overlay = ImageFileReader::read(overlay_);
     const SpatialTransform t =
@@ -238,7 +244,7 @@ class FuseCommand : public Command {
     const Image moved = t.resample(overlay, base, parseInterpolation(interpolation_));
     json out = fusion_.write(base, moved, base_, "fusion " + t.describe());
     if (!outImage_.empty()) {
-      NiftiWriter::write(moved, outImage_);
+      NiftiWriter::write(moved, stagedImage);
       out["image"] = outImage_;
     }
     outputs.commit();

@@ -156,8 +156,10 @@ class SegmentCommand : public Command {
   int run(const CommandContext& context) override {
     // Outputs are checked before the model is loaded, and a failed run leaves none behind.
     OutputFileSet outputs;
-    outputs.addFile(out_, {".nii", ".nii.gz"}, "out_mask");
-    if (!probability_.empty()) outputs.addFile(probability_, {".nii", ".nii.gz"}, "--probability");
+    const auto stagedMask = outputs.addFile(out_, {".nii", ".nii.gz"}, "out_mask");
+    const auto stagedProbability =
+        probability_.empty() ? std::filesystem::path()
+                             : outputs.addFile(probability_, {".nii", ".nii.gz"}, "--probability");
     TumourSegmenter segmenter(model_, context.threads);
     segmenter.setIntensityCheck(!noIntensityCheck_);
     Image image = ImageFileReader::read(image_);
@@ -196,8 +198,8 @@ class SegmentCommand : public Command {
           "): one of them outlines something else, e.g. a hot spot on PET; review the outline "
           "with care");
     }
-    NiftiWriter::write(s.mask, out_);
-    if (!probability_.empty()) NiftiWriter::write(s.probability, probability_);
+    NiftiWriter::write(s.mask, stagedMask);
+    if (!probability_.empty()) NiftiWriter::write(s.probability, stagedProbability);
     outputs.commit();
     json out{{"model", segmenter.manifest().name},
              {"structure", segmenter.manifest().structure},

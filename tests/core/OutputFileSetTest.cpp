@@ -17,29 +17,51 @@ std::string contentOf(const std::filesystem::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-TEST(OutputFileSet, AFailedRunRemovesWhatItCreatedAndKeepsWhatExisted) {
+TEST(OutputFileSet, AFailedRunChangesNothingAndACommittedOneReplacesAll) {
   const auto tmp = test::temporaryDirectory("output-set");
   std::ofstream(tmp / "old.nii.gz") << "earlier result";
+  std::ofstream(tmp / "old.json") << "earlier report";
+  auto entries = [&] {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(tmp)) ++n;
+    return n;
+  };
   {
     OutputFileSet outputs;
-    outputs.addFile(tmp / "view.png", {".png"}, "--fuse-png");
-    outputs.addFile(tmp / "old.nii.gz", {".nii", ".nii.gz"}, "--out-image");
-    outputs.addFolder(tmp / "series/", "--fuse-dicom");
-    std::ofstream(tmp / "view.png") << "png";
-    std::filesystem::create_directory(tmp / "series");
-    std::ofstream(tmp / "series" / "1.dcm") << "dcm";
-    // No commit: the run failed here.
+    const auto png = outputs.addFile(tmp / "view.png", {".png"}, "--fuse-png");
+    const auto img = outputs.addFile(tmp / "old.nii.gz", {".nii", ".nii.gz"}, "--out-image");
+    outputs.addFile(tmp / "old.json", {}, "--out");
+    const auto series = outputs.addFolder(tmp / "series/", "--fuse-dicom");
+    // Staged beside the target, hidden, with the target's whole name as its ending.
+    EXPECT_EQ(png.parent_path(), tmp);
+    EXPECT_EQ(png.filename().string().front(), '.');
+    EXPECT_TRUE(png.string().ends_with("view.png"));
+    EXPECT_TRUE(img.string().ends_with("old.nii.gz"));
+    std::ofstream(png) << "png";
+    std::ofstream(img) << "new image";  // the report is never written: the run fails here
+    std::filesystem::create_directory(series);
+    std::ofstream(series / "1.dcm") << "dcm";
   }
   EXPECT_FALSE(std::filesystem::exists(tmp / "view.png"));
   EXPECT_FALSE(std::filesystem::exists(tmp / "series"));
   EXPECT_EQ(contentOf(tmp / "old.nii.gz"), "earlier result");
+  EXPECT_EQ(contentOf(tmp / "old.json"), "earlier report");
+  EXPECT_EQ(entries(), 2u);  // nothing staged is left behind
   {
     OutputFileSet outputs;
-    outputs.addFile(tmp / "view.png", {".png"}, "--fuse-png");
-    std::ofstream(tmp / "view.png") << "png";
+    const auto png = outputs.addFile(tmp / "view.png", {".png"}, "--fuse-png");
+    const auto img = outputs.addFile(tmp / "old.nii.gz", {".nii", ".nii.gz"}, "--out-image");
+    const auto series = outputs.addFolder(tmp / "series", "--fuse-dicom");
+    std::ofstream(png) << "png";
+    std::ofstream(img) << "new image";
+    std::filesystem::create_directory(series);
+    std::ofstream(series / "1.dcm") << "dcm";
     outputs.commit();
   }
   EXPECT_EQ(contentOf(tmp / "view.png"), "png");
+  EXPECT_EQ(contentOf(tmp / "old.nii.gz"), "new image");
+  EXPECT_EQ(contentOf(tmp / "series" / "1.dcm"), "dcm");
+  EXPECT_EQ(entries(), 4u);
 }
 
 TEST(OutputFileSet, BadPathsAreRefusedBeforeAnyWork) {
@@ -58,6 +80,10 @@ TEST(OutputFileSet, BadPathsAreRefusedBeforeAnyWork) {
   // Suffixes compare without case; one path may not be two outputs.
   outputs.addFile(tmp / "A.PNG", {".png"}, "--fuse-png");
   EXPECT_EQ(codeOf([&] { outputs.addFile(tmp / "." / "A.PNG", {}, "--out"); }),
+            ErrorCode::InvalidArgument);
+  // Also when the second names it through a symbolic link to its folder.
+  std::filesystem::create_directory_symlink(tmp, tmp / "link");
+  EXPECT_EQ(codeOf([&] { outputs.addFile(tmp / "link" / "A.PNG", {}, "--out"); }),
             ErrorCode::InvalidArgument);
   outputs.commit();
 }

@@ -110,6 +110,7 @@ inf: .inf
   EXPECT_TRUE(y["tagged_int"].is_number_integer());
   EXPECT_EQ(y["tagged_hex"], 16);
   EXPECT_EQ(y["tagged_float"], 2.0);
+  EXPECT_TRUE(y["tagged_float"].is_number_float());
   EXPECT_EQ(y["tagged_bool"], false);
   EXPECT_TRUE(y["tagged_null"].is_null());
   EXPECT_EQ(y["exp"], 1000.0);
@@ -117,7 +118,8 @@ inf: .inf
   EXPECT_EQ(y["inf"], ".inf");  // JSON has no infinity; a numeric setting then refuses it
   // A value that does not fit its tag, or a tag of another schema, is refused where it stands.
   for (const char* text : {"a: !!int 1.5\n", "a: !!bool yes\n", "a: !!float x\n", "a: !!null 0\n",
-                           "a: !custom 1\n", "a: !!timestamp 2001-12-14\n"}) {
+                           "a: !custom 1\n", "a: !!timestamp 2001-12-14\n", "a: !!float 0x10\n",
+                           "a: !!str [1, 2]\n", "a: !!set {x, y}\n", "a: !custom {b: 1}\n"}) {
     try {
       StructuredFileReader::fromYaml(text, "t.yaml");
       ADD_FAILURE() << "accepted " << text;
@@ -126,6 +128,11 @@ inf: .inf
       EXPECT_NE(std::string(e.what()).find("t.yaml:1:4"), std::string::npos) << e.what();
     }
   }
+  // A collection's own core tag is fine; a number too small for a double is read as the
+  // nearest one (as JSON readers do), not refused.
+  EXPECT_EQ(StructuredFileReader::fromYaml("a: !!seq [1]\nb: !!map {c: 2}\n", "t"),
+            json::parse(R"({"a": [1], "b": {"c": 2}})"));
+  EXPECT_GE(StructuredFileReader::fromYaml("a: 1e-320\n", "t")["a"].get<double>(), 0.0);
   // 0x beyond 64 bits is out of range, not silently a float.
   EXPECT_EQ(codeOf([] { StructuredFileReader::fromYaml("a: 0x1ffffffffffffffff\n", "t"); }),
             ErrorCode::InvalidConfiguration);
@@ -151,6 +158,12 @@ steps:
   EXPECT_EQ(StructuredFileReader::fromYaml("\"<<\": 1\n", "m")["<<"], 1);
   EXPECT_EQ(codeOf([] { StructuredFileReader::fromYaml("a:\n  <<: 3\n", "m"); }),
             ErrorCode::InvalidConfiguration);
+  // An explicit !!merge key merges; a second merge key, even after an empty one, is refused.
+  EXPECT_EQ(StructuredFileReader::fromYaml("b: &b {x: 1}\nc: {!!merge <<: *b}\n", "m")["c"],
+            json::parse(R"({"x": 1})"));
+  EXPECT_EQ(
+      codeOf([] { StructuredFileReader::fromYaml("b: &b {x: 1}\nc: {<<: [], <<: *b}\n", "m"); }),
+      ErrorCode::InvalidConfiguration);
 }
 
 TEST(StructuredFileReader, HostileFilesAreRefusedNotExpanded) {
@@ -170,6 +183,22 @@ TEST(StructuredFileReader, HostileFilesAreRefusedNotExpanded) {
     EXPECT_NE(std::string(e.what()).find("more than 1000000 values"), std::string::npos)
         << e.what();
   }
+  // A mapping that merges itself would recurse for ever; a chain of merges of empty mappings
+  // adds no values but grows exponentially: both are stopped by the limits.
+  for (const char* text : {"a: &a {<<: *a}\n", "a: &a {<<: [*a]}\n"}) {
+    EXPECT_EQ(codeOf([&] { StructuredFileReader::fromYaml(text, "self.yaml"); }),
+              ErrorCode::InvalidConfiguration)
+        << text;
+  }
+  std::string mergeBomb = "m0: &m0 {}\n";
+  for (int level = 1; level <= 7; ++level) {
+    const std::string prev = "*m" + std::to_string(level - 1);
+    mergeBomb += "m" + std::to_string(level) + ": &m" + std::to_string(level) + " {<<: [";
+    for (int i = 0; i < 10; ++i) mergeBomb += (i ? ", " : "") + prev;
+    mergeBomb += "]}\n";
+  }
+  EXPECT_EQ(codeOf([&] { StructuredFileReader::fromYaml(mergeBomb, "bomb.yaml"); }),
+            ErrorCode::InvalidConfiguration);
   // A 50,000-digit number is out of range (it used to overflow std::regex's stack).
   EXPECT_EQ(codeOf([] { StructuredFileReader::fromYaml("a: " + std::string(50000, '7'), "d"); }),
             ErrorCode::InvalidConfiguration);
@@ -180,6 +209,13 @@ TEST(StructuredFileReader, HostileFilesAreRefusedNotExpanded) {
               StructuredFileReader::fromYaml(std::string(300, '[') + std::string(300, ']'), "n");
             }),
             ErrorCode::InvalidConfiguration);
+  try {
+    StructuredFileReader::fromYaml(std::string(100000, '[') + std::string(100000, ']'), "n");
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidConfiguration);
+    EXPECT_NE(std::string(e.what()).find("nested too deeply"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

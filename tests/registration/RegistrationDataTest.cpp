@@ -181,6 +181,19 @@ TEST(RegistrationCommandsE2E, FuseCarriesAnImageOntoTheBaseGridWithAGivenTransfo
   EXPECT_NE(err.find("does not exist"), std::string::npos) << err;
   EXPECT_FALSE(std::filesystem::exists(tmp / "view.png"));
   EXPECT_FALSE(std::filesystem::exists(tmp / "pet.png"));
+  // A failure after the PNG was rendered (a DICOM fusion needs the base's DICOM series, and
+  // this base is NIfTI) leaves no PNG either: outputs are moved into place only at the end.
+  EXPECT_EQ(medsight("fuse " + (dir / "MR_T1_image.nii.gz").string() + " " +
+                         (dir / "PET_image.nii.gz").string() + " --fuse-png " +
+                         (tmp / "view.png").string() + " --fuse-dicom " + (tmp / "series").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::InvalidArgument).exitCode);
+  EXPECT_NE(err.find("--fixed-dicom"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "view.png"));
+  EXPECT_FALSE(std::filesystem::exists(tmp / "series"));
+  for (const auto& e : std::filesystem::directory_iterator(tmp)) {
+    EXPECT_NE(e.path().filename().string().rfind(".medsight-", 0), 0u) << e.path();
+  }
 }
 
 TEST(RegistrationCommandsE2E, NonConvergenceWritesNoTransform) {
