@@ -42,14 +42,34 @@ namespace {
 /// stdout learns why there is no result. Callers pass `json` false when the command has
 /// already written its result to stdout (e.g. `deid --json` prints its summary, then fails
 /// because some files could not be done): stdout must stay one JSON document.
+/// Library messages (ITK's exception text) may span lines; the report is one line, so the
+/// message's line breaks and runs of blanks become single spaces.
+std::string oneLine(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool blank = false;
+  for (const char c : text) {
+    const bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+    if (space) {
+      blank = !out.empty();
+      continue;
+    }
+    if (blank) out += ' ';
+    blank = false;
+    out += c;
+  }
+  return out;
+}
+
 int reportError(const Error& e, bool json) {
-  std::cerr << "medsight: error [" << e.codeName() << "]: " << e.what() << '\n';
+  const std::string message = oneLine(e.what());
+  std::cerr << "medsight: error [" << e.codeName() << "]: " << message << '\n';
   if (json) {
     const nlohmann::json body = {{"error",
                                   {{"code", std::string(e.codeName())},
                                    {"status", e.httpStatus()},
                                    {"exit_code", e.exitCode()},
-                                   {"message", e.what()}}}};
+                                   {"message", message}}}};
     std::cout << body.dump() << '\n' << std::flush;
   }
   return e.exitCode();

@@ -12,15 +12,19 @@ AdaptiveHistogramEqualizer::AdaptiveHistogramEqualizer(const nlohmann::json& ste
   StepParameterReader p(step, context);
   alpha_ = p.number("alpha", alpha_, 0, 1);
   beta_ = p.number("beta", beta_, 0, 1);
-  radius_ = p.triple("radius", radius_, 1, 64);
+  radius_ = p.triple("radius", radius_, 1, 64, &planar_);
   p.finish();
 }
 
 nlohmann::json AdaptiveHistogramEqualizer::parameters() const {
-  return {{"alpha", alpha_}, {"beta", beta_}, {"radius", radius_}};
+  return {{"alpha", alpha_},
+          {"beta", beta_},
+          {"radius", StepParameterReader::tripleJson(radius_, planar_)}};
 }
 
 nlohmann::json AdaptiveHistogramEqualizer::apply(PreprocessSubject& subject) const {
+  StepParameterReader::requirePlanarFits(planar_, subject.image, "adaptive_histogram_equalization",
+                                         "radius");
   subject.image =
       itk_runner::filterFloat(subject.image, "adaptive_histogram_equalization", [&](auto in) {
         using T = typename decltype(in)::ObjectType;

@@ -24,6 +24,7 @@ class AdaptiveHistogramEqualizer : public PreprocessStep {
   double alpha_ = 0.3;
   double beta_ = 0.3;
   std::array<double, 3> radius_{8, 8, 2};
+  bool planar_ = false;  ///< given as (x, y), for 2D images only
 };
 
 }  // namespace medsight

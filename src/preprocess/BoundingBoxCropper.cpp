@@ -35,7 +35,7 @@ void forEachBoxRow(const Image& image, const VoxelBox& box, Copy&& copy) {
 BoundingBoxCropper::BoundingBoxCropper(const nlohmann::json& step, const std::string& context) {
   StepParameterReader p(step, context);
   source_ = p.choice("source", source_, {"mask", "foreground", "threshold"});
-  marginMm_ = p.triple("margin_mm", marginMm_, 0, 1000);
+  marginMm_ = p.triple("margin_mm", marginMm_, 0, 1000, &planar_);
   if (source_ == "threshold" && !p.has("threshold")) {
     throw Error(ErrorCode::InvalidConfiguration,
                 context + ": source \"threshold\" needs a 'threshold' value");
@@ -45,7 +45,8 @@ BoundingBoxCropper::BoundingBoxCropper(const nlohmann::json& step, const std::st
 }
 
 nlohmann::json BoundingBoxCropper::parameters() const {
-  nlohmann::json j{{"source", source_}, {"margin_mm", marginMm_}};
+  nlohmann::json j{{"source", source_},
+                   {"margin_mm", StepParameterReader::tripleJson(marginMm_, planar_)}};
   if (source_ == "threshold") j["threshold"] = threshold_;
   return j;
 }
@@ -127,6 +128,7 @@ Image BoundingBoxCropper::extract(const Image& image, const VoxelBox& box) {
 }
 
 nlohmann::json BoundingBoxCropper::apply(PreprocessSubject& subject) const {
+  StepParameterReader::requirePlanarFits(planar_, subject.image, "crop", "margin_mm");
   Image selection;
   if (source_ == "mask") {
     if (!subject.mask) {

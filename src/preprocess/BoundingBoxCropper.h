@@ -39,6 +39,7 @@ class BoundingBoxCropper : public PreprocessStep {
  private:
   std::string source_ = "mask";
   std::array<double, 3> marginMm_{10, 10, 10};
+  bool planar_ = false;  ///< given as (x, y), for 2D images only
   double threshold_ = 0.0;
 };
 

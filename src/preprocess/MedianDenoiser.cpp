@@ -9,15 +9,16 @@ namespace medsight {
 
 MedianDenoiser::MedianDenoiser(const nlohmann::json& step, const std::string& context) {
   StepParameterReader p(step, context);
-  radius_ = p.triple("radius", radius_, 0, 10);
+  radius_ = p.triple("radius", radius_, 0, 10, &planar_);
   p.finish();
 }
 
 nlohmann::json MedianDenoiser::parameters() const {
-  return {{"radius", radius_}};
+  return {{"radius", StepParameterReader::tripleJson(radius_, planar_)}};
 }
 
 nlohmann::json MedianDenoiser::apply(PreprocessSubject& subject) const {
+  StepParameterReader::requirePlanarFits(planar_, subject.image, "median", "radius");
   subject.image = itk_runner::filterFloat(subject.image, "median", [&](auto in) {
     using T = typename decltype(in)::ObjectType;
     auto filter = itk::MedianImageFilter<T, T>::New();

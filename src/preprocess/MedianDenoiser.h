@@ -18,6 +18,7 @@ class MedianDenoiser : public PreprocessStep {
 
  private:
   std::array<double, 3> radius_{1, 1, 1};
+  bool planar_ = false;  ///< given as (x, y), for 2D images only
 };
 
 }  // namespace medsight

@@ -7,6 +7,7 @@
 #include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/ImageModality.h"
 #include "core/OutputFileSet.h"
 #include "core/StructuredFileReader.h"
 #include "io/ImageFileReader.h"
@@ -56,7 +57,8 @@ class PreprocessCommand : public Command {
     app.add_option("--mask", mask_, "Label mask on the input grid (moved with the image)");
     app.add_option("--mask-out", maskOut_, "Where to write the moved mask (.nii/.nii.gz)");
     app.add_option("--modality", modality_,
-                   "Modality when the input file does not say (NIfTI): CT, MR, PT");
+                   "Modality when the input file does not say (NIfTI): CT, MR, PT")
+        ->transform(CLI::IsMember(ImageModality::known(), CLI::ignore_case));
     app.add_option("--record", record_,
                    "Where to write the record JSON (default: output name with .json)");
   }
@@ -149,7 +151,8 @@ class PlanCommand : public Command {
     app.add_option("--image", image_, "Image file name inside each case folder")
         ->default_val(image_);
     app.add_option("--mask", mask_, "Mask file name inside each case folder")->default_val(mask_);
-    app.add_option("--modality", modality_, "CT selects a HU window; others z-score");
+    app.add_option("--modality", modality_, "CT selects a HU window; others z-score")
+        ->transform(CLI::IsMember(ImageModality::known(), CLI::ignore_case));
     app.add_option("--out", out_, "Write the plan here (default: stdout)");
     app.add_option("--max-patch-voxels", options_.maxPatchVoxels3d, "3D patch voxel budget");
     app.add_option("--max-patch-pixels", options_.maxPatchPixels2d, "2D patch pixel budget");

@@ -10,17 +10,19 @@ SpacingResampler::SpacingResampler(const nlohmann::json& step, const std::string
   if (!p.has("spacing")) {
     throw Error(ErrorCode::InvalidConfiguration, context + ": 'spacing' (mm) is required");
   }
-  spacing_ = p.triple("spacing", spacing_, 0, 100);
+  spacing_ = p.triple("spacing", spacing_, 0, 100, &planar_);
   interpolation_ =
       parseInterpolation(p.choice("interpolation", "linear", {"linear", "bspline", "nearest"}));
   p.finish();
 }
 
 nlohmann::json SpacingResampler::parameters() const {
-  return {{"spacing", spacing_}, {"interpolation", interpolationName(interpolation_)}};
+  return {{"spacing", StepParameterReader::tripleJson(spacing_, planar_)},
+          {"interpolation", interpolationName(interpolation_)}};
 }
 
 nlohmann::json SpacingResampler::apply(PreprocessSubject& subject) const {
+  StepParameterReader::requirePlanarFits(planar_, subject.image, "resample", "spacing");
   const Image grid = GridResampler::emptyGridWithSpacing(subject.image, spacing_);
   const auto before = subject.image.size();
   subject.image = GridResampler::onto(subject.image, grid, interpolation_);

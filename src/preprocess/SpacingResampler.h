@@ -21,6 +21,7 @@ class SpacingResampler : public PreprocessStep {
 
  private:
   std::array<double, 3> spacing_{1, 1, 1};
+  bool planar_ = false;  ///< given as (x, y), for 2D images only
   Interpolation interpolation_ = Interpolation::Linear;
 };
 

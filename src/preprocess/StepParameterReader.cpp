@@ -79,13 +79,14 @@ std::string StepParameterReader::choice(const std::string& key, const std::strin
 
 std::array<double, 3> StepParameterReader::triple(const std::string& key,
                                                   std::array<double, 3> fallback, double min,
-                                                  double max) {
+                                                  double max, bool* planar) {
+  if (planar) *planar = has(key) && at(key).is_array() && at(key).size() == 2;
   used_.insert(key);
   if (!has(key)) return fallback;
   const auto& v = at(key);
   std::array<double, 3> out{};
   auto check = [&](const nlohmann::json& e) {
-    if (!e.is_number()) fail(key, "must be a number or a list of 3 numbers");
+    if (!e.is_number()) fail(key, "must be a number or a list of 3 numbers (2 for 2D images)");
     const double x = e.get<double>();
     if (!std::isfinite(x) || x < min || x > max) {
       fail(key, "values must lie in [" + std::to_string(min) + ", " + std::to_string(max) +
@@ -99,7 +100,7 @@ std::array<double, 3> StepParameterReader::triple(const std::string& key,
     for (std::size_t i = 0; i < v.size(); ++i) out[i] = check(v[i]);
     if (v.size() == 2) out[2] = out[1];  // 2D images: the third value is unused
   } else {
-    fail(key, "must be a number or a list of 3 numbers (x, y, z)");
+    fail(key, "must be a number or a list of 3 numbers (x, y, z), or 2 (x, y) for 2D images");
   }
   return out;
 }
@@ -128,6 +129,23 @@ void StepParameterReader::finish() const {
       throw Error(ErrorCode::InvalidConfiguration,
                   context_ + ": unknown parameter '" + key + "' for this step");
     }
+  }
+}
+
+}  // namespace medsight
+
+namespace medsight {
+
+nlohmann::json StepParameterReader::tripleJson(const std::array<double, 3>& v, bool planar) {
+  return planar ? nlohmann::json{v[0], v[1]} : nlohmann::json(v);
+}
+
+void StepParameterReader::requirePlanarFits(bool planar, const Image& image,
+                                            const std::string& step, const std::string& key) {
+  if (planar && image.size().z > 1) {
+    throw Error(ErrorCode::InvalidArgument,
+                step + ": '" + key + "' gives 2 values (x, y), for 2D images; this image has " +
+                    std::to_string(image.size().z) + " slices: give 3 (x, y, z)");
   }
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/Image.h"
+
 #include <array>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
@@ -25,9 +27,16 @@ class StepParameterReader {
   /// \brief One of `allowed`, or `fallback` when absent.
   std::string choice(const std::string& key, const std::string& fallback,
                      std::initializer_list<const char*> allowed);
-  /// \brief Three numbers in [min, max] (a scalar is repeated), or `fallback` when absent.
+  /// \brief Three numbers in [min, max] (a scalar is repeated), or `fallback` when absent. A list
+  /// of two (x, y) is for 2D images: `planar` (when given) is set, and the third value copies y.
   std::array<double, 3> triple(const std::string& key, std::array<double, 3> fallback, double min,
-                               double max);
+                               double max, bool* planar = nullptr);
+  /// \brief The value as written back into a record: two numbers when it was given for 2D.
+  static nlohmann::json tripleJson(const std::array<double, 3>& v, bool planar);
+  /// \brief Throws InvalidArgument when a value given for 2D (x, y) meets a volume of several
+  /// slices, where its z would be a copy of y rather than a chosen value.
+  static void requirePlanarFits(bool planar, const Image& image, const std::string& step,
+                                const std::string& key);
   /// \brief A list of integers in [min, max] (non-empty), or `fallback` when absent.
   std::vector<int> integers(const std::string& key, std::vector<int> fallback, int min, int max);
   /// \brief True when the key is present.

@@ -1,5 +1,6 @@
 // `medsight register`, `medsight fuse`.
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -36,7 +37,54 @@ std::vector<DicomHeader> seriesHeaders(const std::string& folder, const Image& g
                                                 std::to_string(grid.size().z) +
                                                 " slices to derive the fused DICOM series from");
   }
+  // The derived series references these instances slice by slice (PS3.3 C.7.6.16 Derivation
+  // Image), so they must be the base image's own slices: same matrix, spacing and positions.
+  const auto& g = grid.geometry();
+  for (std::size_t k = 0; k < best->instances.size(); ++k) {
+    const DicomHeader& h = best->instances[k];
+    const auto expected = g.indexToPhysical({0.0, 0.0, static_cast<double>(k)});
+    bool same = h.columns == static_cast<int>(grid.size().x) &&
+                h.rows == static_cast<int>(grid.size().y) && h.pixelSpacing && h.imagePosition;
+    if (same) {
+      // (0028,0030) is row spacing (between rows, along y) then column spacing (along x).
+      same = std::abs((*h.pixelSpacing)[1] - g.spacing[0]) <= 1e-3 * g.spacing[0] &&
+             std::abs((*h.pixelSpacing)[0] - g.spacing[1]) <= 1e-3 * g.spacing[1];
+      for (int a = 0; a < 3 && same; ++a) {
+        same = std::abs((*h.imagePosition)[a] - expected[a]) <= 0.1;  // mm
+      }
+    }
+    if (!same) {
+      throw Error(ErrorCode::GeometryMismatch,
+                  folder + ": slice " + std::to_string(k) + " (" + h.path +
+                      ") is not the base image's slice (matrix, pixel spacing or position "
+                      "differ): give the DICOM series the base image was read from");
+    }
+  }
   return best->instances;
+}
+
+/// Fraction of the base grid (sampled on a coarse lattice) whose points, carried by `t`, fall
+/// inside the overlay's field of view.
+double overlayCoverage(const Image& base, const Image& overlay, const SpatialTransform& t) {
+  const auto& n = base.size();
+  const auto& m = overlay.size();
+  const std::size_t step = std::max<std::size_t>(
+      1, static_cast<std::size_t>(std::cbrt(static_cast<double>(n.x * n.y * n.z) / 1e5)));
+  std::size_t inside = 0, total = 0;
+  for (std::size_t k = 0; k < n.z; k += step)
+    for (std::size_t j = 0; j < n.y; j += step)
+      for (std::size_t i = 0; i < n.x; i += step) {
+        const auto p = base.geometry().indexToPhysical(
+            {static_cast<double>(i), static_cast<double>(j), static_cast<double>(k)});
+        const auto q = overlay.geometry().physicalToIndex(t.apply(p));
+        const double extent[3] = {static_cast<double>(m.x), static_cast<double>(m.y),
+                                  static_cast<double>(m.z)};
+        bool in = true;
+        for (int a = 0; a < 3; ++a) in = in && q[a] >= -0.5 && q[a] <= extent[a] - 0.5;
+        inside += in;
+        ++total;
+      }
+  return total == 0 ? 0.0 : static_cast<double>(inside) / static_cast<double>(total);
 }
 
 struct FusionOutputs {
@@ -51,9 +99,19 @@ struct FusionOutputs {
     app.add_option("--fixed-dicom", baseDicom,
                    "DICOM folder of the fixed image (source of the derived series; default: "
                    "FIXED when it is a DICOM folder)");
-    app.add_option("--colormap", colormap, "Overlay colormap: hot, jet, cool, grey");
-    app.add_option("--opacity", opacity, "Overlay opacity 0..1");
-    app.add_option("--slice", slice, "Slice for the PNG (default: strongest overlay)");
+    app.add_option("--colormap", colormap, "Overlay colormap: hot, jet, cool, grey")
+        ->check(CLI::IsMember({"hot", "jet", "cool", "grey"}));
+    app.add_option("--opacity", opacity, "Overlay opacity 0..1")->check(CLI::Range(0.0, 1.0));
+    app.add_option("--slice", slice, "Slice for the PNG (default: strongest overlay)")
+        ->check(CLI::NonNegativeNumber);
+  }
+  /// Checks what can be checked against the base image before any work (the PNG's slice).
+  void checkAgainst(const Image& base) const {
+    if (!png.empty() && slice >= 0 && static_cast<std::size_t>(slice) >= base.size().z) {
+      throw Error(ErrorCode::InvalidArgument, "--slice " + std::to_string(slice) +
+                                                  " is outside the base image's " +
+                                                  std::to_string(base.size().z) + " slices");
+    }
   }
   /// Declares the fused outputs before any work, so a bad path fails first; write() then
   /// writes to where `outputs` stages them.
@@ -106,8 +164,12 @@ class RegisterCommand : public Command {
   void configure(CLI::App& app) override {
     app.add_option("fixed", fixed_, "Fixed (reference) image, e.g. CT")->required();
     app.add_option("moving", moving_, "Moving image, e.g. MR or PET")->required();
-    app.add_option("--transform", transform_, "rigid, affine or bspline")->default_val(transform_);
-    app.add_option("--initialization", init_, "identity, geometry or moments");
+    transformOption_ =
+        app.add_option("--transform", transform_,
+                       "rigid, affine or bspline (default rigid, or the --settings file's)")
+            ->check(CLI::IsMember({"rigid", "affine", "bspline"}));
+    app.add_option("--initialization", init_, "identity, geometry or moments")
+        ->check(CLI::IsMember({"identity", "geometry", "moments"}));
     app.add_option("--settings", settings_,
                    "Registration settings, JSON or YAML (overrides defaults)");
     app.add_option("--out", out_, "Output prefix: PREFIX.tfm, PREFIX.nii.gz, PREFIX.json")
@@ -125,12 +187,16 @@ class RegisterCommand : public Command {
     if (!settings_.empty()) {
       s = RegistrationSettings::fromJson(StructuredFileReader::read(settings_), settings_);
     }
-    s.transform = transform_;
+    if (transformOption_->count() > 0) s.transform = transform_;  // the flag wins over the file
     if (!init_.empty()) s.initialization = init_;
     s.threads = context.threads;
     s.validate("register");
     if (!outMask_.empty() && movingMask_.empty()) {
       throw Error(ErrorCode::InvalidArgument, "--out-mask needs --moving-mask");
+    }
+    if (!fixedMask_.empty() && movingMask_.empty()) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "--fixed-mask needs --moving-mask (the Dice compares the two)");
     }
     const std::string tfm = outTransform_.empty() ? out_ + ".tfm" : outTransform_;
     const std::string img = outImage_.empty() ? out_ + ".nii.gz" : outImage_;
@@ -144,6 +210,7 @@ class RegisterCommand : public Command {
     fusion_.declare(outputs);
 
     const Image fixed = ImageFileReader::read(fixed_);
+    fusion_.checkAgainst(fixed);
     const Image moving = ImageFileReader::read(moving_);
     std::optional<Image> mMask, fMask;
     if (!movingMask_.empty()) {
@@ -201,6 +268,7 @@ class RegisterCommand : public Command {
   }
 
  private:
+  CLI::Option* transformOption_ = nullptr;
   std::string fixed_, moving_, transform_ = "rigid", init_, settings_, out_ = "registered",
                                outTransform_, outImage_, movingMask_, outMask_, fixedMask_;
   FusionOutputs fusion_;
@@ -241,8 +309,26 @@ class FuseCommand : public Command {
     const Image overlay = ImageFileReader::read(overlay_);
     const SpatialTransform t =
         transform_.empty() ? SpatialTransform() : SpatialTransform::read(transform_);
+    fusion_.checkAgainst(base);
+    // An overlay outside the base's field of view would give a blank fusion that looks like
+    // "no uptake": refused when nothing overlaps, a warning when under half does.
+    const double coverage = overlayCoverage(base, overlay, t);
+    if (coverage == 0.0) {
+      throw Error(ErrorCode::GeometryMismatch,
+                  overlay_ + ": does not overlap " + base_ +
+                      " at all: the two are not in the same patient coordinates (register them "
+                      "and give the transform with --transform)");
+    }
+    std::vector<std::string> warnings;
+    if (coverage < 0.5) {
+      warnings.push_back("the overlay covers only " + std::to_string(std::lround(100 * coverage)) +
+                         "% of the base image; the rest of the fusion shows no overlay");
+    }
     const Image moved = t.resample(overlay, base, parseInterpolation(interpolation_));
     json out = fusion_.write(base, moved, base_, "fusion " + t.describe());
+    out["overlay_coverage"] = coverage;
+    out["warnings"] = warnings;
+    for (const auto& w : warnings) std::cerr << "warning: " << w << '\n';
     if (!outImage_.empty()) {
       NiftiWriter::write(moved, stagedImage);
       out["image"] = outImage_;

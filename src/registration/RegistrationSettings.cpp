@@ -5,9 +5,40 @@
 namespace medsight {
 namespace {
 
-RegistrationStageSettings stageFromJson(const nlohmann::json& j, RegistrationStageSettings s) {
-  s.iterations = j.value("iterations", s.iterations);
-  s.maxStepMm = j.value("max_step_mm", s.maxStepMm);
+/// Refuses keys that `known` (a toJson() of defaults) does not have: a misspelt setting would
+/// otherwise be ignored and the default used without a word.
+void refuseUnknownKeys(const nlohmann::json& j, const nlohmann::json& known,
+                       const std::string& where) {
+  if (!j.is_object()) {
+    throw Error(ErrorCode::InvalidConfiguration, where + ": must be an object");
+  }
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (known.contains(it.key())) continue;
+    std::string list;
+    for (auto k = known.begin(); k != known.end(); ++k)
+      list += (list.empty() ? "" : ", ") + k.key();
+    throw Error(ErrorCode::InvalidConfiguration,
+                where + ": unknown setting '" + it.key() + "' (known: " + list + ")");
+  }
+}
+
+/// Reads `key` into `target` when present, naming the key when its type is wrong.
+template <typename T>
+void readSetting(const nlohmann::json& j, const char* key, T& target, const std::string& where) {
+  if (!j.contains(key)) return;
+  try {
+    target = j.at(key).get<T>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorCode::InvalidConfiguration,
+                where + ": '" + key + "' has the wrong type: " + e.what());
+  }
+}
+
+RegistrationStageSettings stageFromJson(const nlohmann::json& j, RegistrationStageSettings s,
+                                        const std::string& where) {
+  refuseUnknownKeys(j, nlohmann::json{{"iterations", 0}, {"max_step_mm", 0}}, where);
+  readSetting(j, "iterations", s.iterations, where);
+  readSetting(j, "max_step_mm", s.maxStepMm, where);
   return s;
 }
 
@@ -20,24 +51,32 @@ nlohmann::json stageToJson(const RegistrationStageSettings& s) {
 RegistrationSettings RegistrationSettings::fromJson(const nlohmann::json& j,
                                                     const std::string& context) {
   RegistrationSettings s;
-  try {
-    s.transform = j.value("transform", s.transform);
-    s.initialization = j.value("initialization", s.initialization);
-    s.histogramBins = j.value("histogram_bins", s.histogramBins);
-    s.spatialSamples = j.value("spatial_samples", s.spatialSamples);
-    s.samplingFraction = j.value("sampling_fraction", s.samplingFraction);
-    s.shrinkFactors = j.value("shrink_factors", s.shrinkFactors);
-    s.smoothingSigmasMm = j.value("smoothing_sigmas_mm", s.smoothingSigmasMm);
-    if (j.contains("rigid")) s.rigid = stageFromJson(j.at("rigid"), s.rigid);
-    if (j.contains("affine")) s.affine = stageFromJson(j.at("affine"), s.affine);
-    if (j.contains("bspline")) s.bspline = stageFromJson(j.at("bspline"), s.bspline);
-    s.bsplineGridSpacingMm = j.value("bspline_grid_spacing_mm", s.bsplineGridSpacingMm);
-    s.convergenceWindow = j.value("convergence_window", s.convergenceWindow);
-    s.convergenceTolerance = j.value("convergence_tolerance", s.convergenceTolerance);
-    s.seed = j.value("seed", s.seed);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::InvalidConfiguration, context + ": malformed settings: " + e.what());
+  // A previous run's report holds its settings under "settings"; they replay as given.
+  const nlohmann::json& in =
+      j.is_object() && j.contains("settings") && j.contains("stages") ? j.at("settings") : j;
+  refuseUnknownKeys(in, s.toJson(), context);
+  readSetting(in, "transform", s.transform, context);
+  readSetting(in, "initialization", s.initialization, context);
+  if (in.contains("metric") && in.at("metric") != "mattes_mutual_information") {
+    throw Error(ErrorCode::InvalidConfiguration,
+                context + ": metric must be \"mattes_mutual_information\" (the only one)");
   }
+  readSetting(in, "histogram_bins", s.histogramBins, context);
+  readSetting(in, "spatial_samples", s.spatialSamples, context);
+  readSetting(in, "sampling_fraction", s.samplingFraction, context);
+  readSetting(in, "shrink_factors", s.shrinkFactors, context);
+  readSetting(in, "smoothing_sigmas_mm", s.smoothingSigmasMm, context);
+  if (in.contains("rigid")) s.rigid = stageFromJson(in.at("rigid"), s.rigid, context + ": rigid");
+  if (in.contains("affine")) {
+    s.affine = stageFromJson(in.at("affine"), s.affine, context + ": affine");
+  }
+  if (in.contains("bspline")) {
+    s.bspline = stageFromJson(in.at("bspline"), s.bspline, context + ": bspline");
+  }
+  readSetting(in, "bspline_grid_spacing_mm", s.bsplineGridSpacingMm, context);
+  readSetting(in, "convergence_window", s.convergenceWindow, context);
+  readSetting(in, "convergence_tolerance", s.convergenceTolerance, context);
+  readSetting(in, "seed", s.seed, context);
   s.validate(context);
   return s;
 }

@@ -2,6 +2,9 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <vector>
 
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
@@ -18,12 +21,58 @@ namespace {
 
 using nlohmann::json;
 
+std::string formatValue(double v) {
+  std::ostringstream o;
+  o << v;
+  return o.str();
+}
+
 Image readMaskOn(const std::string& path, const ReferencedSeries& ref) {
   Image m = ImageFileReader::read(path);
   ref.requireGrid(m, path);
   m.geometry() = ref.image.geometry();
+  // A structure is one binary region: 0 outside and one value inside. An image given by mistake
+  // (an MR instead of its mask) would otherwise become a structure of every non-zero voxel.
+  std::optional<double> inside;
+  const Image values = m.castTo(PixelType::Float64);
+  for (const double v : values.pixels<double>()) {
+    if (v == 0.0) continue;
+    if (!inside) inside = v;
+    if (v != *inside) {
+      throw Error(ErrorCode::LabelMismatch,
+                  path + ": not a binary mask (holds " + formatValue(*inside) + " and " +
+                      formatValue(v) +
+                      " besides 0): give one structure's mask, 0 outside and one value inside");
+    }
+  }
   return m;
 }
+
+/// RT ROI Interpreted Type (3006,00A4), defined terms of DICOM PS3.3 C.8.8.8.
+const std::vector<std::string> kInterpretedTypes{"EXTERNAL",
+                                                 "PTV",
+                                                 "CTV",
+                                                 "GTV",
+                                                 "TREATED_VOLUME",
+                                                 "IRRAD_VOLUME",
+                                                 "OAR",
+                                                 "BOLUS",
+                                                 "AVOIDANCE",
+                                                 "ORGAN",
+                                                 "MARKER",
+                                                 "REGISTRATION",
+                                                 "ISOCENTER",
+                                                 "CONTRAST_AGENT",
+                                                 "CAVITY",
+                                                 "BRACHY_CHANNEL",
+                                                 "BRACHY_ACCESSORY",
+                                                 "BRACHY_SRC_APP",
+                                                 "BRACHY_CHNL_SHLD",
+                                                 "SUPPORT",
+                                                 "FIXATION",
+                                                 "DOSE_REGION",
+                                                 "CONTROL",
+                                                 "DOSE_MEASUREMENT"};
 
 class RtStructCommand : public Command {
  public:
@@ -45,10 +94,14 @@ class RtStructCommand : public Command {
     fromMask_->add_option("series", series_, "DICOM series folder the mask belongs to")->required();
     fromMask_->add_option("out", out_, "Output RTSTRUCT file")->required();
     fromMask_->add_option("--name", structure_.name, "ROI name")->default_val(structure_.name);
-    fromMask_->add_option("--type", structure_.interpretedType, "RT ROI Interpreted Type")
-        ->default_val(structure_.interpretedType);
+    fromMask_
+        ->add_option("--type", structure_.interpretedType,
+                     "RT ROI Interpreted Type: GTV, CTV, PTV, ORGAN, OAR, ... (PS3.3 C.8.8.8)")
+        ->default_val(structure_.interpretedType)
+        ->transform(CLI::IsMember(kInterpretedTypes, CLI::ignore_case));
     fromMask_->add_option("--algorithm", structure_.algorithm, "AUTOMATIC, SEMIAUTOMATIC, MANUAL")
-        ->default_val(structure_.algorithm);
+        ->default_val(structure_.algorithm)
+        ->transform(CLI::IsMember({"AUTOMATIC", "SEMIAUTOMATIC", "MANUAL"}, CLI::ignore_case));
   }
   int run(const CommandContext& context) override {
     json out;
@@ -103,8 +156,10 @@ class DicomSegCommand : public Command {
     app.add_option("series", series_, "DICOM series folder the mask belongs to")->required();
     app.add_option("out", out_, "Output SEG file")->required();
     app.add_option("--name", structure_.name, "Segment label")->default_val(structure_.name);
-    app.add_option("--type", structure_.interpretedType, "GTV/CTV/PTV (tumour) or ORGAN")
-        ->default_val(structure_.interpretedType);
+    app.add_option("--type", structure_.interpretedType,
+                   "GTV, CTV or PTV (coded as a neoplasm) or ORGAN (an anatomical structure)")
+        ->default_val(structure_.interpretedType)
+        ->transform(CLI::IsMember({"GTV", "CTV", "PTV", "ORGAN"}, CLI::ignore_case));
   }
   int run(const CommandContext& context) override {
     const ReferencedSeries ref = ReferencedSeries::read(series_);

@@ -16,6 +16,7 @@
 
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/ImageModality.h"
 #include "core/OutputFileSet.h"
 #include "io/ImageFileReader.h"
 #include "io/NiftiWriter.h"
@@ -130,7 +131,8 @@ class SegmentCommand : public Command {
     app.add_option("--reference", reference_,
                    "Reference mask: report Dice, HD95 and volume error against it");
     app.add_option("--modality", modality_,
-                   "Modality of the input when its file does not say (NIfTI): CT, MR, PT");
+                   "Modality of the input when its file does not say (NIfTI): CT, MR, PT")
+        ->transform(CLI::IsMember(ImageModality::known(), CLI::ignore_case));
     roiOption_ =
         app.add_option("--roi", roi_,
                        "Region of interest where the lesion is, as first and last voxel indices "
@@ -305,9 +307,16 @@ class SegmentCommand : public Command {
     for (const auto& channel : manifest.auxiliary) {
       const auto it = given.find(key(channel.name));
       if (it == given.end()) {
+        // Name what was given instead, if anything: "--aux PT=..." is a near miss, not an
+        // omission.
+        std::string instead;
+        for (const auto& [name, file] : given) instead += (instead.empty() ? "" : ", ") + name;
         throw Error(ErrorCode::InvalidArgument,
                     "segment: model " + manifest.name + " also takes a " + channel.name +
-                        " image of the same patient; give --aux " + channel.name + "=FILE");
+                        " image of the same patient; give --aux " + channel.name + "=FILE" +
+                        (instead.empty() ? std::string()
+                                         : " (it takes no auxiliary image named " + instead +
+                                               "; names are matched without regard to case)"));
       }
       out.push_back({channel.name, it->second, ImageFileReader::read(it->second)});
       given.erase(it);

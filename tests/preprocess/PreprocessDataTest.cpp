@@ -161,6 +161,28 @@ TEST(PreprocessCommandsE2E, UnknownStepFailsClearlyAndWritesNothing) {
             errorCodeInfo(ErrorCode::FileNotFound).exitCode);
   EXPECT_NE(err.find("--record"), std::string::npos) << err;
   EXPECT_FALSE(std::filesystem::exists(tmp / "o.nii.gz"));
+  // A spacing of 2 values is for 2D images; on a volume its z would silently copy y.
+  std::ofstream(tmp / "r2.json") << R"({"steps": [{"step": "resample", "spacing": [1, 1]}]})";
+  EXPECT_EQ(medsight("preprocess --pipeline " + (tmp / "r2.json").string() + " " + dir.string() +
+                         " " + (tmp / "o.nii.gz").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::InvalidArgument).exitCode);
+  EXPECT_NE(err.find("give 3 (x, y, z)"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "o.nii.gz"));
+  // --modality takes the DICOM codes in any case, and nothing else.
+  // (A CT window refuses any image whose modality is not CT, so "ct" must become CT.)
+  std::ofstream(tmp / "w.json") << R"({"steps": [{"step": "ct_window", "preset": "soft_tissue"}]})";
+  const auto ct = dir.parent_path() / "CT_image.nii.gz";
+  EXPECT_EQ(medsight("preprocess --pipeline " + (tmp / "w.json").string() + " " + ct.string() +
+                         " " + (tmp / "o.nii.gz").string() + " --modality ct",
+                     &out, &err),
+            0)
+      << err;
+  std::ofstream(tmp / "z.json") << R"({"steps": [{"step": "zscore"}]})";
+  EXPECT_EQ(medsight("preprocess --pipeline " + (tmp / "z.json").string() + " " + dir.string() +
+                         " " + (tmp / "o2.nii.gz").string() + " --modality XR",
+                     &out, &err),
+            errorCodeInfo(ErrorCode::InvalidArgument).exitCode);
 }
 
 TEST(PreprocessCommandsE2E, PlanWritesAPlanFile) {

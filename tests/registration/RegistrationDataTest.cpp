@@ -127,6 +127,82 @@ TEST(RegistrationCommandsE2E, RegisterWritesTransformImageMaskAndFusedViews) {
   EXPECT_EQ(files, ct.size().z);
   const json report = json::parse(out);
   EXPECT_LT(report["final_metric"].get<double>(), report["initial_metric"].get<double>() + 1e-9);
+  // A derived series must reference the base image's own slices: the MR series of this patient
+  // has as many slices as the CT here but another matrix and positions.
+  const auto ctNifti = nifti / "CT_image.nii.gz";
+  EXPECT_EQ(medsight("fuse " + ctNifti.string() + " " + (nifti / "PET_image.nii.gz").string() +
+                         " --fuse-dicom " + (tmp / "wrong").string() + " --fixed-dicom " +
+                         (dir / "MR_T1/image").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::GeometryMismatch).exitCode)
+      << err;
+  EXPECT_NE(err.find("not the base image's slice"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "wrong"));
+}
+
+TEST(RegistrationCommandsE2E, OptionsAndSettingsAreCheckedBeforeTheRegistrationRuns) {
+  MEDSIGHT_DATASET(dir, "sts/nifti/STS_005");
+  const auto tmp = test::temporaryDirectory("register-options");
+  const std::string pair =
+      (dir / "MR_T1_image.nii.gz").string() + " " + (dir / "CT_image.nii.gz").string();
+  const std::string r = " --out " + (tmp / "r").string();
+  std::string out, err;
+  const int invalid = errorCodeInfo(ErrorCode::InvalidArgument).exitCode;
+  for (const std::string& bad :
+       {std::string("--transform similarity"), std::string("--initialization moment"),
+        "--fixed-mask " + (dir / "MR_T1_mask.nii.gz").string(),
+        "--fuse-png " + (tmp / "k.png").string() + " --opacity 2",
+        "--fuse-png " + (tmp / "k.png").string() + " --slice 500",
+        std::string("--colormap viridis")}) {
+    EXPECT_EQ(medsight("register " + pair + r + " " + bad, &out, &err), invalid)
+        << bad << ": " << err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(tmp / "r.tfm"));
+  EXPECT_FALSE(std::filesystem::exists(tmp / "k.png"));
+  // A misspelt setting is refused, naming it; a correct one is used (the transform of the file
+  // is kept when --transform is not given).
+  std::ofstream(tmp / "typo.json") << R"({"trasnform": "affine"})";
+  EXPECT_EQ(
+      medsight("register " + pair + r + " --settings " + (tmp / "typo.json").string(), &out, &err),
+      errorCodeInfo(ErrorCode::InvalidConfiguration).exitCode);
+  EXPECT_NE(err.find("unknown setting 'trasnform'"), std::string::npos) << err;
+  std::ofstream(tmp / "affine.yaml") << "transform: affine\n";
+  ASSERT_EQ(medsight("register " + pair + r + " --settings " + (tmp / "affine.yaml").string(), &out,
+                     &err),
+            0)
+      << err;
+  EXPECT_EQ(json::parse(std::ifstream(tmp / "r.json"))["settings"]["transform"], "affine");
+}
+
+TEST(RegistrationCommandsE2E, FuseRefusesAnOverlayOutsideTheBaseAndErrorsAreOneLine) {
+  MEDSIGHT_DATASET(root, "sts/nifti");
+  const auto tmp = test::temporaryDirectory("fuse-overlap");
+  std::string out, err;
+  // STS_010's PET lies nowhere near STS_003's MR crop (each crop is in its own scanner frame).
+  EXPECT_EQ(medsight("fuse " + (root / "STS_003" / "MR_T1_image.nii.gz").string() + " " +
+                         (root / "STS_010" / "PET_image.nii.gz").string() + " --fuse-png " +
+                         (tmp / "e.png").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::GeometryMismatch).exitCode)
+      << err;
+  EXPECT_NE(err.find("does not overlap"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "e.png"));
+  // The patient's own PET overlaps fully.
+  ASSERT_EQ(medsight("fuse --json " + (root / "STS_003" / "MR_T1_image.nii.gz").string() + " " +
+                         (root / "STS_003" / "PET_image.nii.gz").string() + " --fuse-png " +
+                         (tmp / "e.png").string(),
+                     &out, &err),
+            0)
+      << err;
+  EXPECT_GT(json::parse(out)["overlay_coverage"].get<double>(), 0.9) << out;
+  // ITK's multi-line exception text (a JSON file given as a transform) is reported on one line.
+  std::ofstream(tmp / "t.json") << R"({"not": "a transform"})";
+  EXPECT_NE(medsight("fuse " + (root / "STS_003" / "MR_T1_image.nii.gz").string() + " " +
+                         (root / "STS_003" / "PET_image.nii.gz").string() + " --transform " +
+                         (tmp / "t.json").string() + " --fuse-png " + (tmp / "x.png").string(),
+                     &out, &err),
+            0);
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
 }
 
 TEST(RegistrationCommandsE2E, FuseCarriesAnImageOntoTheBaseGridWithAGivenTransform) {

@@ -117,6 +117,37 @@ TEST(ImageRegistration, SettingsAreValidated) {
             ErrorCode::InvalidConfiguration);
 }
 
+TEST(ImageRegistration, MisspeltOrMistypedSettingsAreNamedNotIgnored) {
+  auto messageOf = [](const nlohmann::json& j) {
+    try {
+      RegistrationSettings::fromJson(j, "s.json");
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::InvalidConfiguration);
+      return std::string(e.what());
+    }
+    ADD_FAILURE() << "accepted " << j.dump();
+    return std::string();
+  };
+  EXPECT_NE(messageOf({{"trasnform", "affine"}}).find("unknown setting 'trasnform'"),
+            std::string::npos);
+  EXPECT_NE(
+      messageOf({{"rigid", {{"iteratons", {10}}}}}).find("rigid: unknown setting 'iteratons'"),
+      std::string::npos);
+  EXPECT_NE(messageOf({{"histogram_bins", "fifty"}}).find("'histogram_bins' has the wrong type"),
+            std::string::npos);
+  EXPECT_NE(messageOf({{"metric", "mean_squares"}}).find("metric"), std::string::npos);
+  // What toJson() writes (a previous run's settings, or its whole report) reads back the same.
+  RegistrationSettings s;
+  s.transform = "affine";
+  s.histogramBins = 32;
+  s.rigid.iterations = {7, 8, 9};
+  const auto again = RegistrationSettings::fromJson(s.toJson(), "s.json");
+  EXPECT_EQ(again.toJson(), s.toJson());
+  const auto fromReport = RegistrationSettings::fromJson(
+      nlohmann::json{{"settings", s.toJson()}, {"stages", nlohmann::json::array()}}, "r.json");
+  EXPECT_EQ(fromReport.toJson(), s.toJson());
+}
+
 TEST(SpatialTransform, WritesAndReadsTfmFiles) {
   const auto t = SpatialTransform::rigid({0.1, 0.2, -0.3}, {5, 6, 7}, {1, 2, 3});
   const auto dir = test::temporaryDirectory("tfm");

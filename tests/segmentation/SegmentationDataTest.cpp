@@ -96,6 +96,69 @@ TEST(RtStructData, MaskRoundTripsThroughWrittenRtStructAndSeg) {
   EXPECT_FALSE(std::filesystem::exists(tmp / "off.dcm"));
 }
 
+int medsight(const std::string& args, std::string* out, std::string* err) {
+  return test::runCommand(test::medsightExecutable().string() + " " + args, out, err);
+}
+
+TEST(RtStructCommandsE2E, CodedValuesAreCheckedAndAnImageIsNotTakenForAMask) {
+  MEDSIGHT_DATASET(dir, "sts/dicom/STS_002/MR_T1");
+  const auto tmp = test::temporaryDirectory("rtstruct-cli");
+  std::string out, err;
+  ASSERT_EQ(medsight("rtstruct to-mask " + (dir / "mask/RS.dcm").string() + " " +
+                         (dir / "image").string() + " " + (tmp / "m.nii.gz").string(),
+                     &out, &err),
+            0)
+      << err;
+  // Case does not matter, and the written value is the standard's (GTV, coded as a neoplasm).
+  ASSERT_EQ(medsight("dicom-seg " + (tmp / "m.nii.gz").string() + " " + (dir / "image").string() +
+                         " " + (tmp / "seg.dcm").string() + " --type gtv",
+                     &out, &err),
+            0)
+      << err;
+  std::string dump, dumpErr;
+  if (test::runCommand("dcmdump " + (tmp / "seg.dcm").string(), &dump, &dumpErr) == 0) {
+    EXPECT_NE(dump.find("Neoplasm"), std::string::npos);
+  }
+  ASSERT_EQ(medsight("rtstruct from-mask " + (tmp / "m.nii.gz").string() + " " +
+                         (dir / "image").string() + " " + (tmp / "rs.dcm").string() +
+                         " --algorithm semiautomatic --type ctv",
+                     &out, &err),
+            0)
+      << err;
+  if (test::runCommand("dcmdump " + (tmp / "rs.dcm").string(), &dump, &dumpErr) == 0) {
+    EXPECT_NE(dump.find("[SEMIAUTOMATIC]"), std::string::npos);
+    EXPECT_NE(dump.find("[CTV]"), std::string::npos);
+  }
+  const int invalid = errorCodeInfo(ErrorCode::InvalidArgument).exitCode;
+  EXPECT_EQ(medsight("dicom-seg " + (tmp / "m.nii.gz").string() + " " + (dir / "image").string() +
+                         " " + (tmp / "x.dcm").string() + " --type GVT",
+                     &out, &err),
+            invalid);
+  EXPECT_EQ(
+      medsight("rtstruct from-mask " + (tmp / "m.nii.gz").string() + " " +
+                   (dir / "image").string() + " " + (tmp / "x.dcm").string() + " --algorithm AUTO",
+               &out, &err),
+      invalid);
+  EXPECT_EQ(medsight("rtstruct from-mask " + (tmp / "m.nii.gz").string() + " " +
+                         (dir / "image").string() + " " + (tmp / "x.dcm").string() + " --type FOO",
+                     &out, &err),
+            invalid);
+  // The MR itself given as the mask: refused, not written as a structure of every voxel.
+  ASSERT_EQ(medsight("convert " + (dir / "image").string() + " " + (tmp / "mr.nii.gz").string(),
+                     &out, &err),
+            0)
+      << err;
+  for (const std::string cmd : {"dicom-seg", "rtstruct from-mask"}) {
+    EXPECT_EQ(medsight(cmd + " " + (tmp / "mr.nii.gz").string() + " " + (dir / "image").string() +
+                           " " + (tmp / "x.dcm").string(),
+                       &out, &err),
+              errorCodeInfo(ErrorCode::LabelMismatch).exitCode)
+        << cmd << ": " << err;
+    EXPECT_NE(err.find("not a binary mask"), std::string::npos) << err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(tmp / "x.dcm"));
+}
+
 // The IBSI CT phantom is a 20 cm crop (204 x 201 x 60) around a lung tumour: it shows one lung,
 // cut by the field of view at the image border, not both lungs of a whole chest CT.
 TEST(LungFieldSegmenterData, FindsTheLungCutByTheIbsiChestCtCrop) {

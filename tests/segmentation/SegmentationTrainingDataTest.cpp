@@ -312,6 +312,11 @@ TEST(SegmentationTrainingE2E, TrainsOnMrWithPetAndRefusesAMissingOrForeignPet) {
   // Without the PET: a usage error naming the missing input; nothing written.
   EXPECT_EQ(medsight(segment + (tmp / "no.nii.gz").string(), &out, &err), 2);
   EXPECT_NE(err.find("--aux PET=FILE"), std::string::npos) << err;
+  // A near miss (the DICOM modality code PT for PET) is named as what was given instead.
+  EXPECT_EQ(
+      medsight(segment + (tmp / "no.nii.gz").string() + " --aux PT=" + pet.string(), &out, &err),
+      2);
+  EXPECT_NE(err.find("no auxiliary image named PT"), std::string::npos) << err;
   // A channel the model does not take.
   EXPECT_EQ(medsight(segment + (tmp / "no.nii.gz").string() + " --aux PET=" + pet.string() +
                          " --aux CT=" + (root / "STS_004" / "CT_image.nii.gz").string(),
