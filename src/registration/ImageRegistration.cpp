@@ -6,12 +6,14 @@
 #include <itkCenteredTransformInitializer.h>
 #include <itkEuler3DTransform.h>
 #include <itkGradientDescentOptimizerv4.h>
+#include <itkImageMaskSpatialObject.h>
 #include <itkImageRegistrationMethodv4.h>
 #include <itkMattesMutualInformationImageToImageMetricv4.h>
 #include <itkMultiThreaderBase.h>
 #include <itkRegistrationParameterScalesFromPhysicalShift.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <random>
@@ -26,6 +28,17 @@ namespace {
 
 using ImageT = itk::Image<float, 3>;
 using Metric = itk::MattesMutualInformationImageToImageMetricv4<ImageT, ImageT>;
+using RegionMask = itk::ImageMaskSpatialObject<3>;
+
+/// The fixed region as ITK's mask spatial object (non-zero voxels inside), or null.
+RegionMask::ConstPointer regionMask(const std::optional<Image>& region) {
+  if (!region) return nullptr;
+  const Image binary = region->castTo(PixelType::UInt8);
+  auto mask = RegionMask::New();
+  mask->SetImage(toItkImage<unsigned char, 3>(binary));
+  mask->Update();
+  return mask.GetPointer();
+}
 using Optimizer = itk::GradientDescentOptimizerv4;
 using Composite = itk::CompositeTransform<double, 3>;
 
@@ -63,12 +76,13 @@ itk::Point<double, 3> physicalCentre(const ImageT* image) {
 template <class TTransform>
 nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
                         const RegistrationStageSettings& stage, ImageT* fixed, ImageT* moving,
-                        Composite* previous, TTransform* transform) {
+                        Composite* previous, TTransform* transform, const RegionMask* region) {
   using Registration = itk::ImageRegistrationMethodv4<ImageT, ImageT, TTransform>;
   auto metric = Metric::New();
   metric->SetNumberOfHistogramBins(static_cast<unsigned>(s.histogramBins));
   metric->SetUseMovingImageGradientFilter(false);
   metric->SetUseFixedImageGradientFilter(false);
+  if (region) metric->SetFixedImageMask(region);
   auto scales = itk::RegistrationParameterScalesFromPhysicalShift<Metric>::New();
   scales->SetMetric(metric);
   auto optimizer = Optimizer::New();
@@ -105,8 +119,20 @@ nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
   // same for small and large images; the fraction is of the voxels of the shrunken level.
   typename Registration::MetricSamplingPercentageArrayType percentages(levels);
   const double voxels = static_cast<double>(fixed->GetLargestPossibleRegion().GetNumberOfPixels());
+  double regionFraction = 1.0;
+  if (region) {
+    std::size_t inside = 0;
+    const auto* image = region->GetImage();
+    const auto* buffer = image->GetBufferPointer();
+    const auto n = image->GetLargestPossibleRegion().GetNumberOfPixels();
+    for (itk::SizeValueType i = 0; i < n; ++i) inside += buffer[i] != 0;
+    regionFraction = std::max(1.0 / voxels, static_cast<double>(inside) / voxels);
+  }
   for (unsigned l = 0; l < levels; ++l) {
-    const double levelVoxels = voxels / std::pow(static_cast<double>(s.shrinkFactors[l]), 3);
+    // With a region, the random samples that fall outside it are dropped by the metric: as
+    // many samples as without one are drawn inside it.
+    const double levelVoxels =
+        voxels * regionFraction / std::pow(static_cast<double>(s.shrinkFactors[l]), 3);
     percentages[l] =
         s.spatialSamples > 0 ? std::min(1.0, s.spatialSamples / levelVoxels) : s.samplingFraction;
   }
@@ -210,9 +236,31 @@ double ImageRegistration::similarity(const Image& fixed, const Image& moving,
   metric->SetFixedImage(fi);
   metric->SetMovingImage(mi);
   metric->SetMovingTransform(transform.impl().chain);
-  // The same seeded 100,000 voxel centres before and after, so the values compare.
+  // The same seeded 100,000 voxel centres before and after, so the values compare; with a
+  // fixed region, centres inside it.
   const auto n = fi->GetLargestPossibleRegion().GetNumberOfPixels();
-  if (n > 100000) {
+  if (fixedRegion_) {
+    const Image binary = fixedRegion_->castTo(PixelType::UInt8);
+    const auto inside = binary.pixels<std::uint8_t>();
+    std::vector<itk::SizeValueType> chosen;
+    for (itk::SizeValueType i = 0; i < n; ++i) {
+      if (inside[i] != 0) chosen.push_back(i);
+    }
+    std::mt19937_64 rng(settings_.seed);
+    if (chosen.size() > 100000) {
+      std::shuffle(chosen.begin(), chosen.end(), rng);
+      chosen.resize(100000);
+    }
+    auto points = Metric::FixedSampledPointSetType::New();
+    for (itk::SizeValueType i = 0; i < chosen.size(); ++i) {
+      typename Metric::FixedSampledPointSetType::PointType p;
+      fi->TransformIndexToPhysicalPoint(
+          fi->ComputeIndex(static_cast<itk::OffsetValueType>(chosen[i])), p);
+      points->SetPoint(i, p);
+    }
+    metric->SetFixedSampledPointSet(points);
+    metric->SetUseSampledPointSet(true);
+  } else if (n > 100000) {
     auto points = Metric::FixedSampledPointSetType::New();
     std::mt19937_64 rng(settings_.seed);
     std::uniform_int_distribution<itk::SizeValueType> pick(0, n - 1);
@@ -246,6 +294,18 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
     itk::MultiThreaderBase::SetGlobalDefaultNumberOfThreads(
         static_cast<unsigned>(resolveThreadCount(settings_.threads)));
   }
+  if (fixedRegion_) {
+    if (!fixedRegion_->sameGrid(fixedImage, 1e-3)) {
+      throw Error(ErrorCode::GeometryMismatch,
+                  "registration: the fixed region is not on the fixed image's grid");
+    }
+    const Image binary = fixedRegion_->castTo(PixelType::UInt8);
+    const auto v = binary.pixels<std::uint8_t>();
+    if (std::none_of(v.begin(), v.end(), [](std::uint8_t x) { return x != 0; })) {
+      throw Error(ErrorCode::EmptyInput, "registration: the fixed region is empty");
+    }
+  }
+  const auto region = regionMask(fixedRegion_);
   const Image f = itk_runner::asFloat32(fixedImage), m = itk_runner::asFloat32(movingImage);
   auto fixed = toItkImage<float, 3>(f);
   auto moving = toItkImage<float, 3>(m);
@@ -274,8 +334,8 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
   result.initialMetric = similarity(fixedImage, movingImage, initial);
 
   nlohmann::json stages = nlohmann::json::array();
-  stages.push_back(
-      runStage("rigid", settings_, settings_.rigid, fixed, moving, nullptr, euler.GetPointer()));
+  stages.push_back(runStage("rigid", settings_, settings_.rigid, fixed, moving, nullptr,
+                            euler.GetPointer(), region.GetPointer()));
   itk::Transform<double, 3, 3>::Pointer linear = euler;
 
   if (settings_.transform == "affine" || settings_.transform == "bspline") {
@@ -284,7 +344,7 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
     affine->SetMatrix(euler->GetMatrix());
     affine->SetTranslation(euler->GetTranslation());
     stages.push_back(runStage("affine", settings_, settings_.affine, fixed, moving, nullptr,
-                              affine.GetPointer()));
+                              affine.GetPointer(), region.GetPointer()));
     const double det = vnl_determinant(affine->GetMatrix().GetVnlMatrix());
     if (!(det > 0.2 && det < 5.0)) {
       throw Error(ErrorCode::NotConverged,
@@ -314,7 +374,7 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
     init->InitializeTransform();
     bspline->SetIdentity();
     stages.push_back(runStage("bspline", settings_, settings_.bspline, fixed, moving, chain,
-                              bspline.GetPointer()));
+                              bspline.GetPointer(), region.GetPointer()));
     chain->AddTransform(bspline);
   }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -36,12 +38,20 @@ class ImageRegistration {
   /// \brief Registers `moving` to `fixed` (3D, single frame, any pixel type). Throws
   /// NotConverged (with the stop conditions) when the optimisation fails.
   RegistrationResult run(const Image& fixed, const Image& moving) const;
-  /// \brief Mattes mutual information of `moving` seen through `transform` on `fixed`'s voxels.
+  /// \brief Mattes mutual information of `moving` seen through `transform` on `fixed`'s voxels
+  /// (those of the fixed region when one is set).
   double similarity(const Image& fixed, const Image& moving,
                     const SpatialTransform& transform) const;
+  /// \brief Measures the similarity only where `region` (a mask on the fixed image's grid) is
+  /// non-zero, as elastix's fixed mask does: two sessions of a limb differ by posture, so one
+  /// rigid transform cannot fit the whole field of view, and the region says where it must fit
+  /// (e.g. around the target). run() throws GeometryMismatch when it is on another grid and
+  /// EmptyInput when it is empty.
+  void setFixedRegion(Image region) { fixedRegion_ = std::move(region); }
 
  private:
   RegistrationSettings settings_;
+  std::optional<Image> fixedRegion_;
 };
 
 }  // namespace medsight

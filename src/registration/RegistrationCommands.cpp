@@ -180,6 +180,14 @@ class RegisterCommand : public Command {
     app.add_option("--out-mask", outMask_, "Where to write the moved mask");
     app.add_option("--fixed-mask", fixedMask_,
                    "Mask on the fixed grid: report Dice with the moved mask before/after");
+    app.add_option("--metric-mask", metricMask_,
+                   "Mask on the fixed grid (e.g. the target's outline): the similarity is "
+                   "measured only in its bounding box grown by --metric-margin, so the transform "
+                   "fits there (sessions of a limb differ by posture; no rigid transform fits "
+                   "the whole field of view)");
+    app.add_option("--metric-margin", metricMarginMm_,
+                   "Margin around --metric-mask's box, mm (default 30)")
+        ->check(CLI::Range(0.0, 500.0));
     fusion_.add(app);
   }
   int run(const CommandContext& context) override {
@@ -228,12 +236,24 @@ class RegisterCommand : public Command {
       fMask->geometry() = fixed.geometry();
     }
 
+    ImageRegistration registration(s);
+    if (!metricMask_.empty()) {
+      Image m = ImageFileReader::read(metricMask_);
+      if (!m.sameGrid(fixed, 1e-3)) {
+        throw Error(ErrorCode::GeometryMismatch, metricMask_ + ": not on the fixed image's grid");
+      }
+      m.geometry() = fixed.geometry();
+      registration.setFixedRegion(grownBox(m, metricMarginMm_, metricMask_));
+    }
     // Throws NotConverged before anything is written.
-    const RegistrationResult r = ImageRegistration(s).run(fixed, moving);
+    const RegistrationResult r = registration.run(fixed, moving);
     const Image moved = r.transform.resample(moving, fixed, Interpolation::Linear);
 
     json report = r.report;
     report["fixed"] = fixed_;
+    if (!metricMask_.empty()) {
+      report["metric_mask"] = {{"file", metricMask_}, {"margin_mm", metricMarginMm_}};
+    }
     report["moving"] = moving_;
     report["command"] = context.commandLine;
     if (mMask) {
@@ -268,7 +288,42 @@ class RegisterCommand : public Command {
   }
 
  private:
+  /// The bounding box of `mask`'s non-zero voxels grown by `marginMm`, as a mask on its grid.
+  static Image grownBox(const Image& mask, double marginMm, const std::string& name) {
+    const auto& n = mask.size();
+    const Image values = mask.castTo(PixelType::Float32);
+    const auto v = values.pixels<float>();
+    std::array<std::size_t, 3> lo{n.x, n.y, n.z}, hi{0, 0, 0};
+    bool any = false;
+    for (std::size_t k = 0; k < n.z; ++k)
+      for (std::size_t j = 0; j < n.y; ++j)
+        for (std::size_t i = 0; i < n.x; ++i) {
+          if (v[(k * n.y + j) * n.x + i] == 0.0f) continue;
+          any = true;
+          const std::array<std::size_t, 3> at{i, j, k};
+          for (int a = 0; a < 3; ++a) {
+            lo[a] = std::min(lo[a], at[a]);
+            hi[a] = std::max(hi[a], at[a]);
+          }
+        }
+    if (!any) throw Error(ErrorCode::EmptyInput, name + ": the metric mask is empty");
+    const std::array<std::size_t, 3> size{n.x, n.y, n.z};
+    for (int a = 0; a < 3; ++a) {
+      const auto grow = static_cast<std::size_t>(std::ceil(marginMm / mask.geometry().spacing[a]));
+      lo[a] = lo[a] > grow ? lo[a] - grow : 0;
+      hi[a] = std::min(size[a] - 1, hi[a] + grow);
+    }
+    Image box(PixelType::UInt8, n, 3, 1, mask.geometry());
+    auto b = box.pixels<std::uint8_t>();
+    for (std::size_t k = lo[2]; k <= hi[2]; ++k)
+      for (std::size_t j = lo[1]; j <= hi[1]; ++j)
+        for (std::size_t i = lo[0]; i <= hi[0]; ++i) b[(k * n.y + j) * n.x + i] = 1;
+    return box;
+  }
+
   CLI::Option* transformOption_ = nullptr;
+  std::string metricMask_;
+  double metricMarginMm_ = 30.0;
   std::string fixed_, moving_, transform_ = "rigid", init_, settings_, out_ = "registered",
                                outTransform_, outImage_, movingMask_, outMask_, fixedMask_;
   FusionOutputs fusion_;

@@ -172,6 +172,19 @@ TEST(RegistrationCommandsE2E, OptionsAndSettingsAreCheckedBeforeTheRegistrationR
             0)
       << err;
   EXPECT_EQ(json::parse(std::ifstream(tmp / "r.json"))["settings"]["transform"], "affine");
+  // A metric region must lie on the fixed grid and hold something; when it does, the report
+  // records it.
+  EXPECT_EQ(medsight("register " + pair + r + " --metric-mask " + (dir / "CT_mask.nii.gz").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::GeometryMismatch).exitCode)
+      << err;
+  ASSERT_EQ(medsight("register " + pair + r + " --metric-mask " +
+                         (dir / "MR_T1_mask.nii.gz").string() + " --metric-margin 20",
+                     &out, &err),
+            0)
+      << err;
+  const json withRegion = json::parse(std::ifstream(tmp / "r.json"));
+  EXPECT_EQ(withRegion["metric_mask"]["margin_mm"], 20.0);
 }
 
 TEST(RegistrationCommandsE2E, FuseRefusesAnOverlayOutsideTheBaseAndErrorsAreOneLine) {

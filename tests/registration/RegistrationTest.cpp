@@ -117,6 +117,17 @@ TEST(ImageRegistration, SettingsAreValidated) {
             ErrorCode::InvalidConfiguration);
 }
 
+TEST(ImageRegistration, AFixedRegionMustBeOnTheFixedGridAndNotEmpty) {
+  const Image fixed = phantom(false);
+  ImageRegistration registration{RegistrationSettings{}};
+  registration.setFixedRegion(Image(PixelType::UInt8, fixed.size(), 3, 1, fixed.geometry()));
+  EXPECT_EQ(codeOf([&] { registration.run(fixed, fixed); }), ErrorCode::EmptyInput);
+  ImageGeometry other = fixed.geometry();
+  other.spacing[0] *= 2;
+  registration.setFixedRegion(Image(PixelType::UInt8, fixed.size(), 3, 1, other));
+  EXPECT_EQ(codeOf([&] { registration.run(fixed, fixed); }), ErrorCode::GeometryMismatch);
+}
+
 TEST(ImageRegistration, MisspeltOrMistypedSettingsAreNamedNotIgnored) {
   auto messageOf = [](const nlohmann::json& j) {
     try {
