@@ -110,11 +110,7 @@ TEST(ClassicalModelPackage, RoundTripsAndRefusesATamperedMember) {
     if (e.path().string().ends_with(".xgb.json")) member = e.path();
   }
   ASSERT_FALSE(member.empty());
-  {
-    std::fstream f(member, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(10);
-    f.put('#');
-  }
+  test::flipByte(member, 10);
   try {
     ClassicalModelPackage::read(dir);
     FAIL() << "tampered package loaded";

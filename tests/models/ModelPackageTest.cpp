@@ -72,11 +72,7 @@ TEST(ModelTrainingData, TamperedWeightsAreRefused) {
   const auto& folder = trainedSmokeModel(npz);
   const auto copy = test::temporaryDirectory("tampered") / "m";
   std::filesystem::copy(folder, copy, std::filesystem::copy_options::recursive);
-  {
-    std::fstream f(copy / "weights-0.pt", std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(200);
-    f.put('\x42');
-  }
+  test::flipByte(copy / "weights-0.pt", 200);
   try {
     ImageClassifier::load(copy);
     FAIL() << "tampered weights were loaded";

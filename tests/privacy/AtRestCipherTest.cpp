@@ -87,10 +87,7 @@ TEST(AtRestCipher, TamperedFileWritesNoPlaintext) {
   round << std::ifstream(dir / "round.bin", std::ios::binary).rdbuf();
   EXPECT_EQ(round.str(), pattern(100000));
 
-  std::fstream f(dir / "sealed.bin", std::ios::in | std::ios::out | std::ios::binary);
-  f.seekp(90000);
-  f.put('\x55');
-  f.close();
+  test::flipByte(dir / "sealed.bin", 90000);  // (a fixed value could already be there)
   EXPECT_THROW(cipher.decryptFile(dir / "sealed.bin", dir / "out.bin"), Error);
   EXPECT_FALSE(std::filesystem::exists(dir / "out.bin"));
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

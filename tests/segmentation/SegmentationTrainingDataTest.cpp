@@ -249,11 +249,7 @@ TEST(SegmentationTrainingE2E, CrossValidatesByPatientAndShipsAVerifiedPackage) {
       << err;
 
   // A tampered weights file is refused before use.
-  {
-    std::fstream f(tmp / "pkg" / "fold1.pt", std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(200);
-    f.put('\x5a');
-  }
+  test::flipByte(tmp / "pkg" / "fold1.pt", 200);
   try {
     TumourSegmenter(tmp / "pkg", 1);
     FAIL();
@@ -531,12 +527,7 @@ TEST(SegmentationTrainingE2E, EnsemblesA2DAndA3DRecipeTrainedOnTheSameFolds) {
       0);
 
   // A tampered weights file of the second configuration is refused before use.
-  {
-    std::fstream f(tmp / "ab" / m.ensembledWith[0].members[1].file,
-                   std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(200);
-    f.put('\x5a');
-  }
+  test::flipByte(tmp / "ab" / m.ensembledWith[0].members[1].file, 200);
   try {
     TumourSegmenter(tmp / "ab", 1);
     FAIL();

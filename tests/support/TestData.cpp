@@ -93,4 +93,15 @@ int runCommand(const std::string& command, std::string* stdoutText, std::string*
   return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
+void flipByte(const std::filesystem::path& file, std::streamoff offset) {
+  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+  const auto dir = offset < 0 ? std::ios::end : std::ios::beg;
+  f.seekg(offset, dir);
+  const int c = f.get();
+  if (c == std::char_traits<char>::eof()) throw std::runtime_error("flipByte: no byte there");
+  f.seekp(offset, dir);
+  f.put(static_cast<char>(~c));
+  if (!f) throw std::runtime_error("flipByte: cannot write " + file.string());
+}
+
 }  // namespace medsight::test

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <ios>
 #include <string>
 
 namespace medsight::test {
@@ -21,6 +22,10 @@ std::filesystem::path temporaryDirectory(const std::string& prefix);
 
 /// \brief Path to the built `medsight` executable (for CLI tests).
 std::filesystem::path medsightExecutable();
+
+/// \brief Inverts every bit of the byte at `offset` (from the end when negative): a tampering
+/// that always changes the file, unlike writing a fixed value that may already be there.
+void flipByte(const std::filesystem::path& file, std::streamoff offset);
 
 /// \brief Runs a shell command, capturing stdout and stderr; returns the exit status.
 int runCommand(const std::string& command, std::string* stdoutText, std::string* stderrText);
