@@ -50,8 +50,18 @@ std::filesystem::path OutputFileSet::claim(const std::filesystem::path& path,
     throw Error(ErrorCode::InvalidArgument,
                 option + " " + path.string() + ": another output of this command is this file");
   }
+  const std::string staging =
+      ".medsight-" + std::to_string(::getpid()) + "-" + path.filename().string();
+  if (staging.size() > 255) {  // NAME_MAX of Linux file systems
+    throw Error(ErrorCode::InvalidArgument,
+                option + " " + path.string() + ": the file name is too long (" +
+                    std::to_string(path.filename().string().size()) +
+                    " bytes; at most 255 less the " +
+                    std::to_string(staging.size() - path.filename().string().size()) +
+                    " of the name it is written under until it is complete)");
+  }
   declared_.push_back(canonical);
-  return folder / (".medsight-" + std::to_string(::getpid()) + "-" + path.filename().string());
+  return folder / staging;
 }
 
 std::filesystem::path OutputFileSet::addFile(const std::filesystem::path& path,
@@ -90,8 +100,13 @@ std::filesystem::path OutputFileSet::addFolder(const std::filesystem::path& give
     throw Error(ErrorCode::InvalidArgument,
                 option + " " + path.string() + ": is a file; give a folder");
   }
+  // Files written into a folder that already holds others could not be told apart from them,
+  // nor taken back if the run fails; an empty folder is replaced by the finished one.
+  if (exists && !std::filesystem::is_empty(path, ec)) {
+    throw Error(ErrorCode::InvalidArgument,
+                option + " " + path.string() + ": the folder is not empty; give a new folder");
+  }
   const auto staging = claim(path, option);
-  if (exists) return path;
   staged_.push_back({path, staging});
   return staging;
 }

@@ -12,8 +12,8 @@ namespace medsight {
 /// old and new files, and no partial result that looks finished.
 ///
 /// Staging names keep the whole file name as their ending (".medsight-<pid>-name.nii.gz"), so
-/// writers that choose the format by suffix behave as for the target. An output folder that
-/// already exists is written into directly (files in it are not staged).
+/// writers that choose the format by suffix behave as for the target. An output folder must be
+/// new or empty (an empty one is replaced by the finished folder).
 class OutputFileSet {
  public:
   OutputFileSet() = default;
@@ -30,8 +30,8 @@ class OutputFileSet {
                                 const std::vector<std::string>& suffixes,
                                 const std::string& option);
   /// \brief Declares an output folder given by `option` (created by its writer) and returns the
-  /// folder to write into: a staging folder when `path` does not exist yet, else `path` itself.
-  /// Its parent must exist and it must not be a file.
+  /// staging folder to write into. Its parent must exist; InvalidArgument when it is a file or a
+  /// folder that is not empty.
   std::filesystem::path addFolder(const std::filesystem::path& path, const std::string& option);
   /// \brief The run succeeded: moves every staged output that was written onto its target (an
   /// output never written is skipped); throws FileWriteFailed naming one that cannot be moved.

@@ -30,10 +30,20 @@ using ImageT = itk::Image<float, 3>;
 using Metric = itk::MattesMutualInformationImageToImageMetricv4<ImageT, ImageT>;
 using RegionMask = itk::ImageMaskSpatialObject<3>;
 
+/// 1 where `region` is non-zero (whatever its pixel type: a cast would round 0.3 to 0).
+Image nonZero(const Image& region) {
+  const Image values = region.castTo(PixelType::Float32);
+  Image binary(PixelType::UInt8, region.size(), region.spatialDimension(), 1, region.geometry());
+  const auto v = values.pixels<float>();
+  auto b = binary.pixels<std::uint8_t>();
+  for (std::size_t i = 0; i < v.size(); ++i) b[i] = v[i] != 0.0f;
+  return binary;
+}
+
 /// The fixed region as ITK's mask spatial object (non-zero voxels inside), or null.
 RegionMask::ConstPointer regionMask(const std::optional<Image>& region) {
   if (!region) return nullptr;
-  const Image binary = region->castTo(PixelType::UInt8);
+  const Image binary = nonZero(*region);
   auto mask = RegionMask::New();
   mask->SetImage(toItkImage<unsigned char, 3>(binary));
   mask->Update();
@@ -240,16 +250,23 @@ double ImageRegistration::similarity(const Image& fixed, const Image& moving,
   // fixed region, centres inside it.
   const auto n = fi->GetLargestPossibleRegion().GetNumberOfPixels();
   if (fixedRegion_) {
-    const Image binary = fixedRegion_->castTo(PixelType::UInt8);
+    const Image binary = nonZero(*fixedRegion_);
     const auto inside = binary.pixels<std::uint8_t>();
+    // Reservoir sampling (Vitter's algorithm R): 100,000 uniform picks among the region's
+    // voxels without listing them all (a large region of a large CT would need gigabytes).
     std::vector<itk::SizeValueType> chosen;
-    for (itk::SizeValueType i = 0; i < n; ++i) {
-      if (inside[i] != 0) chosen.push_back(i);
-    }
+    chosen.reserve(100000);
     std::mt19937_64 rng(settings_.seed);
-    if (chosen.size() > 100000) {
-      std::shuffle(chosen.begin(), chosen.end(), rng);
-      chosen.resize(100000);
+    std::uint64_t seen = 0;
+    for (itk::SizeValueType i = 0; i < n; ++i) {
+      if (inside[i] == 0) continue;
+      ++seen;
+      if (chosen.size() < 100000) {
+        chosen.push_back(i);
+      } else {
+        const std::uint64_t j = std::uniform_int_distribution<std::uint64_t>(0, seen - 1)(rng);
+        if (j < 100000) chosen[j] = i;
+      }
     }
     auto points = Metric::FixedSampledPointSetType::New();
     for (itk::SizeValueType i = 0; i < chosen.size(); ++i) {
@@ -299,7 +316,7 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
       throw Error(ErrorCode::GeometryMismatch,
                   "registration: the fixed region is not on the fixed image's grid");
     }
-    const Image binary = fixedRegion_->castTo(PixelType::UInt8);
+    const Image binary = nonZero(*fixedRegion_);
     const auto v = binary.pixels<std::uint8_t>();
     if (std::none_of(v.begin(), v.end(), [](std::uint8_t x) { return x != 0; })) {
       throw Error(ErrorCode::EmptyInput, "registration: the fixed region is empty");

@@ -49,9 +49,17 @@ std::vector<DicomHeader> seriesHeaders(const std::string& folder, const Image& g
       // (0028,0030) is row spacing (between rows, along y) then column spacing (along x).
       same = std::abs((*h.pixelSpacing)[1] - g.spacing[0]) <= 1e-3 * g.spacing[0] &&
              std::abs((*h.pixelSpacing)[0] - g.spacing[1]) <= 1e-3 * g.spacing[1];
-      for (int a = 0; a < 3 && same; ++a) {
-        same = std::abs((*h.imagePosition)[a] - expected[a]) <= 0.1;  // mm
+      // The first slice where the volume starts; every slice at its depth along the slice
+      // normal. (On a gantry-tilted series the slices also drift sideways, which the volume's
+      // grid does not follow, so only the depth is compared after the first.)
+      const auto n = h.sliceNormal();
+      double depth = 0.0, distance = 0.0;
+      for (int a = 0; a < 3; ++a) {
+        const double d = (*h.imagePosition)[a] - expected[a];
+        depth += d * n[a];
+        distance += d * d;
       }
+      same = std::abs(depth) <= 0.1 && (k > 0 || std::sqrt(distance) <= 0.1);  // mm
     }
     if (!same) {
       throw Error(ErrorCode::GeometryMismatch,
@@ -84,6 +92,20 @@ double overlayCoverage(const Image& base, const Image& overlay, const SpatialTra
         inside += in;
         ++total;
       }
+  if (inside == 0 && step > 1) {
+    // A thin overlay (a few slices) can lie between the coarse samples: before calling it
+    // outside, look at every voxel, stopping at the first inside.
+    for (std::size_t k = 0; k < n.z; ++k)
+      for (std::size_t j = 0; j < n.y; ++j)
+        for (std::size_t i = 0; i < n.x; ++i) {
+          const auto q = overlay.geometry().physicalToIndex(t.apply(base.geometry().indexToPhysical(
+              {static_cast<double>(i), static_cast<double>(j), static_cast<double>(k)})));
+          if (q[0] >= -0.5 && q[0] <= m.x - 0.5 && q[1] >= -0.5 && q[1] <= m.y - 0.5 &&
+              q[2] >= -0.5 && q[2] <= m.z - 0.5) {
+            return 1.0 / static_cast<double>(n.x * n.y * n.z);
+          }
+        }
+  }
   return total == 0 ? 0.0 : static_cast<double>(inside) / static_cast<double>(total);
 }
 
@@ -105,8 +127,17 @@ struct FusionOutputs {
     app.add_option("--slice", slice, "Slice for the PNG (default: strongest overlay)")
         ->check(CLI::NonNegativeNumber);
   }
-  /// Checks what can be checked against the base image before any work (the PNG's slice).
-  void checkAgainst(const Image& base) const {
+  /// Checks what can be checked against the base image before any work: the PNG's slice and
+  /// the DICOM series a fused series would be derived from.
+  void checkAgainst(const Image& base, const std::string& baseInput) const {
+    if (!dicom.empty()) {
+      const std::string source = baseDicom.empty() ? baseInput : baseDicom;
+      if (!std::filesystem::is_directory(source)) {
+        throw Error(ErrorCode::InvalidArgument,
+                    "--fuse-dicom needs the fixed image's DICOM series: give --fixed-dicom DIR");
+      }
+      seriesHeaders(source, base);
+    }
     if (!png.empty() && slice >= 0 && static_cast<std::size_t>(slice) >= base.size().z) {
       throw Error(ErrorCode::InvalidArgument, "--slice " + std::to_string(slice) +
                                                   " is outside the base image's " +
@@ -193,7 +224,16 @@ class RegisterCommand : public Command {
   int run(const CommandContext& context) override {
     RegistrationSettings s;
     if (!settings_.empty()) {
-      s = RegistrationSettings::fromJson(StructuredFileReader::read(settings_), settings_);
+      const json file = StructuredFileReader::read(settings_);
+      s = RegistrationSettings::fromJson(file, settings_);
+      // A report of a run with a metric region replays only with that region.
+      if (file.is_object() && file.contains("metric_mask") && metricMask_.empty()) {
+        throw Error(ErrorCode::InvalidArgument,
+                    settings_ + " was run with --metric-mask " +
+                        file["metric_mask"].value("file", std::string("?")) + " --metric-margin " +
+                        file["metric_mask"].value("margin_mm", json(30.0)).dump() +
+                        ": give them to replay it");
+      }
     }
     if (transformOption_->count() > 0) s.transform = transform_;  // the flag wins over the file
     if (!init_.empty()) s.initialization = init_;
@@ -218,7 +258,7 @@ class RegisterCommand : public Command {
     fusion_.declare(outputs);
 
     const Image fixed = ImageFileReader::read(fixed_);
-    fusion_.checkAgainst(fixed);
+    fusion_.checkAgainst(fixed, fixed_);
     const Image moving = ImageFileReader::read(moving_);
     std::optional<Image> mMask, fMask;
     if (!movingMask_.empty()) {
@@ -364,7 +404,7 @@ class FuseCommand : public Command {
     const Image overlay = ImageFileReader::read(overlay_);
     const SpatialTransform t =
         transform_.empty() ? SpatialTransform() : SpatialTransform::read(transform_);
-    fusion_.checkAgainst(base);
+    fusion_.checkAgainst(base, base_);
     // An overlay outside the base's field of view would give a blank fusion that looks like
     // "no uptake": refused when nothing overlaps, a warning when under half does.
     const double coverage = overlayCoverage(base, overlay, t);

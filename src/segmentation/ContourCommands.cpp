@@ -34,8 +34,8 @@ Image readMaskOn(const std::string& path, const ReferencedSeries& ref) {
   // A structure is one binary region: 0 outside and one value inside. An image given by mistake
   // (an MR instead of its mask) would otherwise become a structure of every non-zero voxel.
   std::optional<double> inside;
-  const Image values = m.castTo(PixelType::Float64);
-  for (const double v : values.pixels<double>()) {
+  const Image values = m.castTo(PixelType::Float32);
+  for (const float v : values.pixels<float>()) {
     if (v == 0.0) continue;
     if (!inside) inside = v;
     if (v != *inside) {

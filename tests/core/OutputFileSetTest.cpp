@@ -85,7 +85,31 @@ TEST(OutputFileSet, BadPathsAreRefusedBeforeAnyWork) {
   std::filesystem::create_directory_symlink(tmp, tmp / "link");
   EXPECT_EQ(codeOf([&] { outputs.addFile(tmp / "link" / "A.PNG", {}, "--out"); }),
             ErrorCode::InvalidArgument);
+  // An output folder must be new or empty: files of this run could not be told apart from
+  // others in it, nor taken back.
+  std::filesystem::create_directory(tmp / "full");
+  std::ofstream(tmp / "full" / "keep.dcm") << "x";
+  EXPECT_EQ(codeOf([&] { outputs.addFolder(tmp / "full", "--fuse-dicom"); }),
+            ErrorCode::InvalidArgument);
+  // A name too long to be written under its staging name is refused before any work.
+  EXPECT_EQ(codeOf([&] {
+              outputs.addFile(tmp / (std::string(250, 'n') + ".nii"), {".nii"}, "--out-image");
+            }),
+            ErrorCode::InvalidArgument);
   outputs.commit();
+  EXPECT_TRUE(std::filesystem::exists(tmp / "full" / "keep.dcm"));
+}
+
+TEST(OutputFileSet, AnEmptyOutputFolderIsReplacedByTheFinishedOne) {
+  const auto tmp = test::temporaryDirectory("output-set-empty");
+  std::filesystem::create_directory(tmp / "series");
+  OutputFileSet outputs;
+  const auto staged = outputs.addFolder(tmp / "series", "--fuse-dicom");
+  EXPECT_NE(staged, tmp / "series");
+  std::filesystem::create_directory(staged);
+  std::ofstream(staged / "1.dcm") << "dcm";
+  outputs.commit();
+  EXPECT_EQ(contentOf(tmp / "series" / "1.dcm"), "dcm");
 }
 
 }  // namespace

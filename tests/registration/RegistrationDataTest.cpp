@@ -2,10 +2,16 @@
 
 #include <algorithm>
 #include <fstream>
+#include <cstdlib>
+#include <vector>
+#include <sstream>
+#include <iomanip>
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
+#include "io/DicomHeader.h"
 #include "io/ImageFileReader.h"
+#include "io/NiftiWriter.h"
 #include "preprocess/MaskComparison.h"
 #include "registration/HeaderRepositioner.h"
 #include "registration/ImageRegistration.h"
@@ -138,6 +144,62 @@ TEST(RegistrationCommandsE2E, RegisterWritesTransformImageMaskAndFusedViews) {
       << err;
   EXPECT_NE(err.find("not the base image's slice"), std::string::npos) << err;
   EXPECT_FALSE(std::filesystem::exists(tmp / "wrong"));
+  // register finds it before registering (stderr would otherwise carry the registration's
+  // progress and the error would come from writing the outputs).
+  EXPECT_EQ(
+      medsight("register " + ctNifti.string() + " " + (nifti / "PET_image.nii.gz").string() +
+                   " --out " + (tmp / "r2").string() + " --fuse-dicom " + (tmp / "wrong").string() +
+                   " --fixed-dicom " + (dir / "MR_T1/image").string(),
+               &out, &err),
+      errorCodeInfo(ErrorCode::GeometryMismatch).exitCode)
+      << err;
+  // A folder that already holds files is not written into.
+  std::filesystem::create_directory(tmp / "full");
+  std::ofstream(tmp / "full" / "other.dcm") << "x";
+  EXPECT_EQ(
+      medsight("fuse " + (dir / "CT/image").string() + " " + (nifti / "PET_image.nii.gz").string() +
+                   " --fuse-dicom " + (tmp / "full").string(),
+               &out, &err),
+      errorCodeInfo(ErrorCode::InvalidArgument).exitCode)
+      << err;
+  EXPECT_NE(err.find("not empty"), std::string::npos) << err;
+}
+
+TEST(RegistrationCommandsE2E, AFusedSeriesCanBeDerivedFromAGantryTiltedCt) {
+  // A gantry-tilted CT: each slice's Image Position drifts 0.5 mm in y per slice (about 9.5
+  // degrees), which the volume grid (slices stacked along the normal) does not follow. The
+  // derived-series check compares depth along the normal after the first slice, so the series
+  // the base was read from is accepted.
+  MEDSIGHT_DATASET(src, "ibsi/ct_phantom/dicom/image");
+  if (std::system("command -v dcmodify > /dev/null 2>&1") != 0) GTEST_SKIP() << "needs dcmodify";
+  const auto tmp = test::temporaryDirectory("tilt");
+  std::filesystem::copy(src, tmp / "ct");
+  std::vector<std::pair<double, std::filesystem::path>> slices;
+  for (const auto& e : std::filesystem::directory_iterator(tmp / "ct")) {
+    const DicomHeader h = readDicomHeader(e.path());
+    ASSERT_TRUE(h.imagePosition);
+    slices.emplace_back((*h.imagePosition)[2], e.path());
+  }
+  std::sort(slices.begin(), slices.end());
+  for (std::size_t k = 0; k < slices.size(); ++k) {
+    const auto p = *readDicomHeader(slices[k].second).imagePosition;
+    std::ostringstream value;
+    value << std::setprecision(10) << p[0] << "\\\\" << p[1] + 0.5 * static_cast<double>(k)
+          << "\\\\" << p[2];
+    std::string out, err;
+    ASSERT_EQ(test::runCommand("dcmodify -nb -m \"(0020,0032)=" + value.str() + "\" " +
+                                   slices[k].second.string(),
+                               &out, &err),
+              0)
+        << err;
+  }
+  std::string out, err;
+  EXPECT_EQ(medsight("fuse " + (tmp / "ct").string() + " " + (tmp / "ct").string() +
+                         " --fuse-dicom " + (tmp / "fused").string(),
+                     &out, &err),
+            0)
+      << err;
+  EXPECT_TRUE(std::filesystem::exists(tmp / "fused"));
 }
 
 TEST(RegistrationCommandsE2E, OptionsAndSettingsAreCheckedBeforeTheRegistrationRuns) {
@@ -185,6 +247,13 @@ TEST(RegistrationCommandsE2E, OptionsAndSettingsAreCheckedBeforeTheRegistrationR
       << err;
   const json withRegion = json::parse(std::ifstream(tmp / "r.json"));
   EXPECT_EQ(withRegion["metric_mask"]["margin_mm"], 20.0);
+  // Its report replays only with the region it was run with.
+  std::filesystem::copy_file(tmp / "r.json", tmp / "run.json");
+  EXPECT_EQ(medsight("register " + pair + " --out " + (tmp / "again").string() + " --settings " +
+                         (tmp / "run.json").string(),
+                     &out, &err),
+            invalid);
+  EXPECT_NE(err.find("--metric-mask"), std::string::npos) << err;
 }
 
 TEST(RegistrationCommandsE2E, FuseRefusesAnOverlayOutsideTheBaseAndErrorsAreOneLine) {
@@ -208,6 +277,22 @@ TEST(RegistrationCommandsE2E, FuseRefusesAnOverlayOutsideTheBaseAndErrorsAreOneL
             0)
       << err;
   EXPECT_GT(json::parse(out)["overlay_coverage"].get<double>(), 0.9) << out;
+  // A thin overlay between the coarse samples of the coverage check (half-spacing slices around
+  // slice 11 of the MR) overlaps: a warning, not a refusal.
+  const Image mr = ImageFileReader::read(root / "STS_003" / "MR_T1_image.nii.gz");
+  ImageGeometry thin = mr.geometry();
+  thin.spacing[2] = mr.geometry().spacing[2] / 2;
+  thin.origin = mr.geometry().indexToPhysical({0.0, 0.0, 11.0});
+  Image slab(PixelType::Float32, {mr.size().x, mr.size().y, 2, 1}, 3, 1, thin);
+  for (float& v : slab.pixels<float>()) v = 5.0f;
+  NiftiWriter::write(slab, tmp / "slab.nii.gz");
+  ASSERT_EQ(
+      medsight("fuse --json " + (root / "STS_003" / "MR_T1_image.nii.gz").string() + " " +
+                   (tmp / "slab.nii.gz").string() + " --fuse-png " + (tmp / "slab.png").string(),
+               &out, &err),
+      0)
+      << err;
+  EXPECT_FALSE(json::parse(out)["warnings"].empty()) << out;
   // ITK's multi-line exception text (a JSON file given as a transform) is reported on one line.
   std::ofstream(tmp / "t.json") << R"({"not": "a transform"})";
   EXPECT_NE(medsight("fuse " + (root / "STS_003" / "MR_T1_image.nii.gz").string() + " " +
