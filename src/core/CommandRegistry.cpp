@@ -37,11 +37,6 @@ Command* CommandRegistry::find(const std::string& name) const {
 
 namespace {
 
-/// \brief Reports a failure as one line on stderr and, when `json` is set, also as one JSON
-/// object on stdout (the REST API's error body plus the exit code), so a script that reads
-/// stdout learns why there is no result. Callers pass `json` false when the command has
-/// already written its result to stdout (e.g. `deid --json` prints its summary, then fails
-/// because some files could not be done): stdout must stay one JSON document.
 /// Library messages (ITK's exception text) may span lines; the report is one line, so the
 /// message's line breaks and runs of blanks become single spaces.
 std::string oneLine(const std::string& text) {
@@ -61,6 +56,11 @@ std::string oneLine(const std::string& text) {
   return out;
 }
 
+/// \brief Reports a failure as one line on stderr and, when `json` is set, also as one JSON
+/// object on stdout (the REST API's error body plus the exit code), so a script that reads
+/// stdout learns why there is no result. Callers pass `json` false when the command has
+/// already written its result to stdout (e.g. `deid --json` prints its summary, then fails
+/// because some files could not be done): stdout must stay one JSON document.
 int reportError(const Error& e, bool json) {
   const std::string message = oneLine(e.what());
   std::cerr << "medsight: error [" << e.codeName() << "]: " << message << '\n';

@@ -74,11 +74,16 @@ bool isDecimalFloat(std::string_view s) {
   return i == s.size();
 }
 
+/// InvalidConfiguration naming the file, line and column (`mark` is 0-based).
+Error atMark(const std::string& context, const YAML::Mark& mark, const std::string& why) {
+  return Error(ErrorCode::InvalidConfiguration, context + ":" + std::to_string(mark.line + 1) +
+                                                    ":" + std::to_string(mark.column + 1) + ": " +
+                                                    why);
+}
+
 [[noreturn]] void refuse(const YAML::Node& node, const std::string& context,
                          const std::string& why) {
-  const auto m = node.Mark();
-  throw Error(ErrorCode::InvalidConfiguration, context + ":" + std::to_string(m.line + 1) + ":" +
-                                                   std::to_string(m.column + 1) + ": " + why);
+  throw atMark(context, node.Mark(), why);
 }
 
 /// An integer of the core schema: decimal, 0o octal or 0x hexadecimal; nullopt when `s` is none
@@ -152,10 +157,8 @@ nlohmann::json taggedScalar(const YAML::Node& node, const std::string& context) 
   if (type == "int") {
     if (const auto i = coreInt(s)) v = *i;
   }
-  if (type == "float") {
-    v = coreNumber(s);
-    if (v && !isDecimalInt(s) && !isDecimalFloat(s)) v.reset();  // no 0x/0o floats
-    if (v) v = v->get<double>();
+  if (type == "float" && (isDecimalInt(s) || isDecimalFloat(s))) {  // no 0x/0o floats
+    v = coreNumber(s)->get<double>();
   }
   if (type.empty() || (type != "null" && type != "bool" && type != "int" && type != "float")) {
     refuse(node, context,
@@ -280,14 +283,9 @@ nlohmann::json StructuredFileReader::fromYaml(const std::string& text, const std
     if (j.is_null()) throw Error(ErrorCode::InvalidConfiguration, context + ": empty");
     return j;
   } catch (const YAML::DeepRecursion& e) {
-    throw Error(ErrorCode::InvalidConfiguration, context + ":" + std::to_string(e.mark.line + 1) +
-                                                     ":" + std::to_string(e.mark.column + 1) +
-                                                     ": nested too deeply");
+    throw atMark(context, e.mark, "nested too deeply");
   } catch (const YAML::Exception& e) {
-    // e.mark is 0-based; e.msg is the parser's reason without the position.
-    throw Error(ErrorCode::InvalidConfiguration, context + ":" + std::to_string(e.mark.line + 1) +
-                                                     ":" + std::to_string(e.mark.column + 1) +
-                                                     ": invalid YAML: " + e.msg);
+    throw atMark(context, e.mark, "invalid YAML: " + e.msg);  // e.msg: the reason, no position
   }
 }
 
@@ -298,10 +296,10 @@ nlohmann::json StructuredFileReader::read(const std::filesystem::path& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw Error(
-        std::filesystem::exists(path, ec) ? ErrorCode::FileUnreadable : ErrorCode::FileNotFound,
-        path.string() +
-            (std::filesystem::exists(path, ec) ? ": cannot be read" : ": file not found"));
+    if (!std::filesystem::exists(path, ec)) {
+      throw Error(ErrorCode::FileNotFound, path.string() + ": file not found");
+    }
+    throw Error(ErrorCode::FileUnreadable, path.string() + ": cannot be read");
   }
   std::ostringstream text;
   text << in.rdbuf();

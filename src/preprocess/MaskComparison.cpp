@@ -12,18 +12,6 @@
 namespace medsight {
 namespace {
 
-Image binary(const Image& mask) {
-  Image b(PixelType::UInt8, {mask.size().x, mask.size().y, mask.size().z, 1},
-          mask.spatialDimension(), 1, mask.geometry());
-  auto out = b.pixels<std::uint8_t>();
-  visitPixelType(mask.pixelType(), [&](auto tag) {
-    using T = decltype(tag);
-    const auto in = mask.pixels<T>();
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = in[i] != T(0);
-  });
-  return b;
-}
-
 void requireComparable(const Image& a, const Image& b) {
   if (a.components() != 1 || b.components() != 1 || a.size().t != 1 || b.size().t != 1) {
     throw Error(ErrorCode::InvalidArgument, "mask comparison: masks must be single-frame scalar");
@@ -152,6 +140,18 @@ MaskAgreement MaskComparison::compare(const Image& mask, const Image& reference)
                              dba.mean() * static_cast<double>(dba.count())) /
                             static_cast<double>(dab.count() + dba.count());
   return r;
+}
+
+Image MaskComparison::binary(const Image& mask) {
+  Image b(PixelType::UInt8, {mask.size().x, mask.size().y, mask.size().z, 1},
+          mask.spatialDimension(), 1, mask.geometry());
+  auto out = b.pixels<std::uint8_t>();
+  visitPixelType(mask.pixelType(), [&](auto tag) {
+    using T = decltype(tag);
+    const auto in = mask.pixels<T>();
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = in[i] != T(0);
+  });
+  return b;
 }
 
 }  // namespace medsight

@@ -33,6 +33,9 @@ class MaskComparison {
   static double dice(const Image& mask, const Image& reference);
   /// \brief Volume of the non-zero voxels in millilitres.
   static double volumeMl(const Image& mask);
+  /// \brief 1 where `mask` is non-zero (compared in its own pixel type, so 0.3 counts), as a
+  /// UInt8 image on the same grid: the one meaning of "inside" for every mask MedSight reads.
+  static Image binary(const Image& mask);
 };
 
 }  // namespace medsight

@@ -80,7 +80,7 @@ std::string StepParameterReader::choice(const std::string& key, const std::strin
 std::array<double, 3> StepParameterReader::triple(const std::string& key,
                                                   std::array<double, 3> fallback, double min,
                                                   double max, bool* planar) {
-  if (planar) *planar = has(key) && at(key).is_array() && at(key).size() == 2;
+  if (planar) *planar = false;
   used_.insert(key);
   if (!has(key)) return fallback;
   const auto& v = at(key);
@@ -98,7 +98,10 @@ std::array<double, 3> StepParameterReader::triple(const std::string& key,
     out.fill(check(v));
   } else if (v.is_array() && (v.size() == 3 || v.size() == 2)) {
     for (std::size_t i = 0; i < v.size(); ++i) out[i] = check(v[i]);
-    if (v.size() == 2) out[2] = out[1];  // 2D images: the third value is unused
+    if (v.size() == 2) {  // for 2D images: the third value is unused
+      out[2] = out[1];
+      if (planar) *planar = true;
+    }
   } else {
     fail(key, "must be a number or a list of 3 numbers (x, y, z), or 2 (x, y) for 2D images");
   }
@@ -131,10 +134,6 @@ void StepParameterReader::finish() const {
     }
   }
 }
-
-}  // namespace medsight
-
-namespace medsight {
 
 nlohmann::json StepParameterReader::tripleJson(const std::array<double, 3>& v, bool planar) {
   return planar ? nlohmann::json{v[0], v[1]} : nlohmann::json(v);

@@ -21,6 +21,7 @@
 #include "core/Error.h"
 #include "core/ParallelFor.h"
 #include "preprocess/ItkScalarFilterRunner.h"
+#include "preprocess/MaskComparison.h"
 #include "registration/ItkTransformChain.h"
 
 namespace medsight {
@@ -30,22 +31,11 @@ using ImageT = itk::Image<float, 3>;
 using Metric = itk::MattesMutualInformationImageToImageMetricv4<ImageT, ImageT>;
 using RegionMask = itk::ImageMaskSpatialObject<3>;
 
-/// 1 where `region` is non-zero (whatever its pixel type: a cast would round 0.3 to 0).
-Image nonZero(const Image& region) {
-  const Image values = region.castTo(PixelType::Float32);
-  Image binary(PixelType::UInt8, region.size(), region.spatialDimension(), 1, region.geometry());
-  const auto v = values.pixels<float>();
-  auto b = binary.pixels<std::uint8_t>();
-  for (std::size_t i = 0; i < v.size(); ++i) b[i] = v[i] != 0.0f;
-  return binary;
-}
-
-/// The fixed region as ITK's mask spatial object (non-zero voxels inside), or null.
+/// The fixed region (already binary) as ITK's mask spatial object, or null.
 RegionMask::ConstPointer regionMask(const std::optional<Image>& region) {
   if (!region) return nullptr;
-  const Image binary = nonZero(*region);
   auto mask = RegionMask::New();
-  mask->SetImage(toItkImage<unsigned char, 3>(binary));
+  mask->SetImage(toItkImage<unsigned char, 3>(*region));
   mask->Update();
   return mask.GetPointer();
 }
@@ -86,7 +76,8 @@ itk::Point<double, 3> physicalCentre(const ImageT* image) {
 template <class TTransform>
 nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
                         const RegistrationStageSettings& stage, ImageT* fixed, ImageT* moving,
-                        Composite* previous, TTransform* transform, const RegionMask* region) {
+                        Composite* previous, TTransform* transform, const RegionMask* region,
+                        double regionFraction) {
   using Registration = itk::ImageRegistrationMethodv4<ImageT, ImageT, TTransform>;
   auto metric = Metric::New();
   metric->SetNumberOfHistogramBins(static_cast<unsigned>(s.histogramBins));
@@ -129,15 +120,6 @@ nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
   // same for small and large images; the fraction is of the voxels of the shrunken level.
   typename Registration::MetricSamplingPercentageArrayType percentages(levels);
   const double voxels = static_cast<double>(fixed->GetLargestPossibleRegion().GetNumberOfPixels());
-  double regionFraction = 1.0;
-  if (region) {
-    std::size_t inside = 0;
-    const auto* image = region->GetImage();
-    const auto* buffer = image->GetBufferPointer();
-    const auto n = image->GetLargestPossibleRegion().GetNumberOfPixels();
-    for (itk::SizeValueType i = 0; i < n; ++i) inside += buffer[i] != 0;
-    regionFraction = std::max(1.0 / voxels, static_cast<double>(inside) / voxels);
-  }
   for (unsigned l = 0; l < levels; ++l) {
     // With a region, the random samples that fall outside it are dropped by the metric: as
     // many samples as without one are drawn inside it.
@@ -236,6 +218,10 @@ ImageRegistration::ImageRegistration(RegistrationSettings settings)
   settings_.validate("registration settings");
 }
 
+void ImageRegistration::setFixedRegion(const Image& region) {
+  fixedRegion_ = MaskComparison::binary(region);
+}
+
 double ImageRegistration::similarity(const Image& fixed, const Image& moving,
                                      const SpatialTransform& transform) const {
   const Image f = itk_runner::asFloat32(fixed), m = itk_runner::asFloat32(moving);
@@ -250,8 +236,7 @@ double ImageRegistration::similarity(const Image& fixed, const Image& moving,
   // fixed region, centres inside it.
   const auto n = fi->GetLargestPossibleRegion().GetNumberOfPixels();
   if (fixedRegion_) {
-    const Image binary = nonZero(*fixedRegion_);
-    const auto inside = binary.pixels<std::uint8_t>();
+    const auto inside = fixedRegion_->pixels<std::uint8_t>();
     // Reservoir sampling (Vitter's algorithm R): 100,000 uniform picks among the region's
     // voxels without listing them all (a large region of a large CT would need gigabytes).
     std::vector<itk::SizeValueType> chosen;
@@ -311,16 +296,17 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
     itk::MultiThreaderBase::SetGlobalDefaultNumberOfThreads(
         static_cast<unsigned>(resolveThreadCount(settings_.threads)));
   }
+  // Share of the fixed grid inside the region (1 without one), for the sampling rate.
+  double regionFraction = 1.0;
   if (fixedRegion_) {
     if (!fixedRegion_->sameGrid(fixedImage, 1e-3)) {
       throw Error(ErrorCode::GeometryMismatch,
                   "registration: the fixed region is not on the fixed image's grid");
     }
-    const Image binary = nonZero(*fixedRegion_);
-    const auto v = binary.pixels<std::uint8_t>();
-    if (std::none_of(v.begin(), v.end(), [](std::uint8_t x) { return x != 0; })) {
-      throw Error(ErrorCode::EmptyInput, "registration: the fixed region is empty");
-    }
+    const auto v = fixedRegion_->pixels<std::uint8_t>();
+    const auto inside = static_cast<double>(std::count(v.begin(), v.end(), std::uint8_t{1}));
+    if (inside == 0) throw Error(ErrorCode::EmptyInput, "registration: the fixed region is empty");
+    regionFraction = inside / static_cast<double>(v.size());
   }
   const auto region = regionMask(fixedRegion_);
   const Image f = itk_runner::asFloat32(fixedImage), m = itk_runner::asFloat32(movingImage);
@@ -352,7 +338,7 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
 
   nlohmann::json stages = nlohmann::json::array();
   stages.push_back(runStage("rigid", settings_, settings_.rigid, fixed, moving, nullptr,
-                            euler.GetPointer(), region.GetPointer()));
+                            euler.GetPointer(), region.GetPointer(), regionFraction));
   itk::Transform<double, 3, 3>::Pointer linear = euler;
 
   if (settings_.transform == "affine" || settings_.transform == "bspline") {
@@ -361,7 +347,7 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
     affine->SetMatrix(euler->GetMatrix());
     affine->SetTranslation(euler->GetTranslation());
     stages.push_back(runStage("affine", settings_, settings_.affine, fixed, moving, nullptr,
-                              affine.GetPointer(), region.GetPointer()));
+                              affine.GetPointer(), region.GetPointer(), regionFraction));
     const double det = vnl_determinant(affine->GetMatrix().GetVnlMatrix());
     if (!(det > 0.2 && det < 5.0)) {
       throw Error(ErrorCode::NotConverged,
@@ -391,7 +377,7 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
     init->InitializeTransform();
     bspline->SetIdentity();
     stages.push_back(runStage("bspline", settings_, settings_.bspline, fixed, moving, chain,
-                              bspline.GetPointer(), region.GetPointer()));
+                              bspline.GetPointer(), region.GetPointer(), regionFraction));
     chain->AddTransform(bspline);
   }
 

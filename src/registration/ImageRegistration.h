@@ -47,11 +47,11 @@ class ImageRegistration {
   /// rigid transform cannot fit the whole field of view, and the region says where it must fit
   /// (e.g. around the target). run() throws GeometryMismatch when it is on another grid and
   /// EmptyInput when it is empty.
-  void setFixedRegion(Image region) { fixedRegion_ = std::move(region); }
+  void setFixedRegion(const Image& region);
 
  private:
   RegistrationSettings settings_;
-  std::optional<Image> fixedRegion_;
+  std::optional<Image> fixedRegion_;  ///< UInt8, 1 inside (MaskComparison::binary)
 };
 
 }  // namespace medsight

@@ -15,6 +15,7 @@
 #include "io/ImageFileReader.h"
 #include "io/NiftiWriter.h"
 #include "io/RasterImageIO.h"
+#include "preprocess/BoundingBoxCropper.h"
 #include "preprocess/GridResampler.h"
 #include "preprocess/MaskComparison.h"
 #include "registration/FusionRenderer.h"
@@ -76,37 +77,32 @@ std::vector<DicomHeader> seriesHeaders(const std::string& folder, const Image& g
 double overlayCoverage(const Image& base, const Image& overlay, const SpatialTransform& t) {
   const auto& n = base.size();
   const auto& m = overlay.size();
+  const double extent[3] = {static_cast<double>(m.x), static_cast<double>(m.y),
+                            static_cast<double>(m.z)};
+  auto inside = [&](std::size_t i, std::size_t j, std::size_t k) {
+    const auto q = overlay.geometry().physicalToIndex(t.apply(base.geometry().indexToPhysical(
+        {static_cast<double>(i), static_cast<double>(j), static_cast<double>(k)})));
+    for (int a = 0; a < 3; ++a) {
+      if (q[a] < -0.5 || q[a] > extent[a] - 0.5) return false;
+    }
+    return true;
+  };
   const std::size_t step = std::max<std::size_t>(
       1, static_cast<std::size_t>(std::cbrt(static_cast<double>(n.x * n.y * n.z) / 1e5)));
-  std::size_t inside = 0, total = 0;
+  std::size_t in = 0, total = 0;
   for (std::size_t k = 0; k < n.z; k += step)
     for (std::size_t j = 0; j < n.y; j += step)
-      for (std::size_t i = 0; i < n.x; i += step) {
-        const auto p = base.geometry().indexToPhysical(
-            {static_cast<double>(i), static_cast<double>(j), static_cast<double>(k)});
-        const auto q = overlay.geometry().physicalToIndex(t.apply(p));
-        const double extent[3] = {static_cast<double>(m.x), static_cast<double>(m.y),
-                                  static_cast<double>(m.z)};
-        bool in = true;
-        for (int a = 0; a < 3; ++a) in = in && q[a] >= -0.5 && q[a] <= extent[a] - 0.5;
-        inside += in;
-        ++total;
-      }
-  if (inside == 0 && step > 1) {
+      for (std::size_t i = 0; i < n.x; i += step, ++total) in += inside(i, j, k);
+  if (in == 0 && step > 1) {
     // A thin overlay (a few slices) can lie between the coarse samples: before calling it
     // outside, look at every voxel, stopping at the first inside.
     for (std::size_t k = 0; k < n.z; ++k)
       for (std::size_t j = 0; j < n.y; ++j)
         for (std::size_t i = 0; i < n.x; ++i) {
-          const auto q = overlay.geometry().physicalToIndex(t.apply(base.geometry().indexToPhysical(
-              {static_cast<double>(i), static_cast<double>(j), static_cast<double>(k)})));
-          if (q[0] >= -0.5 && q[0] <= m.x - 0.5 && q[1] >= -0.5 && q[1] <= m.y - 0.5 &&
-              q[2] >= -0.5 && q[2] <= m.z - 0.5) {
-            return 1.0 / static_cast<double>(n.x * n.y * n.z);
-          }
+          if (inside(i, j, k)) return 1.0 / static_cast<double>(n.x * n.y * n.z);
         }
   }
-  return total == 0 ? 0.0 : static_cast<double>(inside) / static_cast<double>(total);
+  return total == 0 ? 0.0 : static_cast<double>(in) / static_cast<double>(total);
 }
 
 struct FusionOutputs {
@@ -129,14 +125,15 @@ struct FusionOutputs {
   }
   /// Checks what can be checked against the base image before any work: the PNG's slice and
   /// the DICOM series a fused series would be derived from.
-  void checkAgainst(const Image& base, const std::string& baseInput) const {
+  /// write() derives the series from the headers found here.
+  void checkAgainst(const Image& base, const std::string& baseInput) {
     if (!dicom.empty()) {
       const std::string source = baseDicom.empty() ? baseInput : baseDicom;
       if (!std::filesystem::is_directory(source)) {
         throw Error(ErrorCode::InvalidArgument,
                     "--fuse-dicom needs the fixed image's DICOM series: give --fixed-dicom DIR");
       }
-      seriesHeaders(source, base);
+      sourceHeaders = seriesHeaders(source, base);
     }
     if (!png.empty() && slice >= 0 && static_cast<std::size_t>(slice) >= base.size().z) {
       throw Error(ErrorCode::InvalidArgument, "--slice " + std::to_string(slice) +
@@ -151,8 +148,9 @@ struct FusionOutputs {
     if (!dicom.empty()) stagedDicom = outputs.addFolder(dicom, "--fuse-dicom");
   }
   std::filesystem::path stagedPng, stagedDicom;
-  json write(const Image& base, const Image& overlay, const std::string& baseInput,
-             const std::string& software) const {
+  std::vector<DicomHeader> sourceHeaders;  ///< of the base's series, found by checkAgainst()
+  /// Writes the declared views; checkAgainst() must have run.
+  json write(const Image& base, const Image& overlay, const std::string& software) const {
     json out = json::object();
     if (png.empty() && dicom.empty()) return out;
     FusionOptions o;
@@ -168,16 +166,10 @@ struct FusionOutputs {
       out["png_slice"] = z;
     }
     if (!dicom.empty()) {
-      const std::string source = baseDicom.empty() ? baseInput : baseDicom;
-      if (!std::filesystem::is_directory(source)) {
-        throw Error(ErrorCode::InvalidArgument,
-                    "--fuse-dicom needs the fixed image's DICOM series: give --fixed-dicom DIR");
-      }
       DerivedSeriesOptions d;
       d.seriesDescription = "MedSight fusion (" + colormap + " overlay)";
       d.derivationDescription = software;
-      const auto files =
-          DicomDerivedImageWriter::write(fused, seriesHeaders(source, base), stagedDicom, d);
+      const auto files = DicomDerivedImageWriter::write(fused, sourceHeaders, stagedDicom, d);
       out["dicom"] = dicom;
       out["dicom_files"] = files.size();
     }
@@ -305,8 +297,7 @@ class RegisterCommand : public Command {
         report["mask_dice_after"] = MaskComparison::dice(movedMask, *fMask);
       }
     }
-    report["fusion"] =
-        fusion_.write(fixed, moved, fixed_, "registration " + r.transform.describe());
+    report["fusion"] = fusion_.write(fixed, moved, "registration " + r.transform.describe());
     r.transform.write(stagedTfm);
     NiftiWriter::write(moved, stagedImg);
     AtomicFile::write(stagedJson, report.dump(2) + "\n");
@@ -330,35 +321,14 @@ class RegisterCommand : public Command {
  private:
   /// The bounding box of `mask`'s non-zero voxels grown by `marginMm`, as a mask on its grid.
   static Image grownBox(const Image& mask, double marginMm, const std::string& name) {
-    const auto& n = mask.size();
-    const Image values = mask.castTo(PixelType::Float32);
-    const auto v = values.pixels<float>();
-    std::array<std::size_t, 3> lo{n.x, n.y, n.z}, hi{0, 0, 0};
-    bool any = false;
-    for (std::size_t k = 0; k < n.z; ++k)
-      for (std::size_t j = 0; j < n.y; ++j)
-        for (std::size_t i = 0; i < n.x; ++i) {
-          if (v[(k * n.y + j) * n.x + i] == 0.0f) continue;
-          any = true;
-          const std::array<std::size_t, 3> at{i, j, k};
-          for (int a = 0; a < 3; ++a) {
-            lo[a] = std::min(lo[a], at[a]);
-            hi[a] = std::max(hi[a], at[a]);
-          }
-        }
-    if (!any) throw Error(ErrorCode::EmptyInput, name + ": the metric mask is empty");
-    const std::array<std::size_t, 3> size{n.x, n.y, n.z};
-    for (int a = 0; a < 3; ++a) {
-      const auto grow = static_cast<std::size_t>(std::ceil(marginMm / mask.geometry().spacing[a]));
-      lo[a] = lo[a] > grow ? lo[a] - grow : 0;
-      hi[a] = std::min(size[a] - 1, hi[a] + grow);
-    }
-    Image box(PixelType::UInt8, n, 3, 1, mask.geometry());
-    auto b = box.pixels<std::uint8_t>();
-    for (std::size_t k = lo[2]; k <= hi[2]; ++k)
-      for (std::size_t j = lo[1]; j <= hi[1]; ++j)
-        for (std::size_t i = lo[0]; i <= hi[0]; ++i) b[(k * n.y + j) * n.x + i] = 1;
-    return box;
+    const auto box = BoundingBoxCropper::nonZeroBox(MaskComparison::binary(mask));
+    if (!box) throw Error(ErrorCode::EmptyInput, name + ": the metric mask is empty");
+    const VoxelBox grown = BoundingBoxCropper::grow(*box, mask, {marginMm, marginMm, marginMm});
+    Image region(PixelType::UInt8, mask.size(), 3, 1, mask.geometry());
+    Image ones(PixelType::UInt8, {grown.size[0], grown.size[1], grown.size[2], 1}, 3);
+    for (auto& v : ones.pixels<std::uint8_t>()) v = 1;
+    BoundingBoxCropper::insert(region, ones, grown);
+    return region;
   }
 
   CLI::Option* transformOption_ = nullptr;
@@ -420,7 +390,7 @@ class FuseCommand : public Command {
                          "% of the base image; the rest of the fusion shows no overlay");
     }
     const Image moved = t.resample(overlay, base, parseInterpolation(interpolation_));
-    json out = fusion_.write(base, moved, base_, "fusion " + t.describe());
+    json out = fusion_.write(base, moved, "fusion " + t.describe());
     out["overlay_coverage"] = coverage;
     out["warnings"] = warnings;
     for (const auto& w : warnings) std::cerr << "warning: " << w << '\n';

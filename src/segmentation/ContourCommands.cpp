@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "core/CommandRegistry.h"
@@ -33,18 +34,22 @@ Image readMaskOn(const std::string& path, const ReferencedSeries& ref) {
   m.geometry() = ref.image.geometry();
   // A structure is one binary region: 0 outside and one value inside. An image given by mistake
   // (an MR instead of its mask) would otherwise become a structure of every non-zero voxel.
-  std::optional<double> inside;
-  const Image values = m.castTo(PixelType::Float32);
-  for (const float v : values.pixels<float>()) {
-    if (v == 0.0) continue;
-    if (!inside) inside = v;
-    if (v != *inside) {
-      throw Error(ErrorCode::LabelMismatch,
-                  path + ": not a binary mask (holds " + formatValue(*inside) + " and " +
-                      formatValue(v) +
-                      " besides 0): give one structure's mask, 0 outside and one value inside");
+  // (Compared in the mask's own pixel type: no copy of a large mask.)
+  visitPixelType(m.pixelType(), [&](auto tag) {
+    using T = decltype(tag);
+    std::optional<T> inside;
+    for (const T v : std::as_const(m).pixels<T>()) {
+      if (v == T(0)) continue;
+      if (!inside) inside = v;
+      if (v != *inside) {
+        throw Error(ErrorCode::LabelMismatch,
+                    path + ": not a binary mask (holds " +
+                        formatValue(static_cast<double>(*inside)) + " and " +
+                        formatValue(static_cast<double>(v)) +
+                        " besides 0): give one structure's mask, 0 outside and one value inside");
+      }
     }
-  }
+  });
   return m;
 }
 

@@ -1,12 +1,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <cstdlib>
-#include <vector>
-#include <sstream>
+#include <fstream>
 #include <iomanip>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <vector>
 
 #include "core/Error.h"
 #include "io/DicomHeader.h"
@@ -355,8 +355,9 @@ TEST(RegistrationCommandsE2E, FuseCarriesAnImageOntoTheBaseGridWithAGivenTransfo
   EXPECT_NE(err.find("does not exist"), std::string::npos) << err;
   EXPECT_FALSE(std::filesystem::exists(tmp / "view.png"));
   EXPECT_FALSE(std::filesystem::exists(tmp / "pet.png"));
-  // A failure after the PNG was rendered (a DICOM fusion needs the base's DICOM series, and
-  // this base is NIfTI) leaves no PNG either: outputs are moved into place only at the end.
+  // A DICOM fusion needs the base's DICOM series, and this base is NIfTI: refused before anything
+  // is rendered, and no PNG is left. (Undoing outputs written before a later failure is tested
+  // on OutputFileSet itself.)
   EXPECT_EQ(medsight("fuse " + (dir / "MR_T1_image.nii.gz").string() + " " +
                          (dir / "PET_image.nii.gz").string() + " --fuse-png " +
                          (tmp / "view.png").string() + " --fuse-dicom " + (tmp / "series").string(),
