@@ -166,15 +166,23 @@ steps:
       ErrorCode::InvalidConfiguration);
 }
 
+/// YAML whose level k (k = 1..levels) names level k-1 ten times between `open` and `close`;
+/// level 0 is `base`: it expands to 10^levels copies of level 0.
+std::string aliasChain(const std::string& name, const std::string& base, const std::string& open,
+                       const std::string& close, int levels) {
+  std::string text = name + "0: &" + name + "0 " + base + "\n";
+  for (int level = 1; level <= levels; ++level) {
+    const std::string prev = "*" + name + std::to_string(level - 1);
+    text += name + std::to_string(level) + ": &" + name + std::to_string(level) + " " + open;
+    for (int i = 0; i < 10; ++i) text += (i ? ", " : "") + prev;
+    text += close + "\n";
+  }
+  return text;
+}
+
 TEST(StructuredFileReader, HostileFilesAreRefusedNotExpanded) {
   // "Billion laughs": nine levels of ten aliases each would expand to 10^9 values.
-  std::string laughs = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
-  for (int level = 1; level <= 9; ++level) {
-    const std::string prev = "*l" + std::to_string(level - 1);
-    laughs += "l" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
-    for (int i = 0; i < 10; ++i) laughs += (i ? ", " : "") + prev;
-    laughs += "]\n";
-  }
+  const std::string laughs = aliasChain("l", "[x, x, x, x, x, x, x, x, x, x]", "[", "]", 9);
   try {
     StructuredFileReader::fromYaml(laughs, "laughs.yaml");
     FAIL() << "expanded";
@@ -190,13 +198,7 @@ TEST(StructuredFileReader, HostileFilesAreRefusedNotExpanded) {
               ErrorCode::InvalidConfiguration)
         << text;
   }
-  std::string mergeBomb = "m0: &m0 {}\n";
-  for (int level = 1; level <= 7; ++level) {
-    const std::string prev = "*m" + std::to_string(level - 1);
-    mergeBomb += "m" + std::to_string(level) + ": &m" + std::to_string(level) + " {<<: [";
-    for (int i = 0; i < 10; ++i) mergeBomb += (i ? ", " : "") + prev;
-    mergeBomb += "]}\n";
-  }
+  const std::string mergeBomb = aliasChain("m", "{}", "{<<: [", "]}", 7);
   EXPECT_EQ(codeOf([&] { StructuredFileReader::fromYaml(mergeBomb, "bomb.yaml"); }),
             ErrorCode::InvalidConfiguration);
   // A 50,000-digit number is out of range (it used to overflow std::regex's stack).
