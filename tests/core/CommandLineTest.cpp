@@ -9,10 +9,6 @@
 namespace medsight {
 namespace {
 
-int runMedsight(const std::string& args, std::string* out, std::string* err) {
-  return test::runCommand(test::medsightExecutable().string() + " " + args, out, err);
-}
-
 int exitCodeOf(ErrorCode code) {
   return errorCodeInfo(code).exitCode;
 }
@@ -21,19 +17,19 @@ int exitCodeOf(ErrorCode code) {
 
 TEST(CommandLine, VersionPrintsVersionAndExitsZero) {
   std::string out, err;
-  EXPECT_EQ(runMedsight("--version", &out, &err), 0) << err;
+  EXPECT_EQ(test::medsight("--version", &out, &err), 0) << err;
   EXPECT_NE(out.find("medsight 0."), std::string::npos) << out;
 }
 
 TEST(CommandLine, HelpListsRegisteredCommands) {
   std::string out, err;
-  EXPECT_EQ(runMedsight("--help", &out, &err), 0);
+  EXPECT_EQ(test::medsight("--help", &out, &err), 0);
   EXPECT_NE(out.find("errors"), std::string::npos) << out;
 }
 
 TEST(CommandLine, UnknownCommandGivesOneLineErrorAndItsExitCode) {
   std::string out, err;
-  EXPECT_EQ(runMedsight("frobnicate", &out, &err), exitCodeOf(ErrorCode::UnknownCommand));
+  EXPECT_EQ(test::medsight("frobnicate", &out, &err), exitCodeOf(ErrorCode::UnknownCommand));
   EXPECT_NE(err.find("medsight: error [UnknownCommand]"), std::string::npos) << err;
   EXPECT_NE(err.find("frobnicate"), std::string::npos) << err;
   EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
@@ -41,20 +37,20 @@ TEST(CommandLine, UnknownCommandGivesOneLineErrorAndItsExitCode) {
 
 TEST(CommandLine, UnknownFlagOfAKnownCommandIsInvalidArgument) {
   std::string out, err;
-  EXPECT_EQ(runMedsight("errors --no-such-flag", &out, &err),
+  EXPECT_EQ(test::medsight("errors --no-such-flag", &out, &err),
             exitCodeOf(ErrorCode::InvalidArgument));
   EXPECT_NE(err.find("--no-such-flag"), std::string::npos) << err;
 }
 
 TEST(CommandLine, MissingCommandIsInvalidArgument) {
   std::string out, err;
-  EXPECT_EQ(runMedsight("", &out, &err), exitCodeOf(ErrorCode::InvalidArgument));
+  EXPECT_EQ(test::medsight("", &out, &err), exitCodeOf(ErrorCode::InvalidArgument));
   EXPECT_NE(err.find("command is required"), std::string::npos) << err;
 }
 
 TEST(CommandLine, ErrorsCommandPrintsTheTableAsJson) {
   std::string out, err;
-  ASSERT_EQ(runMedsight("errors --json", &out, &err), 0) << err;
+  ASSERT_EQ(test::medsight("errors --json", &out, &err), 0) << err;
   const auto table = nlohmann::json::parse(out);
   ASSERT_EQ(table.size(), errorCodeTable().size());
   bool sawCorrupt = false;
@@ -74,7 +70,7 @@ TEST(CommandLine, WithJsonAnErrorIsAlsoAJsonObjectOnStdout) {
        {std::pair<std::string, ErrorCode>{"--json frobnicate", ErrorCode::UnknownCommand},
         {"info --json /no/such/file.nii.gz", ErrorCode::FileNotFound}}) {
     std::string out, err;
-    EXPECT_EQ(runMedsight(args, &out, &err), exitCodeOf(code)) << args << ": " << err;
+    EXPECT_EQ(test::medsight(args, &out, &err), exitCodeOf(code)) << args << ": " << err;
     const auto body = nlohmann::json::parse(out);
     EXPECT_EQ(body["error"]["code"], std::string(errorCodeInfo(code).name)) << out;
     EXPECT_EQ(body["error"]["exit_code"], exitCodeOf(code)) << out;
@@ -89,13 +85,13 @@ TEST(CommandLine, WithJsonAnErrorIsAlsoAJsonObjectOnStdout) {
   // result and then fails adds no second object: privacy.DeidCliE2E.MixedFolder... parses
   // stdout of a partly failed `deid --json` as one document.)
   std::string out, err;
-  EXPECT_NE(runMedsight("frobnicate", &out, &err), 0);
+  EXPECT_NE(test::medsight("frobnicate", &out, &err), 0);
   EXPECT_TRUE(out.empty()) << out;
 }
 
 TEST(CommandLine, BadLogLevelIsReportedNotAborted) {
   std::string out, err;
-  EXPECT_EQ(runMedsight("--log-level loud errors", &out, &err),
+  EXPECT_EQ(test::medsight("--log-level loud errors", &out, &err),
             exitCodeOf(ErrorCode::InvalidArgument));
   EXPECT_NE(err.find("loud"), std::string::npos) << err;
 }

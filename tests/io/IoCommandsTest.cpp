@@ -12,9 +12,7 @@
 namespace medsight {
 namespace {
 
-int medsight(const std::string& args, std::string* out, std::string* err) {
-  return test::runCommand(test::medsightExecutable().string() + " " + args, out, err);
-}
+using test::medsight;
 
 }  // namespace
 

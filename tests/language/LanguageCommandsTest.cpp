@@ -9,10 +9,6 @@
 namespace medsight {
 namespace {
 
-int runMedsight(const std::string& args, std::string* out, std::string* err) {
-  return test::runCommand(test::medsightExecutable().string() + " " + args, out, err);
-}
-
 std::string writeFile(const std::string& name, const std::string& content) {
   const auto path = test::temporaryDirectory("language-cli") / name;
   std::ofstream(path, std::ios::binary) << content;
@@ -27,9 +23,9 @@ int exitCodeOf(ErrorCode code) {
 
 TEST(LanguageCommands, ExtractPrintsFindingsAsJson) {
   std::string out, err;
-  ASSERT_EQ(runMedsight("language extract --json 'FINDINGS: No pleural effusion. Right lower "
-                        "lobe consolidation.'",
-                        &out, &err),
+  ASSERT_EQ(test::medsight("language extract --json 'FINDINGS: No pleural effusion. Right lower "
+                           "lobe consolidation.'",
+                           &out, &err),
             0)
       << err;
   const auto j = nlohmann::json::parse(out);
@@ -42,7 +38,7 @@ TEST(LanguageCommands, ExtractPrintsFindingsAsJson) {
 TEST(LanguageCommands, ExtractReadsAChineseFile) {
   const auto file = writeFile("report.txt", "印象：左肺上叶结节，未见气胸。");
   std::string out, err;
-  ASSERT_EQ(runMedsight("language extract --lang zh --file " + file + " --json", &out, &err), 0)
+  ASSERT_EQ(test::medsight("language extract --lang zh --file " + file + " --json", &out, &err), 0)
       << err;
   const auto j = nlohmann::json::parse(out);
   ASSERT_EQ(j["findings"].size(), 2u);
@@ -52,20 +48,21 @@ TEST(LanguageCommands, ExtractReadsAChineseFile) {
 
 TEST(LanguageCommands, BadInputExitsWithTheTableCode) {
   std::string out, err;
-  EXPECT_EQ(runMedsight("language extract ''", &out, &err), exitCodeOf(ErrorCode::InvalidArgument));
+  EXPECT_EQ(test::medsight("language extract ''", &out, &err),
+            exitCodeOf(ErrorCode::InvalidArgument));
   const auto empty = writeFile("empty.txt", "  \n");
-  EXPECT_EQ(runMedsight("language extract --file " + empty, &out, &err),
+  EXPECT_EQ(test::medsight("language extract --file " + empty, &out, &err),
             exitCodeOf(ErrorCode::EmptyInput));
   const auto latin1 = writeFile("latin1.txt", "Pleural effusion \xe9t\xe9.");
-  EXPECT_EQ(runMedsight("language extract --file " + latin1, &out, &err),
+  EXPECT_EQ(test::medsight("language extract --file " + latin1, &out, &err),
             exitCodeOf(ErrorCode::UnsupportedFormat));
   EXPECT_NE(err.find("invalid UTF-8"), std::string::npos) << err;
-  EXPECT_EQ(runMedsight("language extract --file /nonexistent.txt", &out, &err),
+  EXPECT_EQ(test::medsight("language extract --file /nonexistent.txt", &out, &err),
             exitCodeOf(ErrorCode::FileNotFound));
-  EXPECT_EQ(runMedsight("language extract --lang fr 'No effusion.'", &out, &err),
+  EXPECT_EQ(test::medsight("language extract --lang fr 'No effusion.'", &out, &err),
             exitCodeOf(ErrorCode::InvalidArgument));
   const auto big = writeFile("big.txt", std::string(5000, 'a'));
-  EXPECT_EQ(runMedsight("language extract --max-bytes 1000 --file " + big, &out, &err),
+  EXPECT_EQ(test::medsight("language extract --max-bytes 1000 --file " + big, &out, &err),
             exitCodeOf(ErrorCode::TooLarge));
 }
 
@@ -75,24 +72,25 @@ TEST(LanguageCommands, SummaryInChineseAndRejectsUnsigned) {
                 R"({"study":{"modality":"CT","body_part":"chest"},"signed_by":"Dr. Wang",
           "findings":[{"concept":"nodule","present":true,"count":2,"probability":0.95}]})");
   std::string out, err;
-  ASSERT_EQ(runMedsight("language summary " + signedFile + " --lang zh --json", &out, &err), 0)
+  ASSERT_EQ(test::medsight("language summary " + signedFile + " --lang zh --json", &out, &err), 0)
       << err;
   const auto j = nlohmann::json::parse(out);
   EXPECT_EQ(j["language"], "zh");
   EXPECT_NE(j["text"].get<std::string>().find("2个小结节"), std::string::npos) << out;
   const auto unsignedFile = writeFile("unsigned.json", R"({"findings":[]})");
-  EXPECT_EQ(runMedsight("language summary " + unsignedFile, &out, &err),
+  EXPECT_EQ(test::medsight("language summary " + unsignedFile, &out, &err),
             exitCodeOf(ErrorCode::InvalidArgument));
   EXPECT_NE(err.find("not signed"), std::string::npos) << err;
   const auto broken = writeFile("broken.json", "{\"findings\": [");
-  EXPECT_EQ(runMedsight("language summary " + broken, &out, &err), exitCodeOf(ErrorCode::BadJson));
+  EXPECT_EQ(test::medsight("language summary " + broken, &out, &err),
+            exitCodeOf(ErrorCode::BadJson));
 }
 
 TEST(LanguageCommands, CompareFlagsDisagreement) {
   const auto ai = writeFile("ai.json", R"([{"concept":"pneumonia","probability":0.93}])");
   std::string out, err;
-  ASSERT_EQ(runMedsight("language compare --json --ai " + ai + " 'No consolidation.'", &out, &err),
-            0)
+  ASSERT_EQ(
+      test::medsight("language compare --json --ai " + ai + " 'No consolidation.'", &out, &err), 0)
       << err;
   const auto j = nlohmann::json::parse(out);
   EXPECT_EQ(j["disagreements"], 1);
@@ -102,8 +100,8 @@ TEST(LanguageCommands, CompareFlagsDisagreement) {
 TEST(LanguageCommandsData, EvalPrintsMetricsAsJson) {
   MEDSIGHT_DATASET(path, "clinical-text/context_dev.tsv");
   std::string out, err;
-  ASSERT_EQ(runMedsight("language eval --data " + path.string() + " --json --part odd", &out, &err),
-            0)
+  ASSERT_EQ(
+      test::medsight("language eval --data " + path.string() + " --json --part odd", &out, &err), 0)
       << err;
   const auto j = nlohmann::json::parse(out);
   EXPECT_EQ(j["rows"], 800);

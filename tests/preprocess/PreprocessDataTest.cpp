@@ -98,9 +98,7 @@ TEST(DatasetPlannerData, PlansTheSarcomaMrCohort) {
   EXPECT_LT(ctPlan["preprocessing"]["steps"][1]["center"].get<double>(), 200);
 }
 
-int medsight(const std::string& args, std::string* out, std::string* err) {
-  return test::runCommand(test::medsightExecutable().string() + " " + args, out, err);
-}
+using test::medsight;
 
 TEST(PreprocessCommandsE2E, PreprocessWritesImageAndReplayableRecord) {
   MEDSIGHT_DATASET(dir, "sts/nifti/STS_002");

@@ -101,9 +101,7 @@ TEST(ImageRegistrationData, PetToCtRaisesGtvDice) {
   expectRegistrationRaisesDice("STS_014", "PET");
 }
 
-int medsight(const std::string& args, std::string* out, std::string* err) {
-  return test::runCommand(test::medsightExecutable().string() + " " + args, out, err);
-}
+using test::medsight;
 
 TEST(RegistrationCommandsE2E, RegisterWritesTransformImageMaskAndFusedViews) {
   MEDSIGHT_DATASET(dir, "sts/dicom/STS_001");

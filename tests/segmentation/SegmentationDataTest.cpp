@@ -96,9 +96,7 @@ TEST(RtStructData, MaskRoundTripsThroughWrittenRtStructAndSeg) {
   EXPECT_FALSE(std::filesystem::exists(tmp / "off.dcm"));
 }
 
-int medsight(const std::string& args, std::string* out, std::string* err) {
-  return test::runCommand(test::medsightExecutable().string() + " " + args, out, err);
-}
+using test::medsight;
 
 TEST(RtStructCommandsE2E, CodedValuesAreCheckedAndAnImageIsNotTakenForAMask) {
   MEDSIGHT_DATASET(dir, "sts/dicom/STS_002/MR_T1");

@@ -34,9 +34,7 @@ json tinyRecipe() {
     "cross_validation": {"folds": 2, "seed": 3}})");
 }
 
-int medsight(const std::string& args, std::string* out, std::string* err) {
-  return test::runCommand(test::medsightExecutable().string() + " " + args, out, err);
-}
+using test::medsight;
 
 // Every one of the 22 patients measured exactly once, by a fold that did not train on it.
 void expectEachPatientOnceByAFoldThatHeldItOut(const SegmentationModelManifest& m) {

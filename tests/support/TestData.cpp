@@ -104,4 +104,8 @@ void flipByte(const std::filesystem::path& file, std::streamoff offset) {
   if (!f) throw std::runtime_error("flipByte: cannot write " + file.string());
 }
 
+int medsight(const std::string& args, std::string* stdoutText, std::string* stderrText) {
+  return runCommand(medsightExecutable().string() + " " + args, stdoutText, stderrText);
+}
+
 }  // namespace medsight::test

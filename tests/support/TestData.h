@@ -30,6 +30,10 @@ void flipByte(const std::filesystem::path& file, std::streamoff offset);
 /// \brief Runs a shell command, capturing stdout and stderr; returns the exit status.
 int runCommand(const std::string& command, std::string* stdoutText, std::string* stderrText);
 
+/// \brief Runs the built `medsight` with `args` (shell words), capturing stdout and stderr;
+/// returns its exit status.
+int medsight(const std::string& args, std::string* stdoutText, std::string* stderrText);
+
 }  // namespace medsight::test
 
 /// \brief Declares `var` as the dataset path `relative`; skips the test (or fails under
