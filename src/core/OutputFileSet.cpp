@@ -36,7 +36,8 @@ OutputFileSet::~OutputFileSet() {
 }
 
 std::filesystem::path OutputFileSet::claim(const std::filesystem::path& path,
-                                           const std::string& option) {
+                                           const std::string& option,
+                                           const std::string& stagingFileName) {
   const auto folder = folderOf(path);
   std::error_code ec;
   if (!std::filesystem::is_directory(folder, ec)) {
@@ -50,8 +51,7 @@ std::filesystem::path OutputFileSet::claim(const std::filesystem::path& path,
     throw Error(ErrorCode::InvalidArgument,
                 option + " " + path.string() + ": another output of this command is this file");
   }
-  const std::string staging =
-      ".medsight-" + std::to_string(::getpid()) + "-" + path.filename().string();
+  const std::string staging = ".medsight-" + std::to_string(::getpid()) + "-" + stagingFileName;
   if (staging.size() > 255) {  // NAME_MAX of Linux file systems
     throw Error(ErrorCode::InvalidArgument,
                 option + " " + path.string() + ": the file name is too long (" +
@@ -67,14 +67,14 @@ std::filesystem::path OutputFileSet::claim(const std::filesystem::path& path,
 std::filesystem::path OutputFileSet::addFile(const std::filesystem::path& path,
                                              const std::vector<std::string>& suffixes,
                                              const std::string& option) {
-  const std::string name = lower(path.filename().string());
-  const bool suffixOk =
-      suffixes.empty() || std::any_of(suffixes.begin(), suffixes.end(), [&](const auto& s) {
-        const std::string want = lower(s);
-        return name.size() > want.size() &&
-               name.compare(name.size() - want.size(), want.size(), want) == 0;
-      });
-  if (!suffixOk) {
+  std::string fileName = path.filename().string();
+  const std::string name = lower(fileName);
+  const auto match = std::find_if(suffixes.begin(), suffixes.end(), [&](const auto& s) {
+    const std::string want = lower(s);
+    return name.size() > want.size() &&
+           name.compare(name.size() - want.size(), want.size(), want) == 0;
+  });
+  if (!suffixes.empty() && match == suffixes.end()) {
     std::string list;
     for (const auto& s : suffixes) list += (list.empty() ? "" : " or ") + s;
     throw Error(ErrorCode::InvalidArgument,
@@ -85,7 +85,14 @@ std::filesystem::path OutputFileSet::addFile(const std::filesystem::path& path,
     throw Error(ErrorCode::InvalidArgument,
                 option + " " + path.string() + ": is a folder; give a file name");
   }
-  const auto staging = claim(path, option);
+  // The ending is accepted in any case ("SCAN.NII.GZ"), but writers that choose the format by
+  // suffix (ITK's transform IO, the NIfTI writer) know only the lower-case one: they are given
+  // it in the staging name, and the target keeps the name as typed.
+  if (match != suffixes.end()) {
+    const std::string want = lower(*match);
+    fileName.replace(fileName.size() - want.size(), want.size(), want);
+  }
+  const auto staging = claim(path, option, fileName);
   staged_.push_back({path, staging});
   return staging;
 }
@@ -106,7 +113,7 @@ std::filesystem::path OutputFileSet::addFolder(const std::filesystem::path& give
     throw Error(ErrorCode::InvalidArgument,
                 option + " " + path.string() + ": the folder is not empty; give a new folder");
   }
-  const auto staging = claim(path, option);
+  const auto staging = claim(path, option, path.filename().string());
   staged_.push_back({path, staging});
   return staging;
 }

@@ -24,8 +24,9 @@ class OutputFileSet {
 
   /// \brief Declares a file output given by `option` and returns the path to write it to.
   /// Throws InvalidArgument when its name does not end in one of `suffixes` (any name when
-  /// empty; compared without case), when it is a folder, or when another output of this run is
-  /// the same file (also through symbolic links); FileNotFound when its folder does not exist.
+  /// empty; compared without case, and the returned path ends in it in lower case), when it is
+  /// a folder, or when another output of this run is the same file (also through symbolic
+  /// links); FileNotFound when its folder does not exist.
   std::filesystem::path addFile(const std::filesystem::path& path,
                                 const std::vector<std::string>& suffixes,
                                 const std::string& option);
@@ -38,7 +39,8 @@ class OutputFileSet {
   void commit();
 
  private:
-  std::filesystem::path claim(const std::filesystem::path& path, const std::string& option);
+  std::filesystem::path claim(const std::filesystem::path& path, const std::string& option,
+                              const std::string& stagingFileName);
 
   struct Staged {
     std::filesystem::path target, staging;

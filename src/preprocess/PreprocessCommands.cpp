@@ -1,5 +1,7 @@
 // `medsight preprocess`, `medsight plan`.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -20,23 +22,17 @@ namespace {
 
 using nlohmann::json;
 
-bool isNiftiName(const std::string& p) {
-  auto ends = [&](const std::string& s) {
-    return p.size() >= s.size() && p.compare(p.size() - s.size(), s.size(), s) == 0;
-  };
-  return ends(".nii") || ends(".nii.gz");
-}
-
 // The BIDS-style sidecar of an image file: out.nii.gz -> out.json.
 std::filesystem::path sidecarOf(const std::string& image) {
-  std::string s = image;
-  for (const char* ext : {".nii.gz", ".nii"}) {
-    const std::string e = ext;
-    if (s.size() > e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0) {
-      return s.substr(0, s.size() - e.size()) + ".json";
+  std::string lower = image;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const std::string e : {".nii.gz", ".nii"}) {
+    if (lower.size() > e.size() && lower.compare(lower.size() - e.size(), e.size(), e) == 0) {
+      return image.substr(0, image.size() - e.size()) + ".json";
     }
   }
-  return s + ".json";
+  return image + ".json";
 }
 
 class PreprocessCommand : public Command {
@@ -63,10 +59,6 @@ class PreprocessCommand : public Command {
                    "Where to write the record JSON (default: output name with .json)");
   }
   int run(const CommandContext& context) override {
-    if (!isNiftiName(output_) || (!maskOut_.empty() && !isNiftiName(maskOut_))) {
-      throw Error(ErrorCode::InvalidArgument,
-                  "preprocess: outputs are written as NIfTI; name them .nii or .nii.gz");
-    }
     if (!maskOut_.empty() && mask_.empty()) {
       throw Error(ErrorCode::InvalidArgument, "preprocess: --mask-out needs --mask");
     }

@@ -7,8 +7,8 @@
 #include <itkNearestNeighborInterpolateImageFunction.h>
 #include <itkResampleImageFilter.h>
 #include <itkTransformFactory.h>
-#include <itkTransformFileReader.h>
 #include <itkTransformFileWriter.h>
+#include <itkTxtTransformIO.h>
 #include <itkTxtTransformIOFactory.h>
 
 #include <mutex>
@@ -73,23 +73,22 @@ SpatialTransform SpatialTransform::read(const std::filesystem::path& path) {
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw Error(ErrorCode::FileNotFound, path.string() + ": transform file not found");
   }
-  auto reader = itk::TransformFileReaderTemplate<double>::New();
-  reader->SetFileName(path.string());
+  // The text IO is used directly rather than through TransformFileReader, whose factory
+  // recognises only the lower-case endings: "R.TFM", written by `register --out-transform`,
+  // must read back.
+  auto io = itk::TxtTransformIO::New();
+  io->SetFileName(path.string());
   try {
-    reader->Update();
+    io->Read();
   } catch (const itk::ExceptionObject& e) {
     throw Error(ErrorCode::CorruptData,
                 path.string() + ": not a readable ITK transform file: " + e.GetDescription());
   }
   SpatialTransform out;
-  for (const auto& t : *reader->GetTransformList()) {
-    auto* composite = dynamic_cast<Impl::Composite*>(t.GetPointer());
-    if (composite) {
-      for (unsigned i = 0; i < composite->GetNumberOfTransforms(); ++i) {
-        out.impl_->chain->AddTransform(composite->GetNthTransform(i));
-      }
-      break;  // a composite file lists its parts again after the composite header
-    }
+  // A composite file lists a CompositeTransform header followed by its parts, in the order they
+  // apply; the header itself carries no parameters.
+  for (const auto& t : io->GetTransformList()) {
+    if (dynamic_cast<Impl::Composite*>(t.GetPointer())) continue;
     auto* three = dynamic_cast<itk::Transform<double, 3, 3>*>(t.GetPointer());
     if (!three) throw Error(ErrorCode::CorruptData, path.string() + ": not a 3D transform");
     out.impl_->chain->AddTransform(three);

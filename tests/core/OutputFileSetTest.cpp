@@ -112,5 +112,20 @@ TEST(OutputFileSet, AnEmptyOutputFolderIsReplacedByTheFinishedOne) {
   EXPECT_EQ(contentOf(tmp / "series" / "1.dcm"), "dcm");
 }
 
+TEST(OutputFileSet, AnUpperCaseEndingIsWrittenUnderItsLowerCaseFormAndKeptOnTheTarget) {
+  // Writers that choose the format by suffix (ITK's transform IO, the NIfTI writer) know only
+  // ".tfm" and ".nii.gz": they must see those, and the user's file keeps the name as typed.
+  const auto tmp = test::temporaryDirectory("output-set-case");
+  OutputFileSet outputs;
+  const auto staged = outputs.addFile(tmp / "Scan.NII.GZ", {".nii", ".nii.gz"}, "output");
+  EXPECT_EQ(staged.parent_path(), tmp);
+  const std::string name = staged.filename().string();
+  EXPECT_TRUE(name.ends_with("-Scan.nii.gz")) << name;
+  std::ofstream(staged) << "image";
+  outputs.commit();
+  EXPECT_EQ(contentOf(tmp / "Scan.NII.GZ"), "image");
+  EXPECT_FALSE(std::filesystem::exists(tmp / "Scan.nii.gz"));
+}
+
 }  // namespace
 }  // namespace medsight

@@ -181,6 +181,19 @@ TEST(PreprocessCommandsE2E, UnknownStepFailsClearlyAndWritesNothing) {
                          " " + (tmp / "o2.nii.gz").string() + " --modality XR",
                      &out, &err),
             errorCodeInfo(ErrorCode::InvalidArgument).exitCode);
+  // The ending is accepted in any case; the NIfTI writer and the record's name follow it.
+  EXPECT_EQ(medsight("preprocess --pipeline " + (tmp / "ok.json").string() + " " + dir.string() +
+                         " " + (tmp / "UP.NII.GZ").string(),
+                     &out, &err),
+            0)
+      << err;
+  EXPECT_EQ(ImageFileReader::read(tmp / "UP.NII.GZ").size().z, ImageFileReader::read(dir).size().z);
+  EXPECT_TRUE(std::filesystem::exists(tmp / "UP.json"));
+  EXPECT_EQ(medsight("preprocess --pipeline " + (tmp / "ok.json").string() + " " + dir.string() +
+                         " " + (tmp / "o.nrrd").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::InvalidArgument).exitCode);
+  EXPECT_NE(err.find("must end in .nii or .nii.gz"), std::string::npos) << err;
 }
 
 TEST(PreprocessCommandsE2E, PlanWritesAPlanFile) {

@@ -169,6 +169,27 @@ TEST(SpatialTransform, WritesAndReadsTfmFiles) {
   std::ofstream(dir / "junk.tfm") << "not a transform\n";
   EXPECT_EQ(codeOf([&] { SpatialTransform::read(dir / "junk.tfm"); }), ErrorCode::CorruptData);
   EXPECT_EQ(codeOf([&] { SpatialTransform::read(dir / "none.tfm"); }), ErrorCode::FileNotFound);
+  // `register --out-transform R.TFM` writes an upper-case name; it reads back.
+  t.write(dir / "upper.tfm");
+  std::filesystem::rename(dir / "upper.tfm", dir / "R.TFM");
+  const auto c = SpatialTransform::read(dir / "R.TFM").apply({10, -20, 30});
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(a[k], c[k], 1e-6);
+}
+
+TEST(SpatialTransform, ReadsACompositeFileInItsOrder) {
+  // ITK's composite file: the header, then the parts; the first listed applies last
+  // (T0(T1(x))), so here x -> 2x + (1, 0, 0), not 2(x + (1, 0, 0)).
+  const auto dir = test::temporaryDirectory("tfm-composite");
+  std::ofstream(dir / "c.tfm") << "#Insight Transform File V1.0\n"
+                                  "#Transform 0\nTransform: CompositeTransform_double_3_3\n"
+                                  "#Transform 1\nTransform: TranslationTransform_double_3_3\n"
+                                  "Parameters: 1 0 0\nFixedParameters: \n"
+                                  "#Transform 2\nTransform: ScaleTransform_double_3_3\n"
+                                  "Parameters: 2 2 2\nFixedParameters: 0 0 0\n";
+  const auto y = SpatialTransform::read(dir / "c.tfm").apply({1, 1, 1});
+  EXPECT_NEAR(y[0], 3, 1e-9);
+  EXPECT_NEAR(y[1], 2, 1e-9);
+  EXPECT_NEAR(y[2], 2, 1e-9);
 }
 
 TEST(HeaderRepositioner, MovesContentWithoutResampling) {
