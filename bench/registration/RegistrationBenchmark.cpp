@@ -43,7 +43,10 @@ struct Options {
   bool elastix = true;
   bool unperturbed = false;
   fs::path out;
-  fs::path parameters;
+  /// elastix parameter files, run in order (elastix -p A -p B ...); by default those of the
+  /// stages MedSight runs for the settings' transform (rigid; rigid, affine; rigid, affine,
+  /// B-spline).
+  std::vector<fs::path> parameters;
   fs::path settings;  // MedSight registration settings (JSON), default settings when empty
 };
 
@@ -87,14 +90,17 @@ ElastixOutcome runElastix(const fs::path& work, const Image& fixed, const Image&
   NiftiWriter::write(moving, work / "moving.nii.gz");
   NiftiWriter::write(movingMask, work / "moving_mask.nii.gz");
   const auto t0 = std::chrono::steady_clock::now();
-  const std::string cmd = "elastix -f " + (work / "fixed.nii.gz").string() + " -m " +
-                          (work / "moving.nii.gz").string() + " -p " + o.parameters.string() +
-                          " -out " + (work / "reg").string() + " -threads " +
-                          std::to_string(o.threads) + " > /dev/null 2>&1";
+  std::string cmd = "elastix -f " + (work / "fixed.nii.gz").string() + " -m " +
+                    (work / "moving.nii.gz").string();
+  for (const auto& p : o.parameters) cmd += " -p " + p.string();
+  cmd += " -out " + (work / "reg").string() + " -threads " + std::to_string(o.threads) +
+         " > /dev/null 2>&1";
   const int code = std::system(cmd.c_str());
   r.wallSeconds = seconds(t0);
   r.internalSeconds = elastixInternalSeconds(work / "reg" / "elastix.log");
-  const fs::path tp = work / "reg" / "TransformParameters.0.txt";
+  // The last stage's file names the earlier ones (InitialTransformParametersFileName).
+  const fs::path tp = work / "reg" /
+                      ("TransformParameters." + std::to_string(o.parameters.size() - 1) + ".txt");
   if (code != 0 || !fs::exists(tp)) {
     r.error = "elastix exit " + std::to_string(code);
     return r;
@@ -158,7 +164,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--out")
       o.out = next();
     else if (a == "--parameters")
-      o.parameters = next();
+      o.parameters.push_back(next());
     else if (a == "--settings")
       o.settings = next();
     else
@@ -169,7 +175,6 @@ Options parse(int argc, char** argv) {
     if (!found) throw Error(ErrorCode::FileNotFound, "sts/nifti not found; give --data");
     o.data = *found;
   }
-  if (o.parameters.empty()) o.parameters = fs::path(MEDSIGHT_BENCH_DIR) / "elastix_rigid.txt";
   return o;
 }
 
@@ -194,6 +199,16 @@ int main(int argc, char** argv) {
                            : RegistrationSettings::fromJson(
                                  nlohmann::json::parse(readText(o.settings)), o.settings.string());
     settings.threads = o.threads;
+    Options run = o;
+    if (run.parameters.empty()) {
+      const fs::path dir = MEDSIGHT_BENCH_DIR;
+      run.parameters.push_back(dir / "elastix_rigid.txt");
+      if (settings.transform != "rigid") run.parameters.push_back(dir / "elastix_affine.txt");
+      if (settings.transform == "bspline") run.parameters.push_back(dir / "elastix_bspline.txt");
+    }
+    std::printf("MedSight: %s; elastix:", settings.transform.c_str());
+    for (const auto& p : run.parameters) std::printf(" -p %s", p.filename().c_str());
+    std::printf("\n");
 
     json rows = json::array();
     std::printf("%-8s %-6s %7s | %9s %7s %5s | %9s %7s %7s\n", "patient", "moving", "before",
@@ -238,7 +253,7 @@ int main(int argc, char** argv) {
           row["medsight_error"] = e.what();
         }
         if (o.elastix) {
-          const auto e = runElastix(work / (p + "_" + m), ct, moving, movingMask, ctMask, o);
+          const auto e = runElastix(work / (p + "_" + m), ct, moving, movingMask, ctMask, run);
           row["elastix_wall_seconds"] = e.wallSeconds;
           row["elastix_registration_seconds"] = e.internalSeconds;
           row["elastix_dice"] = e.ok ? json(e.dice) : json(nullptr);
@@ -324,9 +339,15 @@ int main(int argc, char** argv) {
     }
     struct rusage ru {};
     getrusage(RUSAGE_SELF, &ru);
-    std::printf("threads %d, seed %llu, peak RSS (MedSight process) %.0f MB\n", o.threads,
-                static_cast<unsigned long long>(o.seed), ru.ru_maxrss / 1024.0);
+    struct rusage children {};
+    getrusage(RUSAGE_CHILDREN, &children);  // the largest of elastix's and transformix's runs
+    std::printf("threads %d, seed %llu, peak RSS: MedSight process %.0f MB, elastix %.0f MB\n",
+                o.threads, static_cast<unsigned long long>(o.seed), ru.ru_maxrss / 1024.0,
+                children.ru_maxrss / 1024.0);
     if (!o.out.empty()) {
+      summary["peak_rss_mb"] = {{"medsight", ru.ru_maxrss / 1024.0},
+                                {"elastix", children.ru_maxrss / 1024.0}};
+      summary["transform"] = settings.transform;
       std::ofstream(o.out) << json{{"rows", rows}, {"summary", summary}}.dump(2) << "\n";
     }
     return 0;

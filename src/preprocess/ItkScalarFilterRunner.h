@@ -9,6 +9,7 @@
 
 #include "core/Error.h"
 #include "core/ItkImageBridge.h"
+#include "preprocess/ItkLogWindow.h"
 
 namespace medsight::itk_runner {
 
@@ -35,6 +36,7 @@ inline Image asFloat32(const Image& image) {
 /// \brief Calls `fn(itkImagePointer)` with a zero-copy itk::Image<TPixel, D> view, D = 2 or 3.
 template <class TPixel, class Fn>
 decltype(auto) withItkView(const Image& image, Fn&& fn) {
+  ItkLogWindow::install();
   if (image.spatialDimension() == 2) return fn(toItkImage<TPixel, 2>(image));
   return fn(toItkImage<TPixel, 3>(image));
 }

@@ -74,6 +74,7 @@ RegistrationSettings RegistrationSettings::fromJson(const nlohmann::json& j,
     s.bspline = stageFromJson(in.at("bspline"), s.bspline, context + ": bspline");
   }
   readSetting(in, "bspline_grid_spacing_mm", s.bsplineGridSpacingMm, context);
+  readSetting(in, "bspline_spatial_samples", s.bsplineSpatialSamples, context);
   readSetting(in, "convergence_window", s.convergenceWindow, context);
   readSetting(in, "convergence_tolerance", s.convergenceTolerance, context);
   readSetting(in, "seed", s.seed, context);
@@ -94,6 +95,7 @@ nlohmann::json RegistrationSettings::toJson() const {
           {"affine", stageToJson(affine)},
           {"bspline", stageToJson(bspline)},
           {"bspline_grid_spacing_mm", bsplineGridSpacingMm},
+          {"bspline_spatial_samples", bsplineSpatialSamples},
           {"convergence_window", convergenceWindow},
           {"convergence_tolerance", convergenceTolerance},
           {"seed", seed}};
@@ -132,6 +134,9 @@ void RegistrationSettings::validate(const std::string& context) const {
       if (it < 1 || it > 100000) bad("iterations must be 1..100000");
     }
     if (!(st->maxStepMm > 0 && st->maxStepMm < 100)) bad("max_step_mm must be in (0, 100)");
+  }
+  if (bsplineSpatialSamples < 0 || (bsplineSpatialSamples > 0 && bsplineSpatialSamples < 500)) {
+    bad("bspline_spatial_samples must be 0 (as the other stages) or at least 500");
   }
   if (!(bsplineGridSpacingMm >= 5 && bsplineGridSpacingMm <= 500)) {
     bad("bspline_grid_spacing_mm must be 5..500");

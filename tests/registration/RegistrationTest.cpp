@@ -77,6 +77,9 @@ TEST(ImageRegistration, AffineAndBSplineStagesRun) {
   EXPECT_EQ(r.transform.stages(), 2u);
   EXPECT_EQ(r.report["stages"].size(), 3u);
   EXPECT_LT(r.finalMetric, r.initialMetric);
+  const auto& bspline = r.report["stages"][2];
+  EXPECT_EQ(bspline["optimizer"], "lbfgsb");
+  EXPECT_GT(bspline["min_jacobian_determinant"].get<double>(), 0.0);
 }
 
 using test::codeOf;
