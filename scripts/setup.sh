@@ -19,6 +19,8 @@ PACKAGES=(
   orthanc orthanc-dicomweb elastix dcm2niix dicom3tools openssl
   python3-torch python3-numpy python3-sklearn python3-skimage
   chromium hyperfine valgrind wkhtmltopdf
+  # GNU time: peak memory of peers run as child processes (elastix in bench/registration)
+  time
   # server benchmarks and tests: HTTP load generator, zip archives for upload tests
   wrk zip
   # a CJK font so Chinese patient summaries render in headless Chromium (web e2e screenshots)

@@ -1,6 +1,7 @@
-// GTV Dice and run time of rigid registration (MR T1 -> CT and PET -> CT) for every patient of
-// the sarcoma cohort: MedSight's ImageRegistration against elastix (Debian package) with a
-// comparable parameter file, on the same pairs, in one run.
+// GTV Dice, run time and peak memory of registration (MR T1 -> CT and PET -> CT) for every
+// patient of the sarcoma cohort: MedSight's ImageRegistration against elastix (Debian package)
+// with comparable parameter files, on the same pairs, in one run. Rigid by default; the
+// settings' transform (affine, bspline) selects the stages both tools run.
 //
 // The cohort's MR and PET are already aligned with the CT (IBSI preparation), so every moving
 // image and its GTV mask get a seeded random rigid misalignment (rewritten header, no
@@ -78,6 +79,7 @@ double elastixInternalSeconds(const fs::path& log) {
 struct ElastixOutcome {
   bool ok = false;
   double wallSeconds = 0, internalSeconds = 0, dice = 0;
+  double peakMb = 0;  // elastix's own peak resident memory, 0 when not measured
   std::string error;
 };
 
@@ -90,17 +92,26 @@ ElastixOutcome runElastix(const fs::path& work, const Image& fixed, const Image&
   NiftiWriter::write(moving, work / "moving.nii.gz");
   NiftiWriter::write(movingMask, work / "moving_mask.nii.gz");
   const auto t0 = std::chrono::steady_clock::now();
-  std::string cmd = "elastix -f " + (work / "fixed.nii.gz").string() + " -m " +
-                    (work / "moving.nii.gz").string();
+  // elastix's peak memory from GNU time (Debian package "time"): getrusage's figure for
+  // children would include this process's own memory, copied into the child at fork.
+  const bool timed = fs::exists("/usr/bin/time");
+  std::string cmd =
+      (timed ? "/usr/bin/time -f %M -o " + (work / "peak_kb.txt").string() + " " : std::string()) +
+      "elastix -f " + (work / "fixed.nii.gz").string() + " -m " + (work / "moving.nii.gz").string();
   for (const auto& p : o.parameters) cmd += " -p " + p.string();
   cmd += " -out " + (work / "reg").string() + " -threads " + std::to_string(o.threads) +
          " > /dev/null 2>&1";
   const int code = std::system(cmd.c_str());
   r.wallSeconds = seconds(t0);
   r.internalSeconds = elastixInternalSeconds(work / "reg" / "elastix.log");
+  if (timed) {
+    std::ifstream peak(work / "peak_kb.txt");
+    double kb = 0;
+    if (peak >> kb) r.peakMb = kb / 1024.0;
+  }
   // The last stage's file names the earlier ones (InitialTransformParametersFileName).
-  const fs::path tp = work / "reg" /
-                      ("TransformParameters." + std::to_string(o.parameters.size() - 1) + ".txt");
+  const fs::path tp =
+      work / "reg" / ("TransformParameters." + std::to_string(o.parameters.size() - 1) + ".txt");
   if (code != 0 || !fs::exists(tp)) {
     r.error = "elastix exit " + std::to_string(code);
     return r;
@@ -256,6 +267,7 @@ int main(int argc, char** argv) {
           const auto e = runElastix(work / (p + "_" + m), ct, moving, movingMask, ctMask, run);
           row["elastix_wall_seconds"] = e.wallSeconds;
           row["elastix_registration_seconds"] = e.internalSeconds;
+          if (e.peakMb > 0) row["elastix_peak_mb"] = e.peakMb;
           row["elastix_dice"] = e.ok ? json(e.dice) : json(nullptr);
           if (!e.ok) row["elastix_error"] = e.error;
         }
@@ -339,14 +351,18 @@ int main(int argc, char** argv) {
     }
     struct rusage ru {};
     getrusage(RUSAGE_SELF, &ru);
-    struct rusage children {};
-    getrusage(RUSAGE_CHILDREN, &children);  // the largest of elastix's and transformix's runs
-    std::printf("threads %d, seed %llu, peak RSS: MedSight process %.0f MB, elastix %.0f MB\n",
+    double elastixPeak = 0;
+    for (const auto& r : rows) elastixPeak = std::max(elastixPeak, r.value("elastix_peak_mb", 0.0));
+    const std::string elastixMemory = !o.elastix ? "not run"
+                                      : elastixPeak > 0
+                                          ? std::to_string(std::lround(elastixPeak)) + " MB"
+                                          : "not measured (no /usr/bin/time)";
+    std::printf("threads %d, seed %llu, peak RSS: MedSight process %.0f MB, elastix %s\n",
                 o.threads, static_cast<unsigned long long>(o.seed), ru.ru_maxrss / 1024.0,
-                children.ru_maxrss / 1024.0);
+                elastixMemory.c_str());
     if (!o.out.empty()) {
       summary["peak_rss_mb"] = {{"medsight", ru.ru_maxrss / 1024.0},
-                                {"elastix", children.ru_maxrss / 1024.0}};
+                                {"elastix", elastixPeak > 0 ? json(elastixPeak) : json(nullptr)}};
       summary["transform"] = settings.transform;
       std::ofstream(o.out) << json{{"rows", rows}, {"summary", summary}}.dump(2) << "\n";
     }

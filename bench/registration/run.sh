@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Rigid registration (MR T1 -> CT and PET -> CT) of every STS patient after a seeded random
-# misalignment: MedSight against elastix with a comparable parameter file, in one run.
-#   bench/registration/run.sh BUILD_DIR
+# Registration (MR T1 -> CT and PET -> CT) of every STS patient after a seeded random
+# misalignment: MedSight against elastix with comparable parameter files, in one run.
+#   bench/registration/run.sh BUILD_DIR [bench options]
+# Rigid by default; with `--settings S.json` whose transform is affine or bspline, elastix runs
+# the matching stages (elastix_rigid.txt, elastix_affine.txt, elastix_bspline.txt), e.g.
+#   echo '{"transform": "bspline"}' > /tmp/bspline.json
+#   bench/registration/run.sh build --settings /tmp/bspline.json --out /tmp/bspline-bench.json
 set -euo pipefail
 BUILD="${1:?build dir}"
+shift
 THREADS="${MEDSIGHT_BENCH_THREADS:-2}"
-"$BUILD/bench/registration/medsight_bench_registration" --threads "$THREADS"
+"$BUILD/bench/registration/medsight_bench_registration" --threads "$THREADS" "$@"
