@@ -51,7 +51,10 @@ std::filesystem::path OutputFileSet::claim(const std::filesystem::path& path,
     throw Error(ErrorCode::InvalidArgument,
                 option + " " + path.string() + ": another output of this command is this file");
   }
-  const std::string staging = ".medsight-" + std::to_string(::getpid()) + "-" + stagingFileName;
+  // The output's number keeps staging names apart when two targets differ only in the case of
+  // their ending ("X.NII.GZ" and "X.nii.gz" both stage as ...X.nii.gz).
+  const std::string staging = ".medsight-" + std::to_string(::getpid()) + "-" +
+                              std::to_string(declared_.size()) + "-" + stagingFileName;
   if (staging.size() > 255) {  // NAME_MAX of Linux file systems
     throw Error(ErrorCode::InvalidArgument,
                 option + " " + path.string() + ": the file name is too long (" +

@@ -11,7 +11,7 @@ namespace medsight {
 /// a run that fails part-way leaves the earlier outputs of that name as they were, not a mix of
 /// old and new files, and no partial result that looks finished.
 ///
-/// Staging names keep the whole file name as their ending (".medsight-<pid>-name.nii.gz"), so
+/// Staging names keep the whole file name as their ending (".medsight-<pid>-<n>-name.nii.gz"), so
 /// writers that choose the format by suffix behave as for the target. An output folder must be
 /// new or empty (an empty one is replaced by the finished folder).
 class OutputFileSet {

@@ -2,10 +2,9 @@
 
 namespace medsight {
 
-/// \brief Routes ITK's warning and message output (its OutputWindow, which writes to stderr by
-/// default) into MedSight's log: ITK's advisory notes, such as L-BFGS-B's "does not support
-/// scaling", appear at debug level instead of interleaving with a command's one-line results
-/// and errors.
+/// \brief Routes ITK's output (its OutputWindow, which writes multi-line text to stderr by
+/// default) into MedSight's log, one line each: warnings and errors at warn level, messages and
+/// known advisory notes (L-BFGS-B's "does not support scaling") at debug level.
 class ItkLogWindow {
  public:
   /// \brief Installs the window once per process; later calls do nothing.

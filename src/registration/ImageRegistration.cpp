@@ -236,7 +236,8 @@ using BSpline = itk::BSplineTransform<double, 3, 3>;
 
 // The smallest Jacobian determinant of the deformation over the fixed image, by central
 // differences (ITK 5.2's B-spline transform does not give its spatial Jacobian) on a 4 mm
-// lattice. At or below 0 the deformation folds space onto itself: no anatomy moves like that.
+// lattice of voxel centres. At or below 0 the deformation folds space onto itself: no anatomy moves
+// like that.
 double minJacobianDeterminant(const BSpline* transform, const ImageT* fixed) {
   const auto size = fixed->GetLargestPossibleRegion().GetSize();
   const auto spacing = fixed->GetSpacing();
@@ -244,7 +245,9 @@ double minJacobianDeterminant(const BSpline* transform, const ImageT* fixed) {
   for (int i = 0; i < 3; ++i) {
     step[i] = std::max(1u, static_cast<unsigned>(std::lround(4.0 / spacing[i])));
   }
-  constexpr double h = 0.5;  // mm
+  // The transform's domain ends half a voxel beyond the outer voxel centres, and outside it the
+  // transform is the identity: a quarter voxel keeps every probe inside.
+  const double h = 0.25 * std::min({spacing[0], spacing[1], spacing[2]});
   double lowest = std::numeric_limits<double>::infinity();
   for (unsigned z = 0; z < size[2]; z += step[2]) {
     for (unsigned y = 0; y < size[1]; y += step[1]) {
@@ -300,15 +303,19 @@ nlohmann::json runBSplineStage(const RegistrationSettings& s, ImageT* fixed, Ima
       regionFraction, s.bsplineSpatialSamples > 0 ? s.bsplineSpatialSamples : s.spatialSamples);
 
   nlohmann::json levelsJson = nlohmann::json::array();
-  std::vector<double> values;
+  unsigned iterationCount = 0, evaluationCount = 0;
   auto closeLevel = [&] {
     if (levelsJson.empty()) return;
     auto& l = levelsJson.back();
-    // ITK reports every metric evaluation of the line searches as an iteration event.
-    l["evaluations"] = values.size();
+    l["iterations"] = iterationCount;
+    l["evaluations"] = evaluationCount;
     l["stop"] = optimizer->GetStopConditionDescription();
-    l["final_value"] = values.empty() ? nlohmann::json(nullptr) : nlohmann::json(values.back());
-    if (!values.empty()) l["first_value"] = values.front();
+    // vnl's L-BFGS-B returns the best point it evaluated; its first and best values, not the
+    // last trial point of a line search.
+    if (const auto* vnl = optimizer->GetOptimizer()) {
+      l["first_value"] = vnl->get_start_error();
+      l["final_value"] = vnl->get_end_error();
+    }
   };
   reg->AddObserver(itk::MultiResolutionIterationEvent(), [&](const itk::EventObject&) {
     closeLevel();
@@ -317,11 +324,18 @@ nlohmann::json runBSplineStage(const RegistrationSettings& s, ImageT* fixed, Ima
     optimizer->SetNumberOfIterations(iterations);
     // A line search takes one to a few evaluations per iteration.
     optimizer->SetMaximumNumberOfFunctionEvaluations(3 * iterations);
-    values.clear();
+    iterationCount = evaluationCount = 0;
     levelsJson.push_back({{"level", level}, {"shrink", s.shrinkFactors[level]}});
   });
-  optimizer->AddObserver(itk::IterationEvent(),
-                         [&](const itk::EventObject&) { values.push_back(optimizer->GetValue()); });
+  // ITK raises FunctionAndGradientEvaluationIterationEvent (a kind of IterationEvent) for each
+  // metric evaluation and a plain IterationEvent for each accepted step.
+  optimizer->AddObserver(itk::IterationEvent(), [&](const itk::EventObject& e) {
+    if (dynamic_cast<const itk::FunctionAndGradientEvaluationIterationEvent*>(&e)) {
+      ++evaluationCount;
+    } else {
+      ++iterationCount;
+    }
+  });
   try {
     reg->Update();
   } catch (const itk::ExceptionObject& e) {

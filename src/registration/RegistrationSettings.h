@@ -50,7 +50,7 @@ struct RegistrationSettings {
   /// \brief Fixed-image points sampled per level by the B-spline stage (0: as the other stages).
   /// ITK's v4 metrics fill a dense Jacobian of every control point at every sample, so the cost
   /// grows with samples times control points; 5,000 (elastix's B-spline files use 2,000-5,000)
-  /// took a pair 10-16 s instead of 50-220 s with 50,000, and did not lower the GTV Dice.
+  /// took an STS pair 5-30 s instead of 40-220 s with 50,000, and did not lower the GTV Dice.
   int bsplineSpatialSamples = 5000;
   /// \brief Convergence: relative metric change over the last `convergenceWindow` iterations
   /// below `convergenceTolerance` (ITK's window convergence monitor).

@@ -15,6 +15,7 @@
 
 #include "core/AtomicFile.h"
 #include "core/Error.h"
+#include "preprocess/ItkLogWindow.h"
 #include "preprocess/ItkScalarFilterRunner.h"
 #include "registration/ItkTransformChain.h"
 
@@ -24,6 +25,7 @@ namespace {
 // The build does not use ITK's generated IO factory registration, so the text transform IO and
 // the transform types read from files are registered here once.
 void registerTransformIo() {
+  ItkLogWindow::install();
   static std::once_flag once;
   std::call_once(once, [] {
     itk::TxtTransformIOFactory::RegisterOneFactory();
@@ -135,6 +137,7 @@ std::string SpatialTransform::describe() const {
 
 Image SpatialTransform::resample(const Image& moving, const Image& fixedGrid,
                                  Interpolation interpolation, double outsideValue) const {
+  ItkLogWindow::install();
   if (moving.spatialDimension() != 3 || fixedGrid.spatialDimension() != 3) {
     throw Error(ErrorCode::InvalidArgument, "transform: resampling needs 3D images");
   }

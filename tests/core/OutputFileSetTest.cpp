@@ -125,6 +125,16 @@ TEST(OutputFileSet, AnUpperCaseEndingIsWrittenUnderItsLowerCaseFormAndKeptOnTheT
   outputs.commit();
   EXPECT_EQ(contentOf(tmp / "Scan.NII.GZ"), "image");
   EXPECT_FALSE(std::filesystem::exists(tmp / "Scan.nii.gz"));
+  // Two targets that differ only in the case of their ending are two files, not one.
+  OutputFileSet two;
+  const auto upper = two.addFile(tmp / "X.NII.GZ", {".nii.gz"}, "--out-image");
+  const auto lower = two.addFile(tmp / "X.nii.gz", {".nii.gz"}, "--out-mask");
+  EXPECT_NE(upper, lower);
+  std::ofstream(upper) << "image";
+  std::ofstream(lower) << "mask";
+  two.commit();
+  EXPECT_EQ(contentOf(tmp / "X.NII.GZ"), "image");
+  EXPECT_EQ(contentOf(tmp / "X.nii.gz"), "mask");
 }
 
 }  // namespace
