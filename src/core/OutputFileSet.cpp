@@ -67,17 +67,25 @@ std::filesystem::path OutputFileSet::claim(const std::filesystem::path& path,
   return folder / staging;
 }
 
+std::string OutputFileSet::endingOf(const std::filesystem::path& path,
+                                    const std::vector<std::string>& suffixes) {
+  const std::string name = lower(path.filename().string());
+  for (const auto& s : suffixes) {
+    const std::string want = lower(s);
+    if (name.size() > want.size() &&
+        name.compare(name.size() - want.size(), want.size(), want) == 0) {
+      return want;
+    }
+  }
+  return {};
+}
+
 std::filesystem::path OutputFileSet::addFile(const std::filesystem::path& path,
                                              const std::vector<std::string>& suffixes,
                                              const std::string& option) {
   std::string fileName = path.filename().string();
-  const std::string name = lower(fileName);
-  const auto match = std::find_if(suffixes.begin(), suffixes.end(), [&](const auto& s) {
-    const std::string want = lower(s);
-    return name.size() > want.size() &&
-           name.compare(name.size() - want.size(), want.size(), want) == 0;
-  });
-  if (!suffixes.empty() && match == suffixes.end()) {
+  const std::string ending = endingOf(path, suffixes);
+  if (!suffixes.empty() && ending.empty()) {
     std::string list;
     for (const auto& s : suffixes) list += (list.empty() ? "" : " or ") + s;
     throw Error(ErrorCode::InvalidArgument,
@@ -91,10 +99,7 @@ std::filesystem::path OutputFileSet::addFile(const std::filesystem::path& path,
   // The ending is accepted in any case ("SCAN.NII.GZ"), but writers that choose the format by
   // suffix (ITK's transform IO, the NIfTI writer) know only the lower-case one: they are given
   // it in the staging name, and the target keeps the name as typed.
-  if (match != suffixes.end()) {
-    const std::string want = lower(*match);
-    fileName.replace(fileName.size() - want.size(), want.size(), want);
-  }
+  fileName.replace(fileName.size() - ending.size(), ending.size(), ending);
   const auto staging = claim(path, option, fileName);
   staged_.push_back({path, staging});
   return staging;

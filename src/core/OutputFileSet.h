@@ -30,6 +30,10 @@ class OutputFileSet {
   std::filesystem::path addFile(const std::filesystem::path& path,
                                 const std::vector<std::string>& suffixes,
                                 const std::string& option);
+  /// \brief The first of `suffixes` that the file name of `path` ends in (compared without case;
+  /// a name that is only the suffix does not count), in lower case; empty when none.
+  static std::string endingOf(const std::filesystem::path& path,
+                              const std::vector<std::string>& suffixes);
   /// \brief Declares an output folder given by `option` (created by its writer) and returns the
   /// staging folder to write into. Its parent must exist; InvalidArgument when it is a file or a
   /// folder that is not empty.

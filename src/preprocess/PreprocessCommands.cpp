@@ -1,7 +1,5 @@
 // `medsight preprocess`, `medsight plan`.
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -24,15 +22,8 @@ using nlohmann::json;
 
 // The BIDS-style sidecar of an image file: out.nii.gz -> out.json.
 std::filesystem::path sidecarOf(const std::string& image) {
-  std::string lower = image;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  for (const std::string e : {".nii.gz", ".nii"}) {
-    if (lower.size() > e.size() && lower.compare(lower.size() - e.size(), e.size(), e) == 0) {
-      return image.substr(0, image.size() - e.size()) + ".json";
-    }
-  }
-  return image + ".json";
+  const std::string ending = OutputFileSet::endingOf(image, {".nii.gz", ".nii"});
+  return image.substr(0, image.size() - ending.size()) + ".json";
 }
 
 class PreprocessCommand : public Command {
