@@ -29,15 +29,7 @@ class SpdlogOutputWindow : public itk::OutputWindow {
 
   void DisplayText(const char* text) override { spdlog::debug("ITK: {}", oneLine(text)); }
   void DisplayErrorText(const char* text) override { spdlog::warn("ITK: {}", oneLine(text)); }
-  // Warnings stay visible, except notes that describe a setting MedSight chose on purpose.
-  void DisplayWarningText(const char* text) override {
-    const std::string line = oneLine(text);
-    if (line.find("does not support scaling") != std::string::npos) {
-      spdlog::debug("ITK: {}", line);  // L-BFGS-B of the B-spline stage runs without scales
-    } else {
-      spdlog::warn("ITK: {}", line);
-    }
-  }
+  void DisplayWarningText(const char* text) override { spdlog::warn("ITK: {}", oneLine(text)); }
 
  protected:
   SpdlogOutputWindow() = default;

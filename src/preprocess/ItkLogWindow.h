@@ -3,8 +3,8 @@
 namespace medsight {
 
 /// \brief Routes ITK's output (its OutputWindow, which writes multi-line text to stderr by
-/// default) into MedSight's log, one line each: warnings and errors at warn level, messages and
-/// known advisory notes (L-BFGS-B's "does not support scaling") at debug level.
+/// default) into MedSight's log, one line each: warnings and errors at warn level, messages at
+/// debug level.
 class ItkLogWindow {
  public:
   /// \brief Installs the window once per process; later calls do nothing.
