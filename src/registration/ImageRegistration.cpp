@@ -17,7 +17,6 @@
 #include <itkMultiThreaderBase.h>
 #include <itkNearestNeighborExtrapolateImageFunction.h>
 #include <itkRegistrationParameterScalesFromPhysicalShift.h>
-#include <itkShrinkImageFilter.h>
 #include <itkSmoothingRecursiveGaussianImageFilter.h>
 #include <spdlog/spdlog.h>
 
