@@ -411,6 +411,10 @@ nlohmann::json runBSplineStage(const RegistrationSettings& s, ImageT* fixed, Ima
 
   nlohmann::json levelsJson = nlohmann::json::array();
   for (std::size_t l = 0; l < s.shrinkFactors.size(); ++l) {
+    if (stage.iterations[l] == 0) {
+      levelsJson.push_back({{"level", l}, {"skipped", true}});
+      continue;
+    }
     auto metric = ClassicMetric::New();
     auto optimizer = LineSearchOptimizer::New();
     auto reg = Registration::New();
@@ -507,6 +511,7 @@ nlohmann::json runBSplineStage(const RegistrationSettings& s, ImageT* fixed, Ima
   bool converged = true;
   std::string why = "iteration budget or metric change below tolerance";
   for (const auto& l : levelsJson) {
+    if (l.contains("skipped")) continue;
     if (!(l["final_value"].get<double>() <= l["first_value"].get<double>())) {
       converged = false;
       why = "the metric ended worse than it started at level " + l["level"].dump();

@@ -1,5 +1,7 @@
 #include "registration/RegistrationSettings.h"
 
+#include <algorithm>
+
 #include "core/Error.h"
 
 namespace medsight {
@@ -130,8 +132,16 @@ void RegistrationSettings::validate(const std::string& context) const {
       bad("each stage needs one iteration count per level (" +
           std::to_string(shrinkFactors.size()) + " levels)");
     }
+    // The B-spline stage may skip a level (0 iterations), but not all of them.
+    const int lowest = st == &bspline ? 0 : 1;
     for (int it : st->iterations) {
-      if (it < 1 || it > 100000) bad("iterations must be 1..100000");
+      if (it < lowest || it > 100000) {
+        bad(st == &bspline ? "bspline iterations must be 0..100000 (0 skips the level)"
+                           : "iterations must be 1..100000");
+      }
+    }
+    if (std::all_of(st->iterations.begin(), st->iterations.end(), [](int it) { return it == 0; })) {
+      bad("the bspline stage needs iterations at one level at least");
     }
     if (!(st->maxStepMm > 0 && st->maxStepMm < 100)) bad("max_step_mm must be in (0, 100)");
   }

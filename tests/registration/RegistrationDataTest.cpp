@@ -118,6 +118,7 @@ TEST(ImageRegistrationData, ABSplinePetToCtRegistrationDoesNotFold) {
   EXPECT_GT(stage["min_jacobian_determinant"].get<double>(), 0.0);
   EXPECT_LT(r.finalMetric, r.initialMetric);
   for (const auto& level : stage["levels"]) {
+    if (level.contains("skipped")) continue;
     EXPECT_LE(level["final_value"].get<double>(), level["first_value"].get<double>());
   }
 }

@@ -108,6 +108,33 @@ TEST(ImageRegistration, RefusesWhenItCannotConverge) {
   EXPECT_EQ(codeOf([&] { ImageRegistration(few).run(fixed, moved); }), ErrorCode::NotConverged);
 }
 
+TEST(ImageRegistration, TheBSplineStageMaySkipLevelsButNotAll) {
+  const auto settings = [](std::vector<int> iterations) {
+    return RegistrationSettings::fromJson(
+        nlohmann::json{{"transform", "bspline"}, {"bspline", {{"iterations", iterations}}}}, "s");
+  };
+  EXPECT_EQ(settings({0, 0, 20}).bspline.iterations, (std::vector<int>{0, 0, 20}));
+  EXPECT_EQ(codeOf([&] { settings({0, 0, 0}); }), ErrorCode::InvalidConfiguration);
+  EXPECT_EQ(codeOf([&] { settings({-1, 0, 20}); }), ErrorCode::InvalidConfiguration);
+  EXPECT_EQ(codeOf([] {
+              RegistrationSettings::fromJson(
+                  nlohmann::json{{"affine", {{"iterations", {0, 10, 10}}}}}, "s");
+            }),
+            ErrorCode::InvalidConfiguration);
+  // A skipped level is reported as such.
+  RegistrationSettings s = settings({0, 0, 20});
+  s.threads = 2;
+  Image moving = phantom(false);
+  HeaderRepositioner::reposition(moving, {0.0, 0.0, 0.05}, {3, 2, -2}, {0, 0, 0});
+  const RegistrationResult r = ImageRegistration(s).run(phantom(false), moving);
+  const auto& levels = r.report["stages"][2]["levels"];
+  ASSERT_EQ(levels.size(), 3u);
+  EXPECT_TRUE(levels[0]["skipped"].get<bool>());
+  EXPECT_TRUE(levels[1]["skipped"].get<bool>());
+  EXPECT_FALSE(levels[2].contains("skipped"));
+  EXPECT_GT(levels[2]["evaluations"].get<int>(), 0);
+}
+
 TEST(ImageRegistration, SettingsAreValidated) {
   EXPECT_EQ(codeOf([] {
               RegistrationSettings::fromJson(nlohmann::json{{"transform", "elastic"}}, "s.json");
