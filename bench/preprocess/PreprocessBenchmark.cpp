@@ -84,7 +84,8 @@ int main(int argc, char** argv) {
     double noiseFraction = 0.05;
     json nlmStep = {{"step", "non_local_means"}};  // MedSight's defaults unless given
     int skip = 0;
-    std::string only;  // run only the steps whose label contains this
+    std::string only;                   // run only the steps whose label contains this
+    std::vector<std::string> leaveOut;  // leave out the steps whose label contains one of these
     bool pythonPeer = false;
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
@@ -108,12 +109,14 @@ int main(int argc, char** argv) {
         skip = std::stoi(next());
       else if (a == "--only")
         only = next();
+      else if (a == "--leave-out")
+        leaveOut.push_back(next());
       else
         throw Error(
             ErrorCode::InvalidArgument,
             "unknown option " + a +
                 " (known: --data DIR --volumes N --skip N --threads N --noise F --nlm-step JSON "
-                "--python-peer)");
+                "--leave-out TEXT --only TEXT --python-peer)");
     }
     if (data.empty()) {
       const auto found = bench::stsNiftiOrSkip();
@@ -156,6 +159,11 @@ int main(int argc, char** argv) {
       std::erase_if(cases,
                     [&](const StepCase& c) { return c.label.find(only) == std::string::npos; });
     }
+    // The peer has no counterpart for ITK's own steps, so leaving them out keeps it comparable.
+    for (const auto& text : leaveOut)
+      std::erase_if(cases,
+                    [&](const StepCase& c) { return c.label.find(text) != std::string::npos; });
+    if (cases.empty()) throw Error(ErrorCode::InvalidArgument, "every step was left out");
     const fs::path peerDir =
         fs::temp_directory_path() / ("medsight-bench-preprocess-" + std::to_string(::getpid()));
     if (pythonPeer) fs::create_directories(peerDir);

@@ -52,11 +52,14 @@ int main(int argc, char** argv) {
   try {
     fs::path model = fs::path(MEDSIGHT_SOURCE_DIR) / "models" / "sts-mr-t1-unet";
     fs::path data;
-    int volumes = 0, threads = 2;
+    int volumes = 0, threads = 2, skip = 0;
     bool pythonPeer = false;
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
-      auto next = [&] { return std::string(argv[++i]); };
+      auto next = [&] {
+        if (i + 1 >= argc) throw Error(ErrorCode::InvalidArgument, a + " needs a value");
+        return std::string(argv[++i]);
+      };
       if (a == "--model")
         model = next();
       else if (a == "--data")
@@ -65,10 +68,15 @@ int main(int argc, char** argv) {
         volumes = std::stoi(next());
       else if (a == "--threads")
         threads = std::stoi(next());
+      else if (a == "--skip")
+        skip = std::stoi(next());
       else if (a == "--python-peer")
         pythonPeer = true;
       else
-        throw Error(ErrorCode::InvalidArgument, "unknown option " + a);
+        throw Error(ErrorCode::InvalidArgument,
+                    "unknown option " + a +
+                        " (known: --model DIR --data DIR --volumes N --skip N --threads N "
+                        "--python-peer)");
     }
     if (data.empty()) {
       const auto found = bench::stsNiftiOrSkip();
@@ -95,6 +103,8 @@ int main(int argc, char** argv) {
       if (fs::exists(e.path() / imageFile)) files.push_back(e.path() / imageFile);
     }
     std::sort(files.begin(), files.end());
+    // --skip leaves out the first volumes (the smoke test skips STS_001, the largest crop).
+    files.erase(files.begin(), files.begin() + std::min<std::ptrdiff_t>(skip, files.size()));
     if (volumes > 0 && static_cast<int>(files.size()) > volumes) files.resize(volumes);
 
     const auto pipeline = PreprocessPipeline::fromJson(manifest.preprocessing, "bench");
