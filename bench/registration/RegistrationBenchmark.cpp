@@ -257,6 +257,11 @@ int main(int argc, char** argv) {
           row["medsight_dice"] = MaskComparison::dice(
               r.transform.resample(movingMask, ct, Interpolation::Nearest), ctMask);
           row["medsight_converged"] = true;
+          // Whether a B-spline deformation was kept (dropped when it lowered the similarity on
+          // held-out voxels).
+          for (const auto& stage : r.report["stages"]) {
+            if (stage.contains("held_out")) row["bspline_kept"] = stage["held_out"]["kept"];
+          }
         } catch (const Error& e) {
           row["medsight_seconds"] = seconds(t0);
           row["medsight_dice"] = nullptr;
@@ -290,9 +295,10 @@ int main(int argc, char** argv) {
     json summary = json::object();
     for (const auto& m : o.modalities) {
       std::vector<double> before, ms, el, mt, ew, er;
-      int msFail = 0, elFail = 0;
+      int msFail = 0, elFail = 0, dropped = 0;
       for (const auto& r : rows) {
         if (r["moving"] != m) continue;
+        if (r.contains("bspline_kept") && !r["bspline_kept"].get<bool>()) ++dropped;
         before.push_back(r["dice_before"]);
         if (r["medsight_dice"].is_number())
           ms.push_back(r["medsight_dice"]);
@@ -320,6 +326,10 @@ int main(int argc, char** argv) {
                     {"medsight_seconds_mean", mean(mt)}};
       std::printf("\n%s (%zu pairs): Dice before %.3f | MedSight %.3f (%d failed), %.1f s/pair",
                   m.c_str(), before.size(), mean(before), mean(ms), msFail, mean(mt));
+      if (settings.transform == "bspline") {
+        summary[m]["medsight_bspline_dropped"] = dropped;
+        std::printf(" (B-spline deformation dropped on %d)", dropped);
+      }
       if (o.elastix) {
         summary[m]["elastix_dice_mean"] = mean(el);
         summary[m]["elastix_failures"] = elFail;

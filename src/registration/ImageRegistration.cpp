@@ -153,7 +153,13 @@ nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
   optimizer->SetConvergenceWindowSize(static_cast<unsigned>(s.convergenceWindow));
   optimizer->SetMinimumConvergenceValue(s.convergenceTolerance);
   optimizer->SetNumberOfIterations(static_cast<unsigned>(stage.iterations.front()));
-  optimizer->SetReturnBestParametersAndValue(true);
+  // ITK 5.2's gradient descent pairs each iteration's metric value with the position after that
+  // iteration's step (ITK issue #2570, fixed upstream in 2026 by pull request #6196), so its
+  // ReturnBestParametersAndValue returns the point one step beyond the best one. From the
+  // optimum (images already aligned, or a CT and itself) that first step is a full
+  // max_step_mm jump with a learning rate set by a noise gradient, and the registration ended
+  // less similar than it started. The best point is tracked here instead.
+  optimizer->SetReturnBestParametersAndValue(false);
 
   auto reg =
       makeRegistration<TTransform>(s, fixed, moving, previous, transform, metric.GetPointer(),
@@ -161,6 +167,9 @@ nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
 
   nlohmann::json levelsJson = nlohmann::json::array();
   std::vector<double> values;
+  // The position each value was measured at (the one before the step the event follows).
+  typename TTransform::ParametersType measuredAt = transform->GetParameters(), best = measuredAt;
+  double bestValue = std::numeric_limits<double>::infinity();
   auto closeLevel = [&] {
     if (levelsJson.empty()) return;
     auto& l = levelsJson.back();
@@ -169,9 +178,16 @@ nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
     l["final_value"] = values.empty() ? nlohmann::json(nullptr) : nlohmann::json(values.back());
     l["learning_rate"] = optimizer->GetLearningRate();
     if (!values.empty()) l["first_value"] = values.front();
+    // The next level (and the next stage) starts from this level's best position.
+    if (std::isfinite(bestValue)) {
+      l["best_value"] = bestValue;
+      transform->SetParameters(best);
+    }
   };
   reg->AddObserver(itk::MultiResolutionIterationEvent(), [&](const itk::EventObject&) {
     closeLevel();
+    measuredAt = transform->GetParameters();
+    bestValue = std::numeric_limits<double>::infinity();
     const unsigned level = reg->GetCurrentLevel();
     optimizer->SetNumberOfIterations(static_cast<unsigned>(stage.iterations[level]));
     values.clear();
@@ -188,6 +204,8 @@ nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
       optimizer->SetLearningRate(optimizer->GetLearningRate() * 0.5);
     }
     values.push_back(value);
+    if (value < bestValue) bestValue = value, best = measuredAt;
+    measuredAt = transform->GetParameters();
   });
   try {
     reg->Update();
@@ -670,6 +688,7 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
   result.initialMetric = similarity(fixedImage, movingImage, initial);
 
   nlohmann::json stages = nlohmann::json::array();
+  std::vector<std::string> warnings;
   stages.push_back(runStage("rigid", settings_, settings_.rigid, fixed, moving, nullptr,
                             euler.GetPointer(), region.GetPointer(), regionFraction));
   itk::Transform<double, 3, 3>::Pointer linear = euler;
@@ -708,9 +727,33 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
     init->SetTransformDomainMeshSize(mesh);
     init->InitializeTransform();
     bspline->SetIdentity();
-    stages.push_back(runBSplineStage(settings_, fixed, moving, chain, bspline.GetPointer(),
-                                     region.GetPointer()));
+    nlohmann::json stage =
+        runBSplineStage(settings_, fixed, moving, chain, bspline.GetPointer(), region.GetPointer());
+    // The stage fits thousands of control-point parameters to a few thousand fixed samples, so it
+    // can fit their noise: between a CT and itself it ended less similar on the whole image.
+    // similarity()'s 100,000 voxels are drawn independently of the stage's samples, so they
+    // serve as a held-out check; a deformation that makes them less similar is not kept.
+    SpatialTransform linearOnly;
+    linearOnly.impl().chain->AddTransform(linear);
+    const double without = similarity(fixedImage, movingImage, linearOnly);
     chain->AddTransform(bspline);
+    SpatialTransform deformed;
+    deformed.impl().chain = chain;
+    const double with = similarity(fixedImage, movingImage, deformed);
+    const bool kept = with <= without;
+    stage["held_out"] = {
+        {"metric_without_deformation", without}, {"metric_with_deformation", with}, {"kept", kept}};
+    if (!kept) {
+      bspline->SetIdentity();
+      warnings.push_back(
+          "the B-spline deformation made the images less similar on voxels it was not fitted to "
+          "(Mattes MI " +
+          std::to_string(without) + " -> " + std::to_string(with) +
+          "), so it was not kept: the transform is the affine alignment with an identity "
+          "deformation");
+      spdlog::debug("registration: {}", warnings.back());
+    }
+    stages.push_back(stage);
   }
 
   result.transform.impl().chain = chain;
@@ -719,6 +762,8 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
   result.report = {{"settings", settings_.toJson()},           {"stages", stages},
                    {"initial_metric", result.initialMetric},   {"final_metric", result.finalMetric},
                    {"transform", result.transform.describe()}, {"seconds", result.seconds}};
+  if (!warnings.empty()) result.report["warnings"] = warnings;
+  spdlog::debug("registration: stages {}", stages.dump());
   // Mattes MI is negative; a registration must not end less similar than it started.
   if (result.finalMetric > result.initialMetric + 1e-3 * std::abs(result.initialMetric)) {
     throw Error(ErrorCode::NotConverged, "registration made the images less similar (Mattes MI " +

@@ -30,7 +30,9 @@ struct RegistrationResult {
 /// silently wrong transform is ever written: the optimiser must stop by its convergence
 /// monitor or on a plateau at every stage's finest level, the similarity must not get worse
 /// than at the start, and an affine stage must not collapse or blow up the volume
-/// (determinant within [0.2, 5]).
+/// (determinant within [0.2, 5]). A B-spline deformation that lowers the similarity on voxels
+/// it was not fitted to is dropped (identity deformation, with a warning in the
+/// report's `warnings`), since the stage can fit its samples' noise.
 class ImageRegistration {
  public:
   /// \brief Validates the settings (InvalidConfiguration).

@@ -303,6 +303,9 @@ class RegisterCommand : public Command {
     AtomicFile::write(stagedJson, report.dump(2) + "\n");
     outputs.commit();
 
+    for (const auto& w : report.value("warnings", json::array())) {
+      std::cerr << "warning: " << w.get<std::string>() << '\n';
+    }
     if (context.json) {
       std::cout << report.dump(2) << '\n';
     } else {
