@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <random>
 
 #include "core/Error.h"
@@ -689,6 +690,8 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
 
   nlohmann::json stages = nlohmann::json::array();
   std::vector<std::string> warnings;
+  // The final similarity when the B-spline check already measured it on the same voxels.
+  std::optional<double> finalMetric;
   stages.push_back(runStage("rigid", settings_, settings_.rigid, fixed, moving, nullptr,
                             euler.GetPointer(), region.GetPointer(), regionFraction));
   itk::Transform<double, 3, 3>::Pointer linear = euler;
@@ -741,6 +744,7 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
     deformed.impl().chain = chain;
     const double with = similarity(fixedImage, movingImage, deformed);
     const bool kept = with <= without;
+    finalMetric = kept ? with : without;
     stage["held_out"] = {
         {"metric_without_deformation", without}, {"metric_with_deformation", with}, {"kept", kept}};
     if (!kept) {
@@ -757,13 +761,16 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
   }
 
   result.transform.impl().chain = chain;
-  result.finalMetric = similarity(fixedImage, movingImage, result.transform);
+  result.finalMetric =
+      finalMetric ? *finalMetric : similarity(fixedImage, movingImage, result.transform);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.report = {{"settings", settings_.toJson()},           {"stages", stages},
                    {"initial_metric", result.initialMetric},   {"final_metric", result.finalMetric},
                    {"transform", result.transform.describe()}, {"seconds", result.seconds}};
   if (!warnings.empty()) result.report["warnings"] = warnings;
-  spdlog::debug("registration: stages {}", stages.dump());
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("registration: stages {}", stages.dump());
+  }
   // Mattes MI is negative; a registration must not end less similar than it started.
   if (result.finalMetric > result.initialMetric + 1e-3 * std::abs(result.initialMetric)) {
     throw Error(ErrorCode::NotConverged, "registration made the images less similar (Mattes MI " +

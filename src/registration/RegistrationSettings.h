@@ -56,8 +56,8 @@ struct RegistrationSettings {
   /// With thousands of parameters, L-BFGS-B needs the same points at every evaluation of a
   /// level; 5,000 (elastix's B-spline files use 2,000-5,000) did not lower the GTV Dice of the
   /// STS pairs against 50,000 (measured 2026-11-27, before the stage moved to ITK's classic
-  /// metric). Fixed samples can be over-fitted: run() drops a deformation that does not also
-  /// raise the similarity on independently drawn voxels.
+  /// metric). Fixed samples can be over-fitted: run() drops a deformation that lowers the
+  /// similarity on independently drawn voxels.
   int bsplineSpatialSamples = 5000;
   /// \brief Convergence: relative metric change over the last `convergenceWindow` iterations
   /// below `convergenceTolerance` (ITK's window convergence monitor).
