@@ -39,19 +39,35 @@ function(medsight_add_test_suite module)
                                           GTest::gmock)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
   set(env "MEDSIGHT_BINARY_DIR=${PROJECT_BINARY_DIR}")
+  # One entry (gtest_discover_tests cannot pass a list as one property's value).
+  set(mod "${MEDSIGHT_TEST_ENVIRONMENT_MODIFICATION}")
   gtest_discover_tests(${target}
     TEST_PREFIX "${module}."
     TEST_FILTER "-*Data.*:*E2E.*"
     DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS unit ENVIRONMENT "${env}" TIMEOUT 300)
+    PROPERTIES LABELS unit ENVIRONMENT "${env}" ENVIRONMENT_MODIFICATION "${mod}"
+               TIMEOUT 300)
   gtest_discover_tests(${target}
     TEST_PREFIX "${module}."
     TEST_FILTER "*Data.*"
     DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS data ENVIRONMENT "${env}" TIMEOUT 900)
+    PROPERTIES LABELS data ENVIRONMENT "${env}" ENVIRONMENT_MODIFICATION "${mod}"
+               TIMEOUT 900)
   gtest_discover_tests(${target}
     TEST_PREFIX "${module}."
     TEST_FILTER "*E2E.*"
     DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS e2e ENVIRONMENT "${env}" TIMEOUT 900)
+    PROPERTIES LABELS e2e ENVIRONMENT "${env}" ENVIRONMENT_MODIFICATION "${mod}"
+               TIMEOUT 900)
+endfunction()
+
+# medsight_bench_test_environment()
+# Gives the tests added in the calling directory (the bench smokes) the tests' environment
+# (MEDSIGHT_TEST_ENVIRONMENT_MODIFICATION, top-level CMakeLists.txt). Call it after the add_test() calls.
+function(medsight_bench_test_environment)
+  get_property(names DIRECTORY PROPERTY TESTS)
+  if(names)
+    set_property(TEST ${names} APPEND PROPERTY ENVIRONMENT_MODIFICATION
+                                               "${MEDSIGHT_TEST_ENVIRONMENT_MODIFICATION}")
+  endif()
 endfunction()

@@ -429,6 +429,7 @@ nlohmann::json runBSplineStage(const RegistrationSettings& s, ImageT* fixed, Ima
   const int samples = s.bsplineSpatialSamples > 0 ? s.bsplineSpatialSamples : s.spatialSamples;
 
   nlohmann::json levelsJson = nlohmann::json::array();
+  double limit = 0;
   for (std::size_t l = 0; l < s.shrinkFactors.size(); ++l) {
     if (stage.iterations[l] == 0) {
       levelsJson.push_back({{"level", l}, {"skipped", true}});
@@ -463,8 +464,11 @@ nlohmann::json runBSplineStage(const RegistrationSettings& s, ImageT* fixed, Ima
       // Each control point moves less than 0.4 control-point spacings along each axis: then a
       // cubic B-spline deformation cannot fold (Choi & Lee 2000 give 1/2.05 as the limit; 0.4
       // as in Rueckert et al. 2006). Unbounded, Mattes MI pulled 5-10 of 22 STS pairs into folds.
+      // The mesh is rounded to whole cells, so its spacing can be finer than the one asked for;
+      // a user's bound is capped at the limit of the actual mesh.
       const auto grid = transform->GetCoefficientImages()[0]->GetSpacing();
-      const double limit = 0.4 * std::min({grid[0], grid[1], grid[2]});
+      limit = 0.4 * std::min({grid[0], grid[1], grid[2]});
+      if (stage.maxDisplacementMm > 0) limit = std::min(limit, stage.maxDisplacementMm);
       LineSearchOptimizer::BoundSelectionType both(n);
       both.Fill(2);
       LineSearchOptimizer::BoundValueType lower(n), upper(n);
@@ -541,6 +545,11 @@ nlohmann::json runBSplineStage(const RegistrationSettings& s, ImageT* fixed, Ima
       converged = false, why = "the transform parameters became non-finite";
     }
   }
+  // The largest control-point displacement along any axis (the parameters are those, in mm).
+  double largest = 0;
+  for (unsigned i = 0; i < transform->GetNumberOfParameters(); ++i) {
+    largest = std::max(largest, std::abs(transform->GetParameters()[i]));
+  }
   const double lowestDeterminant = minJacobianDeterminant(transform, fixed);
   if (converged && !(lowestDeterminant > 0)) {
     converged = false;
@@ -550,6 +559,8 @@ nlohmann::json runBSplineStage(const RegistrationSettings& s, ImageT* fixed, Ima
   }
   nlohmann::json report{{"stage", "bspline"},
                         {"min_jacobian_determinant", lowestDeterminant},
+                        {"max_displacement_mm", limit},
+                        {"largest_displacement_mm", largest},
                         {"optimizer", "lbfgsb"},
                         {"metric", "mattes_classic"},
                         {"levels", levelsJson},

@@ -36,15 +36,27 @@ void readSetting(const nlohmann::json& j, const char* key, T& target, const std:
   }
 }
 
+/// The gradient-descent stages (rigid, affine) take a step bound; the B-spline stage, optimised
+/// by L-BFGS-B, a displacement bound instead.
 RegistrationStageSettings stageFromJson(const nlohmann::json& j, RegistrationStageSettings s,
-                                        const std::string& where) {
-  refuseUnknownKeys(j, nlohmann::json{{"iterations", 0}, {"max_step_mm", 0}}, where);
+                                        bool bspline, const std::string& where) {
+  if (bspline && j.is_object() && j.contains("max_step_mm")) {
+    throw Error(ErrorCode::InvalidConfiguration,
+                where +
+                    ": 'max_step_mm' does not apply to the B-spline stage (its L-BFGS-B line "
+                    "search sets the steps); bound the deformation with 'max_displacement_mm'");
+  }
+  refuseUnknownKeys(
+      j, nlohmann::json{{"iterations", 0}, {bspline ? "max_displacement_mm" : "max_step_mm", 0}},
+      where);
   readSetting(j, "iterations", s.iterations, where);
   readSetting(j, "max_step_mm", s.maxStepMm, where);
+  readSetting(j, "max_displacement_mm", s.maxDisplacementMm, where);
   return s;
 }
 
-nlohmann::json stageToJson(const RegistrationStageSettings& s) {
+nlohmann::json stageToJson(const RegistrationStageSettings& s, bool bspline) {
+  if (bspline) return {{"iterations", s.iterations}, {"max_displacement_mm", s.maxDisplacementMm}};
   return {{"iterations", s.iterations}, {"max_step_mm", s.maxStepMm}};
 }
 
@@ -68,12 +80,13 @@ RegistrationSettings RegistrationSettings::fromJson(const nlohmann::json& j,
   readSetting(in, "sampling_fraction", s.samplingFraction, context);
   readSetting(in, "shrink_factors", s.shrinkFactors, context);
   readSetting(in, "smoothing_sigmas_mm", s.smoothingSigmasMm, context);
-  if (in.contains("rigid")) s.rigid = stageFromJson(in.at("rigid"), s.rigid, context + ": rigid");
+  if (in.contains("rigid"))
+    s.rigid = stageFromJson(in.at("rigid"), s.rigid, false, context + ": rigid");
   if (in.contains("affine")) {
-    s.affine = stageFromJson(in.at("affine"), s.affine, context + ": affine");
+    s.affine = stageFromJson(in.at("affine"), s.affine, false, context + ": affine");
   }
   if (in.contains("bspline")) {
-    s.bspline = stageFromJson(in.at("bspline"), s.bspline, context + ": bspline");
+    s.bspline = stageFromJson(in.at("bspline"), s.bspline, true, context + ": bspline");
   }
   readSetting(in, "bspline_grid_spacing_mm", s.bsplineGridSpacingMm, context);
   readSetting(in, "bspline_spatial_samples", s.bsplineSpatialSamples, context);
@@ -93,9 +106,9 @@ nlohmann::json RegistrationSettings::toJson() const {
           {"sampling_fraction", samplingFraction},
           {"shrink_factors", shrinkFactors},
           {"smoothing_sigmas_mm", smoothingSigmasMm},
-          {"rigid", stageToJson(rigid)},
-          {"affine", stageToJson(affine)},
-          {"bspline", stageToJson(bspline)},
+          {"rigid", stageToJson(rigid, false)},
+          {"affine", stageToJson(affine, false)},
+          {"bspline", stageToJson(bspline, true)},
           {"bspline_grid_spacing_mm", bsplineGridSpacingMm},
           {"bspline_spatial_samples", bsplineSpatialSamples},
           {"convergence_window", convergenceWindow},
@@ -143,7 +156,14 @@ void RegistrationSettings::validate(const std::string& context) const {
     if (std::all_of(st->iterations.begin(), st->iterations.end(), [](int it) { return it == 0; })) {
       bad("the bspline stage needs iterations at one level at least");
     }
-    if (!(st->maxStepMm > 0 && st->maxStepMm < 100)) bad("max_step_mm must be in (0, 100)");
+    if (st != &bspline && !(st->maxStepMm > 0 && st->maxStepMm < 100)) {
+      bad("max_step_mm must be in (0, 100)");
+    }
+  }
+  if (!(bspline.maxDisplacementMm >= 0 &&
+        bspline.maxDisplacementMm <= 0.4 * bsplineGridSpacingMm)) {
+    bad("bspline max_displacement_mm must be 0 (0.4 control-point spacings) up to 0.4 x "
+        "bspline_grid_spacing_mm: larger displacements can fold the deformation");
   }
   if (bsplineSpatialSamples < 0 || (bsplineSpatialSamples > 0 && bsplineSpatialSamples < 500)) {
     bad("bspline_spatial_samples must be 0 (as the other stages) or at least 500");

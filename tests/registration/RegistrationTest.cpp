@@ -13,8 +13,9 @@
 namespace medsight {
 namespace {
 
-// Two ellipsoids and a bar of different intensity in a 60 x 56 x 40 volume (1.5 x 1.5 x 2 mm).
-Image phantom(bool invertContrast) {
+// Two ellipsoids and a bar of different intensity in a 60 x 56 x 40 volume (1.5 x 1.5 x 2 mm);
+// `innerShift` moves the small bright ellipsoid alone along x (voxels), a local deformation.
+Image phantom(bool invertContrast, double innerShift = 0) {
   ImageGeometry g;
   g.spacing = {1.5, 1.5, 2.0};
   g.origin = {-45, -40, -40};
@@ -30,7 +31,7 @@ Image phantom(bool invertContrast) {
         };
         float v = 10;
         if (e(30, 28, 20, 24, 22, 16)) v = 100;
-        if (e(22, 24, 18, 8, 6, 6)) v = 220;
+        if (e(22 + innerShift, 24, 18, 8, 6, 6)) v = 220;
         if (e(38, 34, 24, 5, 9, 5)) v = 40;
         if (x > 28 && x < 32 && y > 10 && y < 46 && z > 12 && z < 30) v = 300;
         p[i] = invertContrast ? 400.0f - v : v;
@@ -80,6 +81,28 @@ TEST(ImageRegistration, AffineAndBSplineStagesRun) {
   const auto& bspline = r.report["stages"][2];
   EXPECT_EQ(bspline["optimizer"], "lbfgsb");
   EXPECT_GT(bspline["min_jacobian_determinant"].get<double>(), 0.0);
+  // The default bound: 0.4 spacings of the mesh, which is rounded to whole cells and so may be
+  // finer than the 30 mm asked for.
+  EXPECT_GT(bspline["max_displacement_mm"].get<double>(), 0.0);
+  EXPECT_LE(bspline["max_displacement_mm"].get<double>(), 0.4 * 30);
+}
+
+TEST(ImageRegistration, TheBSplineDisplacementBoundIsHonoured) {
+  const Image fixed = phantom(false);
+  const Image moving = phantom(false, 3);  // the small ellipsoid 4.5 mm to the right
+  RegistrationSettings s;
+  s.transform = "bspline";
+  s.bsplineGridSpacingMm = 20;
+  s.threads = 2;
+  const RegistrationResult free = ImageRegistration(s).run(fixed, moving);
+  // Unbounded, control points move more than 0.2 mm to follow the ellipsoid; bounded, none does.
+  ASSERT_GT(free.report["stages"][2]["largest_displacement_mm"].get<double>(), 0.2);
+  s.bspline.maxDisplacementMm = 0.2;
+  const RegistrationResult bounded = ImageRegistration(s).run(fixed, moving);
+  const auto& stage = bounded.report["stages"][2];
+  EXPECT_DOUBLE_EQ(stage["max_displacement_mm"].get<double>(), 0.2);
+  EXPECT_GT(stage["largest_displacement_mm"].get<double>(), 0.0);
+  EXPECT_LE(stage["largest_displacement_mm"].get<double>(), 0.2 + 1e-9);
 }
 
 using test::codeOf;
@@ -177,11 +200,21 @@ TEST(ImageRegistration, MisspeltOrMistypedSettingsAreNamedNotIgnored) {
   EXPECT_NE(messageOf({{"histogram_bins", "fifty"}}).find("'histogram_bins' has the wrong type"),
             std::string::npos);
   EXPECT_NE(messageOf({{"metric", "mean_squares"}}).find("metric"), std::string::npos);
+  // The B-spline stage has no step size to set (L-BFGS-B), and its displacement bound stops
+  // short of where a cubic B-spline can fold.
+  EXPECT_NE(messageOf({{"bspline", {{"max_step_mm", 1.0}}}}).find("max_displacement_mm"),
+            std::string::npos);
+  EXPECT_NE(messageOf({{"bspline_grid_spacing_mm", 20}, {"bspline", {{"max_displacement_mm", 9}}}})
+                .find("fold"),
+            std::string::npos);
+  EXPECT_NE(messageOf({{"affine", {{"max_displacement_mm", 1}}}}).find("unknown setting"),
+            std::string::npos);
   // What toJson() writes (a previous run's settings, or its whole report) reads back the same.
   RegistrationSettings s;
   s.transform = "affine";
   s.histogramBins = 32;
   s.rigid.iterations = {7, 8, 9};
+  s.bspline.maxDisplacementMm = 4;
   const auto again = RegistrationSettings::fromJson(s.toJson(), "s.json");
   EXPECT_EQ(again.toJson(), s.toJson());
   const auto fromReport = RegistrationSettings::fromJson(
