@@ -6,6 +6,8 @@
 # the matching stages (elastix_rigid.txt, elastix_affine.txt, elastix_bspline.txt), e.g.
 #   echo '{"transform": "bspline"}' > /tmp/bspline.json
 #   bench/registration/run.sh build --settings /tmp/bspline.json --out /tmp/bspline-bench.json
+# Time and memory at clinical volume sizes: `--spacing-mm 0.5` resamples every image first, e.g.
+#   bench/registration/run.sh build --settings /tmp/bspline.json --patients 1 --spacing-mm 0.5
 set -euo pipefail
 BUILD="${1:?build dir}"
 shift

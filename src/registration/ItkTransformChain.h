@@ -13,6 +13,9 @@ namespace medsight {
 struct SpatialTransform::Impl {
   using Composite = itk::CompositeTransform<double, 3>;
   Composite::Pointer chain = Composite::New();
+  /// \brief Resample a linear chain after a B-spline by separable evaluation (see
+  /// SpatialTransform.cpp); tests turn it off to compare with ITK's per-point path.
+  bool separableBSpline = true;
 };
 
 }  // namespace medsight

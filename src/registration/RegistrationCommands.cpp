@@ -1,5 +1,8 @@
 // `medsight register`, `medsight fuse`.
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <iostream>
@@ -279,7 +282,15 @@ class RegisterCommand : public Command {
     }
     // Throws NotConverged before anything is written.
     const RegistrationResult r = registration.run(fixed, moving);
+    auto t0 = std::chrono::steady_clock::now();
+    auto lap = [&t0](const char* what) {
+      const auto now = std::chrono::steady_clock::now();
+      spdlog::debug("register: {} in {:.1f} s", what,
+                    std::chrono::duration<double>(now - t0).count());
+      t0 = now;
+    };
     const Image moved = r.transform.resample(moving, fixed, Interpolation::Linear);
+    lap("resampled the moving image");
 
     json report = r.report;
     report["fixed"] = fixed_;
@@ -297,9 +308,12 @@ class RegisterCommand : public Command {
         report["mask_dice_after"] = MaskComparison::dice(movedMask, *fMask);
       }
     }
+    lap("moved the mask");
     report["fusion"] = fusion_.write(fixed, moved, "registration " + r.transform.describe());
+    lap("wrote the fused views");
     r.transform.write(stagedTfm);
     NiftiWriter::write(moved, stagedImg);
+    lap("wrote the transform and the resampled image");
     AtomicFile::write(stagedJson, report.dump(2) + "\n");
     outputs.commit();
 

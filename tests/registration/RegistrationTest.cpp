@@ -1,12 +1,18 @@
 #include <gtest/gtest.h>
+#include <itkAffineTransform.h>
+#include <itkBSplineTransform.h>
+#include <itkBSplineTransformInitializer.h>
 
 #include <cmath>
 #include <fstream>
+#include <random>
 
 #include "core/Error.h"
+#include "core/ItkImageBridge.h"
 #include "registration/FusionRenderer.h"
 #include "registration/HeaderRepositioner.h"
 #include "registration/ImageRegistration.h"
+#include "registration/ItkTransformChain.h"
 #include "support/ErrorCodeOf.h"
 #include "support/TestData.h"
 
@@ -253,6 +259,74 @@ TEST(SpatialTransform, ReadsACompositeFileInItsOrder) {
   EXPECT_NEAR(y[0], 3, 1e-9);
   EXPECT_NEAR(y[1], 2, 1e-9);
   EXPECT_NEAR(y[2], 2, 1e-9);
+}
+
+// An affine transform after a B-spline with random control points on `grid`'s domain, as
+// `register --transform bspline` chains them.
+SpatialTransform affineAfterBSpline(const Image& grid, unsigned seed) {
+  using BSpline = itk::BSplineTransform<double, 3, 3>;
+  auto bspline = BSpline::New();
+  auto init = itk::BSplineTransformInitializer<BSpline, itk::Image<float, 3>>::New();
+  init->SetTransform(bspline);
+  init->SetImage(toItkImage<float, 3>(grid));
+  BSpline::MeshSizeType mesh;
+  mesh[0] = 5, mesh[1] = 4, mesh[2] = 3;
+  init->SetTransformDomainMeshSize(mesh);
+  init->InitializeTransform();
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> mm(-3.0, 3.0);
+  BSpline::ParametersType params(bspline->GetNumberOfParameters());
+  for (unsigned i = 0; i < params.size(); ++i) params[i] = mm(rng);
+  bspline->SetParameters(params);
+  auto affine = itk::AffineTransform<double, 3>::New();
+  auto m = affine->GetMatrix();
+  m(0, 0) = 1.05, m(0, 1) = 0.08, m(1, 0) = -0.06, m(1, 1) = 0.97, m(2, 2) = 1.02, m(2, 0) = 0.03;
+  affine->SetMatrix(m);
+  itk::Vector<double, 3> t;
+  t[0] = 2.5, t[1] = -1.5, t[2] = 3.0;
+  affine->SetTranslation(t);
+  SpatialTransform out;
+  out.impl().chain->AddTransform(affine);
+  out.impl().chain->AddTransform(bspline);
+  return out;
+}
+
+TEST(SpatialTransform, ResamplesThroughABSplineAsItkDoes) {
+  Image fixed = phantom(false);
+  Image moving = phantom(true, 2);
+  // Obliquely oriented images, so the directions enter the separable evaluation.
+  HeaderRepositioner::reposition(fixed, {0.1, -0.05, 0.2}, {1, 2, 3}, {0, 0, 0});
+  HeaderRepositioner::reposition(moving, {-0.1, 0.15, 0.05}, {-2, 1, 0}, {0, 0, 0});
+  SpatialTransform fast = affineAfterBSpline(fixed, 7);
+  SpatialTransform itkPath = fast;
+  itkPath.impl().separableBSpline = false;
+  // A grid larger than the B-spline's domain too: outside it the B-spline is the identity.
+  ImageGeometry wide = fixed.geometry();
+  for (int r = 0; r < 3; ++r) {
+    for (int a = 0; a < 3; ++a) wide.origin[r] -= 6 * wide.direction[r * 3 + a] * wide.spacing[a];
+  }
+  const Image wideGrid(PixelType::Float32, {72, 68, 52, 1}, 3, 1, wide);
+  for (const Image* grid : {static_cast<const Image*>(&fixed), &wideGrid}) {
+    for (auto interpolation :
+         {Interpolation::Linear, Interpolation::Nearest, Interpolation::BSpline}) {
+      const Image a = fast.resample(moving, *grid, interpolation, -7.0);
+      const Image b = itkPath.resample(moving, *grid, interpolation, -7.0);
+      ASSERT_TRUE(a.sameGrid(b, 1e-9));
+      const auto pa = a.pixels<float>(), pb = b.pixels<float>();
+      std::size_t differ = 0, outside = 0;
+      double worst = 0;
+      for (std::size_t i = 0; i < pa.size(); ++i) {
+        const double d = std::abs(pa[i] - pb[i]);
+        if (d > 1e-3) ++differ;
+        if (pb[i] == -7.0f) ++outside;
+        if (interpolation != Interpolation::Nearest) worst = std::max(worst, d);
+      }
+      // Nearest may pick the other voxel where a point lies half-way (rounding of the last bit).
+      EXPECT_LE(differ, pa.size() / 10000) << static_cast<int>(interpolation);
+      EXPECT_LT(worst, 1e-2) << static_cast<int>(interpolation);
+      EXPECT_GT(outside, 0u);  // the wide grid and the oblique moving image leave some outside
+    }
+  }
 }
 
 TEST(HeaderRepositioner, MovesContentWithoutResampling) {
