@@ -464,8 +464,8 @@ nlohmann::json runBSplineStage(const RegistrationSettings& s, ImageT* fixed, Ima
       // Each control point moves less than 0.4 control-point spacings along each axis: then a
       // cubic B-spline deformation cannot fold (Choi & Lee 2000 give 1/2.05 as the limit; 0.4
       // as in Rueckert et al. 2006). Unbounded, Mattes MI pulled 5-10 of 22 STS pairs into folds.
-      // The mesh is rounded to whole cells, so its spacing can be finer than the one asked for;
-      // a user's bound is capped at the limit of the actual mesh.
+      // The mesh is rounded to whole cells, so its spacing can differ from the one asked for; a
+      // user's bound is capped at the limit of the actual mesh.
       const auto grid = transform->GetCoefficientImages()[0]->GetSpacing();
       limit = 0.4 * std::min({grid[0], grid[1], grid[2]});
       if (stage.maxDisplacementMm > 0) limit = std::min(limit, stage.maxDisplacementMm);

@@ -16,6 +16,8 @@ struct SpatialTransform::Impl {
   /// \brief Resample a linear chain after a B-spline by separable evaluation (see
   /// SpatialTransform.cpp); tests turn it off to compare with ITK's per-point path.
   bool separableBSpline = true;
+  /// \brief Whether the last resample() took that path (for tests).
+  mutable bool lastResampleWasSeparable = false;
 };
 
 }  // namespace medsight

@@ -65,9 +65,14 @@ nlohmann::json stageToJson(const RegistrationStageSettings& s, bool bspline) {
 RegistrationSettings RegistrationSettings::fromJson(const nlohmann::json& j,
                                                     const std::string& context) {
   RegistrationSettings s;
-  // A previous run's report holds its settings under "settings"; they replay as given.
-  const nlohmann::json& in =
-      j.is_object() && j.contains("settings") && j.contains("stages") ? j.at("settings") : j;
+  // A previous run's report holds its settings under "settings"; they replay as given. Reports
+  // written before 2026-11-27 (stop 28) list a B-spline max_step_mm that the stage never used;
+  // it is dropped there, while a settings file that sets it is refused.
+  const bool report = j.is_object() && j.contains("settings") && j.contains("stages");
+  nlohmann::json in = report ? j.at("settings") : j;
+  if (report && in.is_object() && in.contains("bspline") && in["bspline"].is_object()) {
+    in["bspline"].erase("max_step_mm");
+  }
   refuseUnknownKeys(in, s.toJson(), context);
   readSetting(in, "transform", s.transform, context);
   readSetting(in, "initialization", s.initialization, context);

@@ -11,6 +11,8 @@
 #include <itkTxtTransformIO.h>
 #include <itkTxtTransformIOFactory.h>
 
+#include <spdlog/spdlog.h>
+
 #include <itkBSplineKernelFunction.h>
 #include <itkMath.h>
 #include <itkMultiThreaderBase.h>
@@ -100,22 +102,32 @@ std::optional<Image> resampleSeparably(const SpatialTransform::Impl::Composite* 
   const auto& coefficients = bspline->GetCoefficientImages();
   const auto* grid = coefficients[0].GetPointer();
   const ImageGeometry& g = fixedGrid.geometry();
-  const auto gridDirection = grid->GetDirection();
-  for (int r = 0; r < 3; ++r)
-    for (int c = 0; c < 3; ++c)
-      if (std::abs(gridDirection(r, c) - g.direction[r * 3 + c]) > 1e-6) return std::nullopt;
-
-  // Fixed voxel i maps to control-grid index c = D^T (o_fixed + D s i - o_grid) / s_grid per axis.
+  // Fixed voxel i maps to control-grid index c = G^-1 (o_fixed + F s i - o_grid) / s_grid, with
+  // G and F the grid's and the fixed grid's directions. Separable when P = G^-1 F is diagonal:
+  // the same axes, each possibly reversed (ITK's initializer points the grid's axes along +x,
+  // +y, +z, so a NIfTI image with flipped axes gives -1 there).
+  const auto inverse = grid->GetInverseDirection();
+  std::array<double, 3> axisSign{};
+  for (int a = 0; a < 3; ++a) {
+    for (int b = 0; b < 3; ++b) {
+      double p = 0;
+      for (int r = 0; r < 3; ++r) p += inverse(a, r) * g.direction[r * 3 + b];
+      if (a == b) {
+        if (!(std::abs(std::abs(p) - 1.0) < 1e-6)) return std::nullopt;
+        axisSign[a] = p > 0 ? 1.0 : -1.0;
+      } else if (std::abs(p) > 1e-6) {
+        return std::nullopt;
+      }
+    }
+  }
   const auto gridSize = grid->GetLargestPossibleRegion().GetSize();
   const std::array<std::size_t, 3> size{fixedGrid.size().x, fixedGrid.size().y, fixedGrid.size().z};
   std::array<AxisSupport, 3> axes;
   for (int a = 0; a < 3; ++a) {
     double projected = 0;
-    for (int r = 0; r < 3; ++r) {
-      projected += gridDirection(r, a) * (g.origin[r] - grid->GetOrigin()[r]);
-    }
-    axes[a] = axisSupport(projected / grid->GetSpacing()[a], g.spacing[a] / grid->GetSpacing()[a],
-                          size[a], gridSize[a]);
+    for (int r = 0; r < 3; ++r) projected += inverse(a, r) * (g.origin[r] - grid->GetOrigin()[r]);
+    axes[a] = axisSupport(projected / grid->GetSpacing()[a],
+                          axisSign[a] * g.spacing[a] / grid->GetSpacing()[a], size[a], gridSize[a]);
   }
   // The linear part as one matrix and offset, and the fixed grid's index-to-point steps.
   itk::Point<double, 3> zero;
@@ -132,7 +144,7 @@ std::optional<Image> resampleSeparably(const SpatialTransform::Impl::Composite* 
   for (int a = 0; a < 3; ++a)
     for (int r = 0; r < 3; ++r) step[a][r] = g.direction[r * 3 + a] * g.spacing[a];
 
-  Image out(PixelType::Float32, fixedGrid.size(), 3, 1, g);
+  Image out(PixelType::Float32, {size[0], size[1], size[2], 1}, 3, 1, g);
   float* result = out.pixels<float>().data();
   const double* c3[3] = {coefficients[0]->GetBufferPointer(), coefficients[1]->GetBufferPointer(),
                          coefficients[2]->GetBufferPointer()};
@@ -193,12 +205,14 @@ SpatialTransform& SpatialTransform::operator=(SpatialTransform&&) noexcept = def
 
 SpatialTransform::SpatialTransform(const SpatialTransform& other)
     : impl_(std::make_unique<Impl>()) {
-  impl_->chain = dynamic_cast<Impl::Composite*>(other.impl_->chain->Clone().GetPointer());
+  *this = other;
 }
 
 SpatialTransform& SpatialTransform::operator=(const SpatialTransform& other) {
   if (this != &other) {
     impl_->chain = dynamic_cast<Impl::Composite*>(other.impl_->chain->Clone().GetPointer());
+    impl_->separableBSpline = other.impl_->separableBSpline;
+    impl_->lastResampleWasSeparable = other.impl_->lastResampleWasSeparable;
   }
   return *this;
 }
@@ -324,7 +338,11 @@ Image SpatialTransform::resample(const Image& moving, const Image& fixedGrid,
       separable = resampleSeparably(impl_->chain, in, fixedGrid, interpolator,
                                     static_cast<float>(outsideValue));
     }
-    if (!separable) f->Update();
+    if (!separable) {
+      spdlog::debug("resample through transform: ITK's per-point path ({})", describe());
+      f->Update();
+    }
+    impl_->lastResampleWasSeparable = separable.has_value();
   } catch (const itk::ExceptionObject& e) {
     throw Error(ErrorCode::InvalidArgument,
                 std::string("resample through transform: ITK failed: ") + e.GetDescription());

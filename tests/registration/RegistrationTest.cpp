@@ -226,6 +226,13 @@ TEST(ImageRegistration, MisspeltOrMistypedSettingsAreNamedNotIgnored) {
   const auto fromReport = RegistrationSettings::fromJson(
       nlohmann::json{{"settings", s.toJson()}, {"stages", nlohmann::json::array()}}, "r.json");
   EXPECT_EQ(fromReport.toJson(), s.toJson());
+  // A report written before the B-spline stage's max_step_mm was refused still replays.
+  nlohmann::json old = s.toJson();
+  old["bspline"] = {{"iterations", {0, 0, 100}}, {"max_step_mm", 1.0}};
+  const auto fromOldReport = RegistrationSettings::fromJson(
+      nlohmann::json{{"settings", old}, {"stages", nlohmann::json::array()}}, "old.json");
+  EXPECT_EQ(fromOldReport.bspline.iterations, (std::vector<int>{0, 0, 100}));
+  EXPECT_EQ(fromOldReport.transform, "affine");
 }
 
 TEST(SpatialTransform, WritesAndReadsTfmFiles) {
@@ -291,11 +298,20 @@ SpatialTransform affineAfterBSpline(const Image& grid, unsigned seed) {
   return out;
 }
 
-TEST(SpatialTransform, ResamplesThroughABSplineAsItkDoes) {
+class SeparableResampling : public ::testing::TestWithParam<bool> {};
+
+// The separable path against ITK's per-point path: on an oblique fixed grid, and on one with
+// flipped x and y axes (as NIfTI images read in LPS often have), where ITK's initializer points
+// the control grid the other way.
+TEST_P(SeparableResampling, ResamplesThroughABSplineAsItkDoes) {
   Image fixed = phantom(false);
   Image moving = phantom(true, 2);
-  // Obliquely oriented images, so the directions enter the separable evaluation.
-  HeaderRepositioner::reposition(fixed, {0.1, -0.05, 0.2}, {1, 2, 3}, {0, 0, 0});
+  if (GetParam()) {
+    fixed.geometry().direction = {-1, 0, 0, 0, -1, 0, 0, 0, 1};
+    fixed.geometry().origin = {45, 40, -40};
+  } else {
+    HeaderRepositioner::reposition(fixed, {0.1, -0.05, 0.2}, {1, 2, 3}, {0, 0, 0});
+  }
   HeaderRepositioner::reposition(moving, {-0.1, 0.15, 0.05}, {-2, 1, 0}, {0, 0, 0});
   SpatialTransform fast = affineAfterBSpline(fixed, 7);
   SpatialTransform itkPath = fast;
@@ -310,7 +326,9 @@ TEST(SpatialTransform, ResamplesThroughABSplineAsItkDoes) {
     for (auto interpolation :
          {Interpolation::Linear, Interpolation::Nearest, Interpolation::BSpline}) {
       const Image a = fast.resample(moving, *grid, interpolation, -7.0);
+      EXPECT_TRUE(fast.impl().lastResampleWasSeparable);
       const Image b = itkPath.resample(moving, *grid, interpolation, -7.0);
+      EXPECT_FALSE(itkPath.impl().lastResampleWasSeparable);
       ASSERT_TRUE(a.sameGrid(b, 1e-9));
       const auto pa = a.pixels<float>(), pb = b.pixels<float>();
       std::size_t differ = 0, outside = 0;
@@ -328,6 +346,8 @@ TEST(SpatialTransform, ResamplesThroughABSplineAsItkDoes) {
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(SpatialTransform, SeparableResampling, ::testing::Values(false, true));
 
 TEST(HeaderRepositioner, MovesContentWithoutResampling) {
   Image img = phantom(false);
