@@ -39,7 +39,37 @@ namespace medsight {
 namespace {
 
 using ImageT = itk::Image<float, 3>;
-using Metric = itk::MattesMutualInformationImageToImageMetricv4<ImageT, ImageT>;
+
+/// ITK 5.2's v4 Mattes metric splits its samples into work units (8 on 2 threads, taken from
+/// ITK's multithreader, whatever SetMaximumNumberOfWorkUnits says) and adds their
+/// joint-histogram derivatives into one shared buffer under a try-lock, so the order of the sums,
+/// and with it the last digits of every step, depended on thread timing; the B-spline stage's
+/// line search amplified that (three runs of one MR -> CT pair: MI -0.6688, -0.6665, -0.6657).
+/// One work unit (settings' `reproducible`, the default) makes a registration bit-identical
+/// from run to run, at some speed; the image filters around it keep their threads.
+class SingleWorkUnitMattes
+    : public itk::MattesMutualInformationImageToImageMetricv4<ImageT, ImageT> {
+ public:
+  using Self = SingleWorkUnitMattes;
+  using Superclass = itk::MattesMutualInformationImageToImageMetricv4<ImageT, ImageT>;
+  using Pointer = itk::SmartPointer<Self>;
+  itkNewMacro(Self);
+  itkTypeMacro(SingleWorkUnitMattes, MattesMutualInformationImageToImageMetricv4);
+
+  /// \brief One work unit (reproducible) or ITK's default split.
+  void setSingleWorkUnit(bool single) {
+    const auto units = single ? 1u
+                              : this->m_SparseGetValueAndDerivativeThreader->GetMultiThreader()
+                                    ->GetNumberOfWorkUnits();
+    this->m_SparseGetValueAndDerivativeThreader->SetNumberOfWorkUnits(units);
+    this->m_DenseGetValueAndDerivativeThreader->SetNumberOfWorkUnits(units);
+  }
+
+ protected:
+  SingleWorkUnitMattes() = default;
+};
+
+using Metric = SingleWorkUnitMattes;
 using RegionMask = itk::ImageMaskSpatialObject<3>;
 
 /// The fixed region (already binary) as ITK's mask spatial object, or null.
@@ -85,6 +115,7 @@ itk::Point<double, 3> physicalCentre(const ImageT* image) {
 // Mattes MI as every stage measures it; only in `region` when given.
 Metric::Pointer makeMetric(const RegistrationSettings& s, const RegionMask* region) {
   auto metric = Metric::New();
+  metric->setSingleWorkUnit(s.reproducible);
   metric->SetNumberOfHistogramBins(static_cast<unsigned>(s.histogramBins));
   metric->SetUseMovingImageGradientFilter(false);
   metric->SetUseFixedImageGradientFilter(false);

@@ -98,6 +98,7 @@ RegistrationSettings RegistrationSettings::fromJson(const nlohmann::json& j,
   readSetting(in, "convergence_window", s.convergenceWindow, context);
   readSetting(in, "convergence_tolerance", s.convergenceTolerance, context);
   readSetting(in, "seed", s.seed, context);
+  readSetting(in, "reproducible", s.reproducible, context);
   s.validate(context);
   return s;
 }
@@ -118,7 +119,8 @@ nlohmann::json RegistrationSettings::toJson() const {
           {"bspline_spatial_samples", bsplineSpatialSamples},
           {"convergence_window", convergenceWindow},
           {"convergence_tolerance", convergenceTolerance},
-          {"seed", seed}};
+          {"seed", seed},
+          {"reproducible", reproducible}};
 }
 
 void RegistrationSettings::validate(const std::string& context) const {
