@@ -63,7 +63,8 @@ endfunction()
 
 # medsight_bench_test_environment()
 # Gives the tests added in the calling directory (the bench smokes) the tests' environment
-# (MEDSIGHT_TEST_ENVIRONMENT_MODIFICATION, top-level CMakeLists.txt). Call it after the add_test() calls.
+# (MEDSIGHT_TEST_ENVIRONMENT_MODIFICATION, top-level CMakeLists.txt). Call it after the
+# add_test() calls.
 function(medsight_bench_test_environment)
   get_property(names DIRECTORY PROPERTY TESTS)
   if(names)

@@ -56,13 +56,10 @@ class SingleWorkUnitMattes
   itkNewMacro(Self);
   itkTypeMacro(SingleWorkUnitMattes, MattesMutualInformationImageToImageMetricv4);
 
-  /// \brief One work unit (reproducible) or ITK's default split.
-  void setSingleWorkUnit(bool single) {
-    const auto units = single ? 1u
-                              : this->m_SparseGetValueAndDerivativeThreader->GetMultiThreader()
-                                    ->GetNumberOfWorkUnits();
-    this->m_SparseGetValueAndDerivativeThreader->SetNumberOfWorkUnits(units);
-    this->m_DenseGetValueAndDerivativeThreader->SetNumberOfWorkUnits(units);
+  /// \brief Sums the samples in one work unit instead of ITK's split.
+  void useOneWorkUnit() {
+    this->m_SparseGetValueAndDerivativeThreader->SetNumberOfWorkUnits(1);
+    this->m_DenseGetValueAndDerivativeThreader->SetNumberOfWorkUnits(1);
   }
 
  protected:
@@ -115,7 +112,7 @@ itk::Point<double, 3> physicalCentre(const ImageT* image) {
 // Mattes MI as every stage measures it; only in `region` when given.
 Metric::Pointer makeMetric(const RegistrationSettings& s, const RegionMask* region) {
   auto metric = Metric::New();
-  metric->setSingleWorkUnit(s.reproducible);
+  if (s.reproducible) metric->useOneWorkUnit();
   metric->SetNumberOfHistogramBins(static_cast<unsigned>(s.histogramBins));
   metric->SetUseMovingImageGradientFilter(false);
   metric->SetUseFixedImageGradientFilter(false);

@@ -4,6 +4,8 @@
 
 #include <itkCompositeTransform.h>
 
+#include <atomic>
+
 #include "registration/SpatialTransform.h"
 
 namespace medsight {
@@ -16,8 +18,9 @@ struct SpatialTransform::Impl {
   /// \brief Resample a linear chain after a B-spline by separable evaluation (see
   /// SpatialTransform.cpp); tests turn it off to compare with ITK's per-point path.
   bool separableBSpline = true;
-  /// \brief Whether the last resample() took that path (for tests).
-  mutable bool lastResampleWasSeparable = false;
+  /// \brief Whether the last resample() took that path (for tests; atomic because resample()
+  /// is const and may run on several threads).
+  mutable std::atomic<bool> lastResampleWasSeparable{false};
 };
 
 }  // namespace medsight

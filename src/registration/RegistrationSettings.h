@@ -71,7 +71,7 @@ struct RegistrationSettings {
   std::uint32_t seed = 121;
   /// \brief Bit-identical results from run to run: the rigid and affine stages' metric sums its
   /// samples in one work unit (ITK 5.2 merges several in thread-timing order). Off is faster
-  /// (STS_002 MR -> CT rigid 1.2-1.5 s against 1.9-2.5 s) but the last digits vary, and the
+  /// (STS_002 MR -> CT rigid 1.3-1.5 s against 1.7-2.5 s) but the last digits vary, and the
   /// B-spline stage can amplify them.
   bool reproducible = true;
   /// \brief Worker threads (0 = all cores).

@@ -167,12 +167,14 @@ std::optional<Image> resampleSeparably(const SpatialTransform::Impl::Composite* 
         }
       }
       float* line = result + (z * size[1] + y) * size[0];
+      std::array<double, 3> rowOrigin{};
+      for (int r = 0; r < 3; ++r) {
+        rowOrigin[r] =
+            g.origin[r] + step[1][r] * static_cast<double>(y) + step[2][r] * static_cast<double>(z);
+      }
       for (std::size_t x = 0; x < size[0]; ++x) {
         itk::Point<double, 3> p;
-        for (int r = 0; r < 3; ++r) {
-          p[r] = g.origin[r] + step[0][r] * static_cast<double>(x) +
-                 step[1][r] * static_cast<double>(y) + step[2][r] * static_cast<double>(z);
-        }
+        for (int r = 0; r < 3; ++r) p[r] = rowOrigin[r] + step[0][r] * static_cast<double>(x);
         if (rowDeformed && axes[0].valid[x]) {
           const auto s0 = static_cast<std::size_t>(axes[0].start[x]);
           const auto& w = axes[0].weights[x];
@@ -212,7 +214,7 @@ SpatialTransform& SpatialTransform::operator=(const SpatialTransform& other) {
   if (this != &other) {
     impl_->chain = dynamic_cast<Impl::Composite*>(other.impl_->chain->Clone().GetPointer());
     impl_->separableBSpline = other.impl_->separableBSpline;
-    impl_->lastResampleWasSeparable = other.impl_->lastResampleWasSeparable;
+    impl_->lastResampleWasSeparable.store(other.impl_->lastResampleWasSeparable.load());
   }
   return *this;
 }
@@ -339,10 +341,13 @@ Image SpatialTransform::resample(const Image& moving, const Image& fixedGrid,
                                     static_cast<float>(outsideValue));
     }
     if (!separable) {
-      spdlog::debug("resample through transform: ITK's per-point path ({})", describe());
+      // ITK resamples a linear chain row by row itself; only a deformation goes point by point.
+      if (!impl_->chain->IsLinear()) {
+        spdlog::debug("resample through transform: ITK's per-point path ({})", describe());
+      }
       f->Update();
     }
-    impl_->lastResampleWasSeparable = separable.has_value();
+    impl_->lastResampleWasSeparable.store(separable.has_value());
   } catch (const itk::ExceptionObject& e) {
     throw Error(ErrorCode::InvalidArgument,
                 std::string("resample through transform: ITK failed: ") + e.GetDescription());

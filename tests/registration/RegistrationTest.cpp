@@ -323,8 +323,8 @@ SpatialTransform affineAfterBSpline(const Image& grid, unsigned seed) {
 class SeparableResampling : public ::testing::TestWithParam<bool> {};
 
 // The separable path against ITK's per-point path: on an oblique fixed grid, and on one with
-// flipped x and y axes (as NIfTI images read in LPS often have), where ITK's initializer points
-// the control grid the other way.
+// flipped x and y axes (e.g. a NIfTI image stored with an identity RAS orientation), where ITK's
+// initializer points the control grid the other way.
 TEST_P(SeparableResampling, ResamplesThroughABSplineAsItkDoes) {
   Image fixed = phantom(false);
   Image moving = phantom(true, 2);
