@@ -143,6 +143,8 @@ def main():
     spec, inf = manifest["network"], manifest["inference"]
     if spec["dimensions"] != 2:
         raise SystemExit("peer implements the 2D/2.5D sliding window only")
+    if inf.get("slice_axis", 2) != 2:
+        raise SystemExit("peer reads the stored slices only (slice_axis 2)")
     nets = []
     for m in manifest["members"]:
         saved = torch.jit.load(os.path.join(args.model, m["file"]))

@@ -53,6 +53,9 @@ std::string SegmentationModelCard::render(const SegmentationModelManifest& m) {
     << m.network.baseChannels << " base channels, " << m.network.normalization << " normalisation, "
     << m.network.inputChannels << " input channel(s) (" << m.inference.contextSlices
     << " context slice(s) each side"
+    << (m.inference.sliceAxis != 2
+            ? ", slices read across image axis " + std::to_string(m.inference.sliceAxis)
+            : std::string())
     << (m.inference.positionChannels ? "; plus 2 channels giving each voxel's distance from the "
                                        "volume centre, which assumes a lesion-centred crop"
                                      : "")
@@ -64,8 +67,12 @@ std::string SegmentationModelCard::render(const SegmentationModelManifest& m) {
     o << "- Ensembled with `" << c.name << "`: " << c.network.dimensions << "D U-Net, "
       << c.network.depth << " levels, " << c.network.baseChannels << " base channels, "
       << c.network.inputChannels << " input channel(s), patches " << c.inference.patchSize[0]
-      << " × " << c.inference.patchSize[1] << " × " << c.inference.patchSize[2] << ", "
-      << c.members.size()
+      << " × " << c.inference.patchSize[1] << " × " << c.inference.patchSize[2]
+      << (c.inference.sliceAxis != 2
+              ? " with slices read across image axis " + std::to_string(c.inference.sliceAxis) +
+                    " (the stored slices are across axis 2)"
+              : std::string())
+      << ", " << c.members.size()
       << " fold networks. The package's probability is the mean of the configurations' "
          "probabilities (each averaged over its folds), with equal weight\n";
   }

@@ -50,6 +50,11 @@ const char* SegmentationModelManifest::requiredFormat() const {
   // settings only by accident of its parameter check; format 2 tells it plainly.
   const bool openCv = !preprocessing.is_null() &&
                       PreprocessPipeline::fromJson(preprocessing, "preprocessing").usesOpenCv();
+  const bool otherSliceAxis =
+      inference.sliceAxis != 2 ||
+      std::any_of(ensembledWith.begin(), ensembledWith.end(),
+                  [](const SegmentationConfiguration& c) { return c.inference.sliceAxis != 2; });
+  if (otherSliceAxis) return kFormatV3;
   return windowed || openCv ? kFormatV2 : kFormat;
 }
 
@@ -91,20 +96,20 @@ SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::js
                                                               const std::string& context) {
   try {
     const std::string format = j.value("format", "");
-    if (format != kFormat && format != kFormatV2) {
+    if (format != kFormat && format != kFormatV2 && format != kFormatV3) {
       const std::string prefix = "medsight-segmentation/";
       if (format.rfind(prefix, 0) == 0) {
         const std::string number = format.substr(prefix.size());
         const bool newer = !number.empty() && number.size() < 6 &&
                            std::all_of(number.begin(), number.end(),
                                        [](char c) { return c >= '0' && c <= '9'; }) &&
-                           std::stoi(number) > 2;
+                           std::stoi(number) > 3;
         throw Error(ErrorCode::ModelInvalid,
                     context + ": package format '" + format + "' " +
                         (newer ? "is newer than this MedSight reads (" + std::string(kFormat) +
-                                     ", " + kFormatV2 + "); update MedSight"
+                                     ", " + kFormatV2 + ", " + kFormatV3 + "); update MedSight"
                                : "is not one MedSight knows (it reads " + std::string(kFormat) +
-                                     " and " + kFormatV2 + ")"));
+                                     ", " + kFormatV2 + " and " + kFormatV3 + ")"));
       }
       throw Error(ErrorCode::ModelInvalid, context + ": not a " + std::string(kFormat) +
                                                " manifest (is this a classification model?)");
@@ -151,6 +156,11 @@ SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::js
            for (const auto& c : m.ensembledWith) v.push_back(&c.inference);
            return v;
          }()) {
+      if (s->sliceAxis != 2 && (s->sliceAxis < 0 || s->sliceAxis > 2 || s->patchSize[2] != 1)) {
+        throw Error(ErrorCode::ModelInvalid,
+                    context + ": slice_axis " + std::to_string(s->sliceAxis) +
+                        " needs a 2D/2.5D configuration and an axis 0, 1 or 2");
+      }
       if (s->imageChannels < 1 || s->imageChannels > stacked) {
         throw Error(ErrorCode::ModelInvalid,
                     context + ": a configuration takes " + std::to_string(s->imageChannels) +

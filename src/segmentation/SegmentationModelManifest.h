@@ -32,7 +32,7 @@ struct SegmentationConfiguration {
 };
 
 /// \brief `manifest.json` of a segmentation model package (format medsight-segmentation/1, or /2
-/// when a feature needs it, see kFormatV2):
+/// or /3 when a feature needs it, see kFormatV2 and kFormatV3):
 /// the network, the preprocessing pipeline replayed on every input, sliding-window and
 /// post-processing settings, member weights with SHA-256, how it was trained and its
 /// cross-validated metrics.
@@ -43,7 +43,11 @@ struct SegmentationModelManifest {
   /// preprocessing through OpenCV (`clahe`, OpenCV NLM; it would run ITK's filters). Older
   /// binaries then refuse the package.
   static constexpr const char* kFormatV2 = "medsight-segmentation/2";
-  /// \brief The format this manifest needs: format 1 unless a feature needs format 2.
+  /// \brief Format written when a configuration reads slices across another axis
+  /// (SlidingWindowSettings::sliceAxis): a format-1 or -2 reader would ignore the setting and
+  /// run the network on the wrong slices.
+  static constexpr const char* kFormatV3 = "medsight-segmentation/3";
+  /// \brief The format this manifest needs: the lowest one that holds every feature it uses.
   const char* requiredFormat() const;
   std::string name;
   std::string version = "1.0.0";

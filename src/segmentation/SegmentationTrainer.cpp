@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <fstream>
 
 #include "core/AtomicFile.h"
@@ -13,6 +14,7 @@
 #include "core/ProgressReporter.h"
 #include "models/UNet.h"
 #include "segmentation/DiceCrossEntropyLoss.h"
+#include "segmentation/SliceAxisView.h"
 #include "segmentation/TumourPatchSampler.h"
 
 namespace medsight {
@@ -53,12 +55,37 @@ nlohmann::json SegmentationTrainer::train(const std::vector<const SegmentationCa
 
   std::vector<const Image*> images, masks;
   std::vector<std::vector<const Image*>> auxiliary;
+  // A network reading slices across another axis trains on views of the cases (SliceAxisView),
+  // as SlidingWindowInferer runs it; std::deque keeps the views' addresses stable.
+  const SliceAxisView view(config_.inference.sliceAxis);
+  std::deque<Image> views;
+  auto use = [&](const Image& image) -> const Image* {
+    if (view.identity()) return &image;
+    views.push_back(view.toView(image));
+    return &views.back();
+  };
   for (const auto* c : cases) {
-    images.push_back(&c->image);
-    masks.push_back(&c->mask);
+    images.push_back(use(c->image));
+    masks.push_back(use(c->mask));
     if (!config_.auxiliary.empty()) {
       auxiliary.emplace_back();
-      for (const auto& a : c->auxiliary) auxiliary.back().push_back(&a);
+      for (const auto& a : c->auxiliary) auxiliary.back().push_back(use(a));
+    }
+  }
+  // What the sampler reads, recorded so that a reader (and a test) can see which slices a
+  // network was trained on.
+  log["slice_axis"] = config_.inference.sliceAxis;
+  log["volumes_read"] = nlohmann::json::array();
+  for (const Image* image : images) {
+    log["volumes_read"].push_back({image->size().x, image->size().y, image->size().z});
+  }
+  if (config_.augmentation.rotate90 && config_.network.dimensions == 2) {
+    const auto& spacing = images.front()->geometry().spacing;
+    if (std::abs(spacing[0] - spacing[1]) > 0.1 * std::max(spacing[0], spacing[1])) {
+      spdlog::warn(
+          "{}: 90-degree rotations swap the slices' unequal in-plane spacings ({:.2f} and "
+          "{:.2f} mm); set training.augmentation.rotate90 false",
+          label, spacing[0], spacing[1]);
     }
   }
   // Reseeding with the start iteration keeps a resumed run reproducible from that point.

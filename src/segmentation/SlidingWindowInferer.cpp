@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/Error.h"
+#include "segmentation/SliceAxisView.h"
 #include "segmentation/TumourPatchSampler.h"
 
 namespace medsight {
@@ -14,6 +15,11 @@ SlidingWindowInferer::SlidingWindowInferer(SlidingWindowSettings settings) : set
   for (int p : settings_.patchSize) {
     if (p < 1) throw Error(ErrorCode::InvalidConfiguration, "sliding window: patch size < 1");
   }
+  if (settings_.sliceAxis != 2 && settings_.patchSize[2] != 1) {
+    throw Error(ErrorCode::InvalidConfiguration,
+                "sliding window: slice_axis applies to 2D/2.5D networks (patch z extent 1)");
+  }
+  SliceAxisView{settings_.sliceAxis};  // refuses an axis other than 0, 1, 2
 }
 
 std::vector<long> SlidingWindowInferer::tileStarts(long extent, long tile, double overlap) {
@@ -38,6 +44,18 @@ Image SlidingWindowInferer::run(const std::vector<const Image*>& stack,
     throw Error(ErrorCode::InvalidArgument,
                 "sliding window: the network takes " + std::to_string(settings_.imageChannels) +
                     " stacked image(s), " + std::to_string(stack.size()) + " given");
+  }
+  if (settings_.sliceAxis != 2) {
+    // Run on the volumes with the slice axis moved to z, then put the probability back.
+    const SliceAxisView view(settings_.sliceAxis);
+    std::vector<Image> viewed;
+    viewed.reserve(stack.size());
+    for (const Image* s : stack) viewed.push_back(view.toView(*s));
+    std::vector<const Image*> viewStack;
+    for (const Image& v : viewed) viewStack.push_back(&v);
+    SlidingWindowSettings stored = settings_;
+    stored.sliceAxis = 2;
+    return view.fromView(SlidingWindowInferer(stored).run(viewStack, probability), *stack.front());
   }
   const Image& image = *stack.front();
   std::vector<float> pads;

@@ -30,6 +30,10 @@ struct SlidingWindowSettings {
   /// \brief Co-registered images stacked as input: 1 = the main image alone, 2 = the main image
   /// and one auxiliary channel (e.g. PET beside MR; see AuxiliaryChannel), ...
   int imageChannels = 1;
+  /// \brief Image axis a 2D/2.5D network reads as slices on the working grid: 2 = as stored
+  /// (axial for an axial acquisition), 0 or 1 = across the other axes (sagittal, coronal); see
+  /// SliceAxisView. Training and inference use the same axis.
+  int sliceAxis = 2;
 
   /// \brief Network input channels these settings produce.
   int inputChannels() const {
@@ -44,17 +48,20 @@ struct SlidingWindowSettings {
     return images * (1 + 2 * (patchSize[2] == 1 ? contextSlices : 0)) + (positionChannels ? 2 : 0);
   }
 
-  /// \brief Serialises for manifests.
+  /// \brief Serialises for manifests (slice_axis only when not the stored axis, so packages
+  /// that read stored slices are written as before).
   nlohmann::json toJson() const {
-    return {{"patch_size", patchSize},
-            {"context_slices", contextSlices},
-            {"overlap", overlap},
-            {"mirror", mirror},
-            {"batch_size", batchSize},
-            {"threshold", threshold},
-            {"largest_component", largestComponent},
-            {"position_channels", positionChannels},
-            {"image_channels", imageChannels}};
+    nlohmann::json j = {{"patch_size", patchSize},
+                        {"context_slices", contextSlices},
+                        {"overlap", overlap},
+                        {"mirror", mirror},
+                        {"batch_size", batchSize},
+                        {"threshold", threshold},
+                        {"largest_component", largestComponent},
+                        {"position_channels", positionChannels},
+                        {"image_channels", imageChannels}};
+    if (sliceAxis != 2) j["slice_axis"] = sliceAxis;
+    return j;
   }
   /// \brief Parses (missing keys keep defaults).
   static SlidingWindowSettings fromJson(const nlohmann::json& j) {
@@ -68,6 +75,7 @@ struct SlidingWindowSettings {
     s.largestComponent = j.value("largest_component", s.largestComponent);
     s.positionChannels = j.value("position_channels", s.positionChannels);
     s.imageChannels = j.value("image_channels", s.imageChannels);
+    s.sliceAxis = j.value("slice_axis", s.sliceAxis);
     return s;
   }
 };

@@ -14,6 +14,8 @@
 #include "segmentation/MaskContourTracer.h"
 #include "segmentation/SegmentationCrossValidation.h"
 #include "segmentation/SegmentationModelManifest.h"
+#include "segmentation/SliceAxisView.h"
+#include "segmentation/SlidingWindowInferer.h"
 #include "segmentation/TumourPatchSampler.h"
 #include "segmentation/TumourSegmenter.h"
 
@@ -210,11 +212,45 @@ TEST(SegmentationModelManifest, AWindowedChannelIsWrittenAsFormatTwoAndUnknownSe
   EXPECT_TRUE(SegmentationModelManifest::fromJson(j, "m").auxiliary[0].usesWindow());
   EXPECT_EQ(SegmentationModelManifest::fromJson(j, "m").toJson()["format"],
             SegmentationModelManifest::kFormatV2);
-  j["format"] = "medsight-segmentation/3";
+  j["format"] = "medsight-segmentation/4";
   expectManifestRefused(j, "newer than this MedSight reads");
   j["format"] = SegmentationModelManifest::kFormatV2;
   j["accepts"]["auxiliary"][0]["windw"] = {-160, 240};
   expectManifestRefused(j, "unknown setting 'windw'");
+}
+
+TEST(SegmentationModelManifest, AConfigurationReadingAnotherSliceAxisIsWrittenAsFormatThree) {
+  SegmentationModelManifest m;
+  m.name = "t";
+  m.preprocessing = nlohmann::json::array();
+  m.members.push_back({"w.pt", std::string(64, 'a'), 0, {}});
+  EXPECT_EQ(m.toJson()["format"], SegmentationModelManifest::kFormat);
+  EXPECT_FALSE(m.toJson()["inference"].contains("slice_axis"));  // as packages were written
+  SegmentationConfiguration sagittal{"s", m.network, m.inference, m.members};
+  sagittal.inference.sliceAxis = 0;
+  m.ensembledWith.push_back(sagittal);
+  const nlohmann::json j = m.toJson();
+  // An older reader would ignore slice_axis and run the part on the stored slices.
+  EXPECT_EQ(j["format"], SegmentationModelManifest::kFormatV3);
+  const auto back = SegmentationModelManifest::fromJson(j, "m");
+  EXPECT_EQ(back.inference.sliceAxis, 2);
+  EXPECT_EQ(back.ensembledWith.at(0).inference.sliceAxis, 0);
+  // Format 3 also when the primary reads another axis, and over a format-2 feature.
+  m.ensembledWith.clear();
+  m.inference.sliceAxis = 1;
+  m.auxiliary.push_back(AuxiliaryChannel::fromJson(
+      nlohmann::json::parse(R"({"name": "CT", "window": [-160, 240]})"), "c"));
+  m.network.inputChannels = 2;
+  m.inference.imageChannels = 2;
+  nlohmann::json k = m.toJson();
+  EXPECT_EQ(k["format"], SegmentationModelManifest::kFormatV3);
+  EXPECT_EQ(SegmentationModelManifest::fromJson(k, "m").inference.sliceAxis, 1);
+  // A package naming an axis that does not exist, or one for a 3D network, is refused on reading.
+  k["inference"]["slice_axis"] = 3;
+  expectManifestRefused(k, "slice_axis 3");
+  k["inference"]["slice_axis"] = 0;
+  k["inference"]["patch_size"] = {16, 16, 8};
+  expectManifestRefused(k, "needs a 2D/2.5D configuration");
 }
 
 TEST(SegmentationModelManifest, StoresEveryPreprocessingParameterAndReadsOldPackagesAsTrained) {
@@ -374,6 +410,84 @@ TEST(TumourPatchSampler, OverSamplesTheTumour) {
   // About half the patches are centred on tumour (random ones almost never hit it).
   EXPECT_GT(withTumour, 150);
   EXPECT_LT(withTumour, 260);
+}
+
+Image randomVolume(std::size_t nx, std::size_t ny, std::size_t nz, unsigned seed) {
+  Image image = emptyMask(nx, ny, nz).castTo(PixelType::Float32);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  for (float& v : image.pixels<float>()) v = u(rng);
+  return image;
+}
+
+TEST(SliceAxisView, KeepsEveryVoxelWhereItIsInPatientSpace) {
+  const Image image = randomVolume(5, 4, 3, 11);
+  for (int axis = 0; axis < 3; ++axis) {
+    SCOPED_TRACE(axis);
+    const SliceAxisView view(axis);
+    const Image v = view.toView(image);
+    EXPECT_EQ(v.size().z, (std::array<std::size_t, 3>{5, 4, 3}[axis]));
+    EXPECT_EQ(v.geometry().spacing[2], image.geometry().spacing[axis]);
+    const auto order = view.order();
+    for (std::size_t k = 0; k < v.size().z; ++k) {
+      for (std::size_t j = 0; j < v.size().y; ++j) {
+        for (std::size_t i = 0; i < v.size().x; ++i) {
+          std::array<std::size_t, 3> at{};
+          at[order[0]] = i;
+          at[order[1]] = j;
+          at[order[2]] = k;
+          ASSERT_EQ(v.valueAt(i, j, k), image.valueAt(at[0], at[1], at[2]));
+          const auto p = v.geometry().indexToPhysical(
+              {static_cast<double>(i), static_cast<double>(j), static_cast<double>(k)});
+          const auto q = image.geometry().indexToPhysical(
+              {static_cast<double>(at[0]), static_cast<double>(at[1]), static_cast<double>(at[2])});
+          for (int d = 0; d < 3; ++d) ASSERT_NEAR(p[d], q[d], 1e-9);
+        }
+      }
+    }
+    const Image back = view.fromView(v, image);
+    EXPECT_TRUE(back.sameGrid(image, 0.0));
+    EXPECT_TRUE(std::equal(back.pixels<float>().begin(), back.pixels<float>().end(),
+                           image.pixels<float>().begin()));
+  }
+  EXPECT_TRUE(SliceAxisView(2).identity());
+  EXPECT_THROW(SliceAxisView(3), Error);
+  EXPECT_THROW(SliceAxisView(0).fromView(SliceAxisView(1).toView(image), image), Error);
+}
+
+TEST(SlidingWindowInferer, ReadsSlicesAcrossTheChosenAxis) {
+  // The "network" returns the mean of its three context slices, so each output voxel is the
+  // mean of itself and its two neighbours along the slice axis (clamped at the ends).
+  const Image image = randomVolume(20, 12, 9, 5);
+  const auto meanOfSlices = [](const torch::Tensor& x) { return x.mean(1); };
+  for (int axis = 0; axis < 3; ++axis) {
+    SCOPED_TRACE(axis);
+    SlidingWindowSettings settings;
+    settings.patchSize = {8, 8, 1};
+    settings.contextSlices = 1;
+    settings.mirror = false;
+    settings.sliceAxis = axis;
+    const Image out = SlidingWindowInferer(settings).run(image, meanOfSlices);
+    ASSERT_TRUE(out.sameGrid(image, 0.0));
+    const std::array<long, 3> n{20, 12, 9};
+    for (long z = 0; z < n[2]; ++z) {
+      for (long y = 0; y < n[1]; ++y) {
+        for (long x = 0; x < n[0]; ++x) {
+          double sum = 0;
+          for (int d = -1; d <= 1; ++d) {
+            std::array<long, 3> at{x, y, z};
+            at[axis] = std::clamp<long>(at[axis] + d, 0, n[axis] - 1);
+            sum += image.valueAt(at[0], at[1], at[2]);
+          }
+          ASSERT_NEAR(out.valueAt(x, y, z), sum / 3, 1e-5) << x << " " << y << " " << z;
+        }
+      }
+    }
+  }
+  SlidingWindowSettings threeD;
+  threeD.patchSize = {8, 8, 8};
+  threeD.sliceAxis = 0;
+  EXPECT_THROW(SlidingWindowInferer{threeD}, Error);
 }
 
 TEST(TumourPatchSampler, PositionChannelsLocateThePatchInTheVolume) {

@@ -10,6 +10,7 @@
 
 #include "core/Error.h"
 #include "io/ImageFileReader.h"
+#include "preprocess/PreprocessPipeline.h"
 #include "segmentation/SegmentationCrossValidation.h"
 #include "segmentation/SegmentationEnsembleBuilder.h"
 #include "segmentation/TumourSegmenter.h"
@@ -569,6 +570,61 @@ TEST(SegmentationTrainingConfig, RejectsInconsistentRecipes) {
   bad = tinyRecipe();
   bad["training"]["augmentation"] = {{"auxiliary_dropout", 0.3}};
   EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
+  // Slices across another axis: axes 0 to 2 only, and for 2D networks (a 3D one reads all).
+  bad = tinyRecipe();
+  bad["inference"]["slice_axis"] = 0;
+  EXPECT_EQ(SegmentationTrainingConfig::fromJson(bad, "c", ".").inference.sliceAxis, 0);
+  bad["inference"]["slice_axis"] = 3;
+  EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
+  bad["inference"] = {{"patch_size", {16, 16, 8}}, {"slice_axis", 0}};
+  bad["network"]["dimensions"] = 3;
+  EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
+}
+
+// A 2.5D recipe reading slices across image axis 0 trains, ships as format 3 with the axis
+// recorded, and segments through the CLI onto the input's grid.
+TEST(SegmentationTrainingE2E, TrainsA25DNetworkOnSlicesAcrossAnotherAxis) {
+  MEDSIGHT_DATASET(root, "sts/nifti");
+  const auto tmp = test::temporaryDirectory("seg-slice-axis");
+  auto recipe = tinyRecipe();
+  recipe["name"] = "tiny-axis0";
+  recipe["training"]["iterations"] = 30;
+  recipe["inference"]["slice_axis"] = 0;
+  const auto m = SegmentationCrossValidation(SegmentationTrainingConfig::fromJson(recipe, "r", tmp),
+                                             tmp / "x", 2, "train x")
+                     .run();
+  expectEachPatientOnceByAFoldThatHeldItOut(m);
+  const json manifest = json::parse(std::ifstream(tmp / "x" / "manifest.json"));
+  EXPECT_EQ(manifest["format"], "medsight-segmentation/3");
+  EXPECT_EQ(manifest["inference"]["slice_axis"], 0);
+  {
+    std::ifstream card(tmp / "x" / "MODEL_CARD.md");
+    const std::string text((std::istreambuf_iterator<char>(card)), {});
+    EXPECT_NE(text.find("slices read across image axis 0"), std::string::npos);
+  }
+  const auto mr = root / "STS_004" / "MR_T1_image.nii.gz";
+  std::string out, err;
+  ASSERT_EQ(medsight("segment --json --model " + (tmp / "x").string() + " " + mr.string() + " " +
+                         (tmp / "mask.nii.gz").string(),
+                     &out, &err),
+            0)
+      << err;
+  const Image mask = ImageFileReader::read(tmp / "mask.nii.gz");
+  EXPECT_TRUE(mask.sameGrid(ImageFileReader::read(mr), 1e-3));
+
+  // The trainer read the volumes with axis 0 as slices: each fold's log lists the extents it
+  // read, which are the working volumes' (y, z, x).
+  const json fold0 = json::parse(std::ifstream(tmp / "x" / "cv" / "fold0.json"));
+  EXPECT_EQ(fold0["training_log"]["slice_axis"], 0);
+  const auto pipeline = PreprocessPipeline::fromJson(m.preprocessing, "p");
+  const auto& read = fold0["training_log"]["volumes_read"];
+  ASSERT_EQ(read.size(), fold0["training_patients"].size());
+  for (std::size_t i = 0; i < read.size(); i += 5) {
+    const Image working = pipeline.run(ImageFileReader::read(
+        root / fold0["training_patients"][i].get<std::string>() / "MR_T1_image.nii.gz"));
+    EXPECT_EQ(read[i], json::array({working.size().y, working.size().z, working.size().x}))
+        << fold0["training_patients"][i];
+  }
 }
 
 }  // namespace
