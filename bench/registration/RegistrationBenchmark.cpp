@@ -69,10 +69,9 @@ std::string readText(const fs::path& p) {
   return s.str();
 }
 
-// elastix's own registration time, from its log ("Time spent on registration: X s" or the
-// per-resolution "Time spent in resolution i (ITK initialization and iterating): X s").
 /// elastix's own registration time from its log: every resolution's initialisation and
-/// iterations plus each stage's pyramid preparation (MedSight's time includes its pyramids; at
+/// iterations ("Time spent in resolution i (ITK initialization and iterating): X s") plus each
+/// stage's pyramid preparation (MedSight's time includes its pyramids; at
 /// 0.5 mm the pyramids took 9.8 s per stage, which the resolution lines leave out). Reading
 /// the images and writing results are not counted.
 double elastixInternalSeconds(const fs::path& log) {

@@ -156,10 +156,8 @@ SegmentationModelManifest SegmentationModelManifest::fromJson(const nlohmann::js
            for (const auto& c : m.ensembledWith) v.push_back(&c.inference);
            return v;
          }()) {
-      if (s->sliceAxis != 2 && (s->sliceAxis < 0 || s->sliceAxis > 2 || s->patchSize[2] != 1)) {
-        throw Error(ErrorCode::ModelInvalid,
-                    context + ": slice_axis " + std::to_string(s->sliceAxis) +
-                        " needs a 2D/2.5D configuration and an axis 0, 1 or 2");
+      if (const auto why = s->sliceAxisProblem()) {
+        throw Error(ErrorCode::ModelInvalid, context + ": " + *why);
       }
       if (s->imageChannels < 1 || s->imageChannels > stacked) {
         throw Error(ErrorCode::ModelInvalid,

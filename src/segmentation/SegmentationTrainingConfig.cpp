@@ -74,9 +74,8 @@ SegmentationTrainingConfig SegmentationTrainingConfig::fromJson(
     if (c.network.dimensions == 3 && c.inference.contextSlices != 0) {
       throw bad("context_slices applies to 2D networks only");
     }
-    if (c.inference.sliceAxis < 0 || c.inference.sliceAxis > 2) {
-      throw bad("inference.slice_axis must be 0, 1 or 2 (the image axis read as slices)");
-    }
+    if (const auto why = c.inference.sliceAxisProblem()) throw bad("inference." + *why);
+    // Also for a 3D network given a one-slice patch.
     if (c.network.dimensions == 3 && c.inference.sliceAxis != 2) {
       throw bad("slice_axis applies to 2D networks only (a 3D network reads every axis)");
     }

@@ -15,11 +15,9 @@ SlidingWindowInferer::SlidingWindowInferer(SlidingWindowSettings settings) : set
   for (int p : settings_.patchSize) {
     if (p < 1) throw Error(ErrorCode::InvalidConfiguration, "sliding window: patch size < 1");
   }
-  if (settings_.sliceAxis != 2 && settings_.patchSize[2] != 1) {
-    throw Error(ErrorCode::InvalidConfiguration,
-                "sliding window: slice_axis applies to 2D/2.5D networks (patch z extent 1)");
+  if (const auto why = settings_.sliceAxisProblem()) {
+    throw Error(ErrorCode::InvalidConfiguration, "sliding window: " + *why);
   }
-  SliceAxisView{settings_.sliceAxis};  // refuses an axis other than 0, 1, 2
 }
 
 std::vector<long> SlidingWindowInferer::tileStarts(long extent, long tile, double overlap) {

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
 namespace medsight {
 
@@ -34,6 +36,21 @@ struct SlidingWindowSettings {
   /// (axial for an axial acquisition), 0 or 1 = across the other axes (sagittal, coronal); see
   /// SliceAxisView. Training and inference use the same axis.
   int sliceAxis = 2;
+
+  /// \brief Why `sliceAxis` cannot be used with these settings, or nothing when it can: an
+  /// axis other than 0, 1 and 2, or an axis other than the stored one for a 3D patch (a 3D
+  /// network reads every axis). The one rule shared by recipes, packages and inference.
+  std::optional<std::string> sliceAxisProblem() const {
+    if (sliceAxis < 0 || sliceAxis > 2) {
+      return "slice_axis " + std::to_string(sliceAxis) +
+             " must be 0, 1 or 2 (the image axis read as slices)";
+    }
+    if (sliceAxis != 2 && patchSize[2] != 1) {
+      return "slice_axis " + std::to_string(sliceAxis) +
+             " needs a 2D/2.5D configuration (patch z extent 1); a 3D network reads every axis";
+    }
+    return std::nullopt;
+  }
 
   /// \brief Network input channels these settings produce.
   int inputChannels() const {
