@@ -18,6 +18,8 @@
 #include <itkNearestNeighborExtrapolateImageFunction.h>
 #include <itkRegistrationParameterScalesFromPhysicalShift.h>
 #include <itkSmoothingRecursiveGaussianImageFilter.h>
+#include <itkThreadedImageRegionPartitioner.h>
+#include <itkThreadedIndexedContainerPartitioner.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -25,8 +27,11 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
+#include <vector>
 
 #include "core/Error.h"
 #include "core/ParallelFor.h"
@@ -40,33 +45,125 @@ namespace {
 
 using ImageT = itk::Image<float, 3>;
 
-/// ITK 5.2's v4 Mattes metric splits its samples into work units (8 on 2 threads, taken from
-/// ITK's multithreader, whatever SetMaximumNumberOfWorkUnits says) and adds their
-/// joint-histogram derivatives into one shared buffer under a try-lock, so the order of the sums,
-/// and with it the last digits of every step, depended on thread timing; the B-spline stage's
-/// line search amplified that (three runs of one MR -> CT pair: MI -0.6688, -0.6665, -0.6657).
-/// One work unit (settings' `reproducible`, the default) makes a registration bit-identical
-/// from run to run, at some speed; the image filters around it keep their threads.
-class SingleWorkUnitMattes
-    : public itk::MattesMutualInformationImageToImageMetricv4<ImageT, ImageT> {
+using StockMattes = itk::MattesMutualInformationImageToImageMetricv4<ImageT, ImageT>;
+
+/// The number of work units every stage's metric splits its samples into, whatever the thread
+/// count: with the split fixed, the sums are the same on 1 or 64 threads.
+constexpr unsigned kMetricWorkUnits = 16;
+
+/// Mattes mutual information (Mattes et al. 2003) whose sums do not depend on thread timing.
+/// ITK 5.2's v4 metric splits its samples into work units (as many as ITK's multithreader
+/// wants: 8 on 2 threads) and, for a rigid or affine transform, adds each unit's joint-histogram
+/// derivatives into one shared array whenever the unit wins a try-lock, so the order of the sums,
+/// and with it the last digits of every step, followed thread timing; the B-spline stage's line
+/// search amplified that (three runs of one MR -> CT pair: MI -0.6688, -0.6665, -0.6657). Here
+/// the samples are split into a fixed number of work units, each unit adds into its own array,
+/// and the arrays are added up in unit order once all units are done: bit-identical from run to
+/// run and across thread counts, and still parallel (settings' `reproducible`, the default).
+class OrderedMattes : public StockMattes {
  public:
-  using Self = SingleWorkUnitMattes;
-  using Superclass = itk::MattesMutualInformationImageToImageMetricv4<ImageT, ImageT>;
+  using Self = OrderedMattes;
+  using Superclass = StockMattes;
   using Pointer = itk::SmartPointer<Self>;
   itkNewMacro(Self);
-  itkTypeMacro(SingleWorkUnitMattes, MattesMutualInformationImageToImageMetricv4);
+  itkTypeMacro(OrderedMattes, MattesMutualInformationImageToImageMetricv4);
 
-  /// \brief Sums the samples in one work unit instead of ITK's split.
-  void useOneWorkUnit() {
-    this->m_SparseGetValueAndDerivativeThreader->SetNumberOfWorkUnits(1);
-    this->m_DenseGetValueAndDerivativeThreader->SetNumberOfWorkUnits(1);
-  }
+  /// \brief Splits the samples into `workUnits` units whose sums are added in a fixed order.
+  void sumInFixedOrder(unsigned workUnits);
+
+  /// \brief Points each work unit's derivative buffer at an array of its own (threader hook).
+  void giveEachWorkUnitItsOwnDerivatives(itk::ThreadIdType workUnits);
 
  protected:
-  SingleWorkUnitMattes() = default;
+  OrderedMattes() = default;
+
+  /// Adds the work units' derivative arrays, in unit order, into the one ITK's metric reads.
+  void GetValueCommonAfterThreadedExecution() override;
+
+ private:
+  bool ordered_ = false;
+  std::vector<JointPDFDerivativesType::Pointer> unitDerivatives_;
+  // Each unit's buffer flushes under its own lock: nothing else shares its array.
+  std::unique_ptr<std::mutex[]> unitLocks_;
 };
 
-using Metric = SingleWorkUnitMattes;
+/// ITK's Mattes threader that, once ITK has prepared the work units, gives each its own
+/// derivative array (the threader is where ITK wires the units' buffers to the shared array).
+template <class TPartitioner>
+class OrderedMattesThreader
+    : public itk::MattesMutualInformationImageToImageMetricv4GetValueAndDerivativeThreader<
+          TPartitioner, StockMattes::Superclass, StockMattes> {
+ public:
+  using Self = OrderedMattesThreader;
+  using Superclass = itk::MattesMutualInformationImageToImageMetricv4GetValueAndDerivativeThreader<
+      TPartitioner, StockMattes::Superclass, StockMattes>;
+  using Pointer = itk::SmartPointer<Self>;
+  itkNewMacro(Self);
+
+ protected:
+  OrderedMattesThreader() = default;
+  void BeforeThreadedExecution() override {
+    Superclass::BeforeThreadedExecution();
+    dynamic_cast<OrderedMattes&>(*this->m_Associate)
+        .giveEachWorkUnitItsOwnDerivatives(this->GetNumberOfWorkUnitsUsed());
+  }
+};
+
+void OrderedMattes::sumInFixedOrder(unsigned workUnits) {
+  ordered_ = true;
+  auto sparse = OrderedMattesThreader<itk::ThreadedIndexedContainerPartitioner>::New();
+  auto dense = OrderedMattesThreader<itk::ThreadedImageRegionPartitioner<3>>::New();
+  sparse->SetNumberOfWorkUnits(workUnits);
+  dense->SetNumberOfWorkUnits(workUnits);
+  this->m_SparseGetValueAndDerivativeThreader = sparse;
+  this->m_DenseGetValueAndDerivativeThreader = dense;
+}
+
+void OrderedMattes::giveEachWorkUnitItsOwnDerivatives(itk::ThreadIdType workUnits) {
+  // Only a global transform (rigid, affine) accumulates into the shared array; a displacement
+  // field keeps per-voxel derivatives that no two units share.
+  if (!ordered_ || !this->GetComputeDerivative() || this->HasLocalSupport()) return;
+  const auto region = this->m_JointPDFDerivatives->GetBufferedRegion();
+  if (unitDerivatives_.size() != workUnits) {
+    unitDerivatives_.assign(workUnits, nullptr);
+    unitLocks_ = std::make_unique<std::mutex[]>(workUnits);
+  }
+  const std::size_t bins = this->m_NumberOfHistogramBins;
+  for (itk::ThreadIdType u = 0; u < workUnits; ++u) {
+    auto& own = unitDerivatives_[u];
+    if (!own || own->GetBufferedRegion() != region) {
+      own = JointPDFDerivativesType::New();
+      own->SetRegions(region);
+      own->Allocate(true);
+    } else {
+      own->FillBuffer(0.0);
+    }
+    // The same buffer length ITK chose; only the array it flushes into differs.
+    this->m_ThreaderDerivativeManager[u].Initialize(
+        std::max<std::size_t>(500, bins * bins / workUnits), this->GetNumberOfLocalParameters(),
+        &unitLocks_[u], own);
+  }
+}
+
+void OrderedMattes::GetValueCommonAfterThreadedExecution() {
+  Superclass::GetValueCommonAfterThreadedExecution();
+  if (!ordered_ || !this->GetComputeDerivative() || this->HasLocalSupport()) return;
+  // Each unit flushed its last samples into its own array when it finished (FinalizeThread);
+  // the shared array is still zero.
+  const itk::ThreadIdType units = this->GetNumberOfWorkUnitsUsed();
+  if (units > unitDerivatives_.size()) {
+    throw Error(ErrorCode::Internal, "registration metric: more work units than arrays");
+  }
+  double* total = this->m_JointPDFDerivatives->GetBufferPointer();
+  const std::size_t n = this->m_JointPDFDerivatives->GetBufferedRegion().GetNumberOfPixels();
+  std::fill(total, total + n, 0.0);
+  for (itk::ThreadIdType u = 0; u < units; ++u) {
+    const double* part = unitDerivatives_[u]->GetBufferPointer();
+    for (std::size_t i = 0; i < n; ++i) total[i] += part[i];
+  }
+}
+
+using Metric = OrderedMattes;
 using RegionMask = itk::ImageMaskSpatialObject<3>;
 
 /// The fixed region (already binary) as ITK's mask spatial object, or null.
@@ -112,7 +209,7 @@ itk::Point<double, 3> physicalCentre(const ImageT* image) {
 // Mattes MI as every stage measures it; only in `region` when given.
 Metric::Pointer makeMetric(const RegistrationSettings& s, const RegionMask* region) {
   auto metric = Metric::New();
-  if (s.reproducible) metric->useOneWorkUnit();
+  if (s.reproducible) metric->sumInFixedOrder(kMetricWorkUnits);
   metric->SetNumberOfHistogramBins(static_cast<unsigned>(s.histogramBins));
   metric->SetUseMovingImageGradientFilter(false);
   metric->SetUseFixedImageGradientFilter(false);
@@ -276,8 +373,11 @@ nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
       converged = false, why = "the transform parameters became non-finite";
     }
   }
-  nlohmann::json report{
-      {"stage", name}, {"levels", levelsJson}, {"converged", converged}, {"stop", why}};
+  nlohmann::json report{{"stage", name},
+                        {"levels", levelsJson},
+                        {"converged", converged},
+                        {"stop", why},
+                        {"metric_work_units", metric->GetNumberOfWorkUnitsUsed()}};
   if (!converged) {
     throw Error(ErrorCode::NotConverged, "registration (" + name + " stage) did not converge: " +
                                              why + "; no transform written (raise the " + name +
@@ -535,6 +635,10 @@ nlohmann::json runBSplineStage(const RegistrationSettings& s, ImageT* fixed, Ima
       // A copy: the metric zeroes the transform's parameters while it caches the weights.
       const BSpline::ParametersType start = transform->GetParameters();
       reg->SetInitialTransformParameters(start);
+      // The classic metric adds its work units' sums in unit order but splits its samples into
+      // as many units as the registration has threads: a fixed split gives the same deformation
+      // on any thread count. (The registration hands its count to the metric in Initialize.)
+      if (s.reproducible) reg->SetNumberOfWorkUnits(kMetricWorkUnits);
       reg->Initialize();
       first = metric->GetValue(start);
       optimizer->StartOptimization();
@@ -551,6 +655,7 @@ nlohmann::json runBSplineStage(const RegistrationSettings& s, ImageT* fixed, Ima
                           {"smoothing_sigma_mm", s.smoothingSigmasMm[l]},
                           {"samples", metric->GetNumberOfFixedImageSamples()},
                           {"samples_counted", metric->GetNumberOfPixelsCounted()},
+                          {"metric_work_units", metric->GetNumberOfWorkUnits()},
                           {"iterations", iterationCount},
                           {"evaluations", evaluationCount},
                           {"stop", stop},
@@ -618,6 +723,7 @@ double ImageRegistration::similarity(const Image& fixed, const Image& moving,
   auto fi = toItkImage<float, 3>(f);
   auto mi = toItkImage<float, 3>(m);
   auto metric = Metric::New();
+  if (settings_.reproducible) metric->sumInFixedOrder(kMetricWorkUnits);
   metric->SetNumberOfHistogramBins(static_cast<unsigned>(settings_.histogramBins));
   // Only the value is needed: without this, Initialize() filled a gradient image of each image
   // (three doubles per voxel, 1.4 GB for a 58-million-voxel CT) that GetValue() never reads.
@@ -735,8 +841,18 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
   std::vector<std::string> warnings;
   // The final similarity when the B-spline check already measured it on the same voxels.
   std::optional<double> finalMetric;
-  stages.push_back(runStage("rigid", settings_, settings_.rigid, fixed, moving, nullptr,
-                            euler.GetPointer(), region.GetPointer(), regionFraction));
+  // Each stage's report carries its own run time, so a slow registration says where it spent it.
+  const auto timed = [](auto&& runIt) {
+    const auto t0 = std::chrono::steady_clock::now();
+    nlohmann::json report = runIt();
+    report["seconds"] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return report;
+  };
+  stages.push_back(timed([&] {
+    return runStage("rigid", settings_, settings_.rigid, fixed, moving, nullptr, euler.GetPointer(),
+                    region.GetPointer(), regionFraction);
+  }));
   itk::Transform<double, 3, 3>::Pointer linear = euler;
 
   if (settings_.transform == "affine" || settings_.transform == "bspline") {
@@ -744,8 +860,10 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
     affine->SetCenter(euler->GetCenter());
     affine->SetMatrix(euler->GetMatrix());
     affine->SetTranslation(euler->GetTranslation());
-    stages.push_back(runStage("affine", settings_, settings_.affine, fixed, moving, nullptr,
-                              affine.GetPointer(), region.GetPointer(), regionFraction));
+    stages.push_back(timed([&] {
+      return runStage("affine", settings_, settings_.affine, fixed, moving, nullptr,
+                      affine.GetPointer(), region.GetPointer(), regionFraction);
+    }));
     const double det = vnl_determinant(affine->GetMatrix().GetVnlMatrix());
     if (!(det > 0.2 && det < 5.0)) {
       throw Error(ErrorCode::NotConverged,
@@ -773,8 +891,10 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
     init->SetTransformDomainMeshSize(mesh);
     init->InitializeTransform();
     bspline->SetIdentity();
-    nlohmann::json stage =
-        runBSplineStage(settings_, fixed, moving, chain, bspline.GetPointer(), region.GetPointer());
+    nlohmann::json stage = timed([&] {
+      return runBSplineStage(settings_, fixed, moving, chain, bspline.GetPointer(),
+                             region.GetPointer());
+    });
     // The stage fits thousands of control-point parameters to a few thousand fixed samples, so it
     // can fit their noise: between a CT and itself it ended less similar on the whole image.
     // similarity()'s 100,000 voxels are drawn independently of the stage's samples, so they

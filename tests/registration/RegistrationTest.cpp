@@ -94,17 +94,26 @@ TEST(ImageRegistration, AffineAndBSplineStagesRun) {
 }
 
 TEST(ImageRegistration, ARegistrationRepeatsBitForBit) {
-  // With the default `reproducible`, two threads give the same transform and metric every time
-  // (ITK 5.2 merges the metric's work units in thread-timing order otherwise).
+  // With the default `reproducible`, the same transform and metric every time and on any thread
+  // count (ITK 5.2 adds the metric's work units in thread-timing order otherwise, and splits
+  // the samples into as many units as it has threads for), while the metric keeps its 16 work
+  // units in parallel.
   const Image fixed = phantom(false);
   Image moving = phantom(true, 2);
   HeaderRepositioner::reposition(moving, {0.0, 0.0, 0.05}, {3, 2, -2}, {0, 0, 0});
   RegistrationSettings s;
   s.transform = "bspline";
   s.bsplineGridSpacingMm = 20;
-  s.threads = 2;
+  s.threads = 1;
   ASSERT_TRUE(s.reproducible);
   const RegistrationResult first = ImageRegistration(s).run(fixed, moving);
+  for (int stage = 0; stage < 2; ++stage) {
+    EXPECT_EQ(first.report["stages"][stage]["metric_work_units"], 16) << stage;
+  }
+  for (const auto& level : first.report["stages"][2]["levels"]) {
+    if (!level.contains("skipped")) EXPECT_EQ(level["metric_work_units"], 16);
+  }
+  s.threads = 2;
   for (int run = 0; run < 3; ++run) {
     const RegistrationResult again = ImageRegistration(s).run(fixed, moving);
     EXPECT_EQ(again.finalMetric, first.finalMetric);
