@@ -69,10 +69,11 @@ struct RegistrationSettings {
   int convergenceWindow = 10;
   double convergenceTolerance = 1e-5;
   std::uint32_t seed = 121;
-  /// \brief Bit-identical results from run to run and on any thread count: the rigid and affine
-  /// stages' metric splits its samples into a fixed 16 work units and adds their sums in unit
-  /// order (ITK 5.2 adds them in thread-timing order). Off gives ITK's own split back; its last
-  /// digits vary from run to run, and the B-spline stage can amplify them.
+  /// \brief Bit-identical results from run to run and on any thread count: every metric (the
+  /// stages' and the before/after similarity) splits its samples into a fixed 16 work units and
+  /// adds their sums in unit order (ITK 5.2 adds the rigid and affine derivatives in
+  /// thread-timing order and splits by thread count). Off gives ITK's own split back; its last
+  /// digits vary, and the B-spline stage can amplify them.
   bool reproducible = true;
   /// \brief Worker threads (0 = all cores).
   int threads = 0;
