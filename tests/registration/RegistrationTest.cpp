@@ -113,7 +113,9 @@ TEST(ImageRegistration, ARegistrationRepeatsBitForBit) {
     EXPECT_EQ(first.report["stages"][stage]["metric_work_units"], 16) << stage;
   }
   for (const auto& level : first.report["stages"][2]["levels"]) {
-    if (!level.contains("skipped")) EXPECT_EQ(level["metric_work_units"], 16);
+    if (!level.contains("skipped")) {
+      EXPECT_EQ(level["metric_work_units"], 16);
+    }
   }
   s.threads = 2;
   for (int run = 0; run < 3; ++run) {
