@@ -144,7 +144,7 @@ SegmentationModelManifest SegmentationCrossValidation::run(int onlyFold) {
       const std::string label =
           "fold " + std::to_string(k + 1) + "/" + std::to_string(config_.folds);
       const json log =
-          trainer.train(train, weights, config_.seed + static_cast<unsigned>(k), label);
+          trainer.train(train, weights, config_.trainingSeed + static_cast<unsigned>(k), label);
       // Held-out patients, measured through the same path `medsight segment` takes.
       SegmentationModelManifest foldManifest = manifest;
       auto ensemble = std::make_shared<const SegmentationNetworkEnsemble>(

@@ -75,6 +75,7 @@ nlohmann::json SegmentationTrainer::train(const std::vector<const SegmentationCa
   // What the sampler reads, recorded so that a reader (and a test) can see which slices a
   // network was trained on.
   log["slice_axis"] = config_.inference.sliceAxis;
+  log["seed"] = seed;
   log["volumes_read"] = nlohmann::json::array();
   for (const Image* image : images) {
     log["volumes_read"].push_back({image->size().x, image->size().y, image->size().z});

@@ -24,7 +24,7 @@ namespace medsight {
 ///                              {"step": "zscore", "clip_low": 0.5, "clip_high": 99.5}]},
 ///  "network": {"dimensions": 2, "base_channels": 16, "depth": 4},
 ///  "inference": {"patch_size": [64, 64, 1], "context_slices": 1, "overlap": 0.5},
-///  "training": {"iterations": 2000, "batch_size": 16, "learning_rate": 0.002},
+///  "training": {"iterations": 2000, "batch_size": 16, "learning_rate": 0.002, "seed": 7},
 ///  "cross_validation": {"folds": 5, "seed": 20240611}}
 /// ```
 /// `data.root` is looked up under the shared data root first (DatasetLocator), then relative
@@ -56,7 +56,12 @@ struct SegmentationTrainingConfig {
   PatchAugmentation augmentation;
   // Cross-validation
   int folds = 5;
+  /// \brief `cross_validation.seed`: which patients go to which fold.
   std::uint64_t seed = 20240611;
+  /// \brief `training.seed`: fold k's network initialisation, patch sampling and augmentation
+  /// use `trainingSeed + k`. Defaults to `seed`; another value trains other networks on the
+  /// same folds (a seed ensemble, joined with `segment-ensemble`).
+  std::uint64_t trainingSeed = 20240611;
   /// \brief The JSON as read (recorded in the manifest).
   nlohmann::json source;
 

@@ -579,6 +579,16 @@ TEST(SegmentationTrainingConfig, RejectsInconsistentRecipes) {
   bad["inference"] = {{"patch_size", {16, 16, 8}}, {"slice_axis", 0}};
   bad["network"]["dimensions"] = 3;
   EXPECT_THROW(SegmentationTrainingConfig::fromJson(bad, "c", "."), Error);
+  // The training seed follows the folds' seed unless given; it never moves the folds.
+  auto seeded = tinyRecipe();
+  seeded["cross_validation"]["seed"] = 5;
+  EXPECT_EQ(SegmentationTrainingConfig::fromJson(seeded, "c", ".").trainingSeed, 5u);
+  seeded["training"]["seed"] = 77;
+  const auto s = SegmentationTrainingConfig::fromJson(seeded, "c", ".");
+  EXPECT_EQ(s.trainingSeed, 77u);
+  EXPECT_EQ(s.seed, 5u);
+  seeded["training"]["seed"] = "seven";
+  EXPECT_THROW(SegmentationTrainingConfig::fromJson(seeded, "c", "."), Error);
 }
 
 // A 2.5D recipe reading slices across image axis 0 trains, ships as format 3 with the axis
@@ -590,6 +600,7 @@ TEST(SegmentationTrainingE2E, TrainsA25DNetworkOnSlicesAcrossAnotherAxis) {
   recipe["name"] = "tiny-axis0";
   recipe["training"]["iterations"] = 30;
   recipe["inference"]["slice_axis"] = 0;
+  recipe["training"]["seed"] = 77;  // networks other than the default seed's, same folds
   const auto m = SegmentationCrossValidation(SegmentationTrainingConfig::fromJson(recipe, "r", tmp),
                                              tmp / "x", 2, "train x")
                      .run();
@@ -616,6 +627,9 @@ TEST(SegmentationTrainingE2E, TrainsA25DNetworkOnSlicesAcrossAnotherAxis) {
   // read, which are the working volumes' (y, z, x).
   const json fold0 = json::parse(std::ifstream(tmp / "x" / "cv" / "fold0.json"));
   EXPECT_EQ(fold0["training_log"]["slice_axis"], 0);
+  EXPECT_EQ(fold0["training_log"]["seed"], 77);
+  const json fold1 = json::parse(std::ifstream(tmp / "x" / "cv" / "fold1.json"));
+  EXPECT_EQ(fold1["training_log"]["seed"], 78);
   const auto pipeline = PreprocessPipeline::fromJson(m.preprocessing, "p");
   const auto& read = fold0["training_log"]["volumes_read"];
   ASSERT_EQ(read.size(), fold0["training_patients"].size());
