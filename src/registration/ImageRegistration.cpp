@@ -81,6 +81,13 @@ class OrderedMattes : public StockMattes {
   void GetValueCommonAfterThreadedExecution() override;
 
  private:
+  /// Whether this evaluation's units add into arrays of their own: only when ordered, and only
+  /// for a derivative of a global transform (rigid, affine), the one ITK adds into a shared
+  /// array; a displacement field keeps per-voxel derivatives that no two units share.
+  bool unitsOwnTheirDerivatives() const {
+    return ordered_ && this->GetComputeDerivative() && !this->HasLocalSupport();
+  }
+
   bool ordered_ = false;
   std::vector<JointPDFDerivativesType::Pointer> unitDerivatives_;
   // Each unit's buffer flushes under its own lock: nothing else shares its array.
@@ -120,9 +127,7 @@ void OrderedMattes::sumInFixedOrder(unsigned workUnits) {
 }
 
 void OrderedMattes::giveEachWorkUnitItsOwnDerivatives(itk::ThreadIdType workUnits) {
-  // Only a global transform (rigid, affine) accumulates into the shared array; a displacement
-  // field keeps per-voxel derivatives that no two units share.
-  if (!ordered_ || !this->GetComputeDerivative() || this->HasLocalSupport()) return;
+  if (!unitsOwnTheirDerivatives()) return;
   const auto region = this->m_JointPDFDerivatives->GetBufferedRegion();
   if (unitDerivatives_.size() != workUnits) {
     unitDerivatives_.assign(workUnits, nullptr);
@@ -147,16 +152,15 @@ void OrderedMattes::giveEachWorkUnitItsOwnDerivatives(itk::ThreadIdType workUnit
 
 void OrderedMattes::GetValueCommonAfterThreadedExecution() {
   Superclass::GetValueCommonAfterThreadedExecution();
-  if (!ordered_ || !this->GetComputeDerivative() || this->HasLocalSupport()) return;
+  if (!unitsOwnTheirDerivatives()) return;
   // Each unit flushed its last samples into its own array when it finished (FinalizeThread);
-  // the shared array is still zero.
+  // the shared array, zeroed by ITK before the units ran, received nothing.
   const itk::ThreadIdType units = this->GetNumberOfWorkUnitsUsed();
   if (units > unitDerivatives_.size()) {
     throw Error(ErrorCode::Internal, "registration metric: more work units than arrays");
   }
   double* total = this->m_JointPDFDerivatives->GetBufferPointer();
   const std::size_t n = this->m_JointPDFDerivatives->GetBufferedRegion().GetNumberOfPixels();
-  std::fill(total, total + n, 0.0);
   for (itk::ThreadIdType u = 0; u < units; ++u) {
     const double* part = unitDerivatives_[u]->GetBufferPointer();
     for (std::size_t i = 0; i < n; ++i) total[i] += part[i];

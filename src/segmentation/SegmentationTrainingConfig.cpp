@@ -130,7 +130,7 @@ SegmentationTrainingConfig SegmentationTrainingConfig::fromJson(
     const auto cv = j.value("cross_validation", nlohmann::json::object());
     c.folds = cv.value("folds", c.folds);
     c.seed = cv.value("seed", c.seed);
-    c.trainingSeed = t.contains("seed") ? t.at("seed").get<std::uint64_t>() : c.seed;
+    c.trainingSeed = t.value("seed", c.seed);
     if (c.folds < 2) throw bad("cross_validation.folds must be >= 2");
     return c;
   } catch (const nlohmann::json::exception& e) {
