@@ -1,10 +1,12 @@
-// `medsight segment`, `medsight segment-train`, `medsight segment-ensemble`.
+// `medsight segment`, `medsight segment-train`, `medsight segment-ensemble`,
+// `medsight segment-compare`.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -24,6 +26,7 @@
 #include "preprocess/MaskComparison.h"
 #include "segmentation/SegmentationCrossValidation.h"
 #include "segmentation/SegmentationEnsembleBuilder.h"
+#include "segmentation/SegmentationPackageComparison.h"
 #include "segmentation/TumourSegmenter.h"
 
 namespace medsight {
@@ -115,6 +118,99 @@ class SegmentEnsembleCommand : public Command {
  private:
   std::vector<std::string> packages_, leaveOut_;
   std::string out_, name_, description_;
+};
+
+class SegmentCompareCommand : public Command {
+ public:
+  std::string name() const override { return "segment-compare"; }
+  std::string summary() const override {
+    return "Compare two segmentation packages' cross-validated results patient by patient "
+           "(paired difference with bootstrap CI, Wilcoxon signed-rank test)";
+  }
+  void configure(CLI::App& app) override {
+    app.add_option("baseline", baseline_, "Package to compare against (e.g. the shipped one)")
+        ->required();
+    app.add_option("candidate", candidate_, "Package whose gain is measured")->required();
+    app.add_option("--metric", metric_,
+                   "dice (default), hd95_mm, mean_surface_distance_mm or "
+                   "absolute_volume_error_percent");
+    app.add_option("--out", out_, "Also write the comparison as JSON to this file");
+  }
+  int run(const CommandContext& context) override {
+    OutputFileSet outputs;  // the --out path is checked before the packages are read
+    const auto staged =
+        out_.empty() ? std::filesystem::path() : outputs.addFile(out_, {".json"}, "--out");
+    const json r = SegmentationPackageComparison::compare(baseline_, candidate_, metric_);
+    if (!out_.empty()) {
+      std::ofstream file(staged);
+      file << r.dump(2) << '\n';
+      if (!file.flush()) {
+        throw Error(ErrorCode::FileWriteFailed, "segment-compare: cannot write " + out_);
+      }
+      outputs.commit();
+    }
+    if (context.json) {
+      std::cout << r.dump(2) << '\n';
+      return 0;
+    }
+    auto fmt = [](double v) {
+      std::ostringstream o;
+      o << std::fixed << std::setprecision(3) << v;
+      return o.str();
+    };
+    auto signedFmt = [&](double v) { return (v >= 0 ? "+" : "") + fmt(v); };
+    std::cout << "patient      baseline  candidate  difference\n";
+    for (const auto& row : r["per_patient"]) {
+      std::cout << std::left << std::setw(13) << row["patient"].get<std::string>() << std::right
+                << std::setw(8) << fmt(row["baseline"]) << std::setw(11) << fmt(row["candidate"])
+                << std::setw(12) << signedFmt(row["difference"]) << '\n';
+    }
+    auto line = [&](const char* label, const json& part) {
+      const auto& s = part["summary"];
+      std::cout << label << part["name"].get<std::string>() << ": mean " << fmt(s["mean"])
+                << " (95% CI " << fmt(s["ci95_lower"]) << " to " << fmt(s["ci95_upper"])
+                << "), median " << fmt(s["median"]) << '\n';
+    };
+    const std::string metric = r["metric"];
+    std::cout << metric << " over " << r["patients"] << " patients measured by both ("
+              << (r["higher_is_better"].get<bool>() ? "higher" : "lower") << " is better)\n";
+    line("baseline  ", r["baseline"]);
+    line("candidate ", r["candidate"]);
+    const auto& d = r["difference"];
+    const auto& w = r["wilcoxon"];
+    std::cout << "paired difference (candidate - baseline) " << signedFmt(d["mean"]) << " (95% CI "
+              << signedFmt(d["ci95_lower"]) << " to " << signedFmt(d["ci95_upper"])
+              << "); candidate better on " << r["candidate_better"] << ", baseline on "
+              << r["baseline_better"] << ", tied " << r["ties"]
+              << "; Wilcoxon signed-rank p = " << std::setprecision(3)
+              << w["p_two_sided"].get<double>() << " (" << w["method"].get<std::string>() << ")\n";
+    auto list = [](const json& names) {
+      std::string s;
+      for (const auto& n : names) s += (s.empty() ? "" : ", ") + n.get<std::string>();
+      return s;
+    };
+    if (!r["only_in_baseline"].empty()) {
+      std::cout << "not compared, measured by the baseline only: " << list(r["only_in_baseline"])
+                << '\n';
+    }
+    if (!r["only_in_candidate"].empty()) {
+      std::cout << "not compared, measured by the candidate only: " << list(r["only_in_candidate"])
+                << '\n';
+    }
+    if (!r["metric_undefined"].empty()) {
+      std::cout << "not compared, " << metric
+                << " undefined (empty outline): " << list(r["metric_undefined"]) << '\n';
+    }
+    if (r["patients_on_other_folds"].get<int>() > 0) {
+      std::cout << "note: " << r["patients_on_other_folds"]
+                << " patient(s) sit in different folds in the two packages: they were "
+                   "cross-validated on different training sets\n";
+    }
+    return 0;
+  }
+
+ private:
+  std::string baseline_, candidate_, metric_ = "dice", out_;
 };
 
 class SegmentCommand : public Command {
@@ -463,6 +559,7 @@ void registerContourCommands(CommandRegistry& registry);
 void registerSegmentationCommands(CommandRegistry& registry) {
   registry.add(std::make_unique<SegmentTrainCommand>());
   registry.add(std::make_unique<SegmentEnsembleCommand>());
+  registry.add(std::make_unique<SegmentCompareCommand>());
   registry.add(std::make_unique<SegmentCommand>());
   registerContourCommands(registry);
 }
