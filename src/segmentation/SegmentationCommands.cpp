@@ -197,14 +197,24 @@ class SegmentCompareCommand : public Command {
       std::cout << "not compared, measured by the candidate only: " << list(r["only_in_candidate"])
                 << '\n';
     }
-    if (!r["metric_undefined"].empty()) {
+    for (const auto& u : r["metric_undefined"]) {
+      const bool inBase = u["baseline_undefined"], inCand = u["candidate_undefined"];
+      std::cout << "not compared, " << metric << " undefined (empty outline) for "
+                << u["patient"].get<std::string>() << " in "
+                << (inBase && inCand ? "both packages"
+                    : inBase         ? "the baseline"
+                                     : "the candidate")
+                << '\n';
+    }
+    if (!r["metric_not_recorded"].empty()) {
       std::cout << "not compared, " << metric
-                << " undefined (empty outline): " << list(r["metric_undefined"]) << '\n';
+                << " not recorded by a package (older format): " << list(r["metric_not_recorded"])
+                << '\n';
     }
     if (r["patients_on_other_folds"].get<int>() > 0) {
-      std::cout << "note: " << r["patients_on_other_folds"]
-                << " patient(s) sit in different folds in the two packages: they were "
-                   "cross-validated on different training sets\n";
+      std::cout << "note: for " << r["patients_on_other_folds"]
+                << " patient(s) the two packages' fold networks were trained on different "
+                   "patients (other folds)\n";
     }
     return 0;
   }

@@ -16,9 +16,9 @@ namespace medsight {
 /// bootstrap interval over patients, how many patients each package wins, and a Wilcoxon
 /// signed-rank test. Pairing removes the patient-to-patient spread (a hard patient is hard for
 /// both), which is why two packages' separate intervals can overlap while the paired one
-/// does not. Patients measured by one package only are listed, not compared; patients whose
-/// fold differs between the two packages are counted, since then the two were trained on
-/// different patients.
+/// does not. Patients measured by one package only, or whose metric is undefined (an empty
+/// outline has no HD95) are listed, not compared; patients whose fold networks were trained on
+/// different patients in the two packages (their held-out sets differ) are counted.
 class SegmentationPackageComparison {
  public:
   /// \brief Metrics a comparison can use; the per-patient field each reads from.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace medsight {
@@ -51,6 +52,22 @@ TEST(WilcoxonSignedRankTest, LargeSamplesUseTheTieCorrectedNormalApproximation) 
   EXPECT_EQ(r.nonZero, 396u);
   EXPECT_DOUBLE_EQ(std::min(r.positiveRankSum, r.negativeRankSum), 31989.0);
   EXPECT_NEAR(r.pValue, 0.0013319223943376928, 1e-9);
+}
+
+TEST(WilcoxonSignedRankTest, ThePValueIsCappedAtOne) {
+  // W+ = W- = 1.5: each tail holds 3/4 of the distribution.
+  EXPECT_DOUBLE_EQ(WilcoxonSignedRankTest::test({1.0, -1.0}).pValue, 1.0);
+  EXPECT_DOUBLE_EQ(WilcoxonSignedRankTest::test({2.0}).pValue, 1.0);
+}
+
+TEST(WilcoxonSignedRankTest, SwitchesToTheApproximationAbove300Pairs) {
+  std::vector<double> d;
+  for (int i = 0; i < 301; ++i) d.push_back(i % 3 == 0 ? -(i + 1.0) : i + 1.0);
+  EXPECT_FALSE(WilcoxonSignedRankTest::test(d).exact);
+  d.pop_back();
+  const auto r = WilcoxonSignedRankTest::test(d);
+  EXPECT_TRUE(r.exact);
+  EXPECT_LT(r.pValue, 1e-6);  // two thirds positive, the larger ranks evenly split
 }
 
 TEST(WilcoxonSignedRankTest, NoNonZeroDifferenceGivesOne) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -81,12 +82,50 @@ TEST(SegmentationPackageComparison, LowerIsBetterForDistancesAndUndefinedOnesAre
   const json r = SegmentationPackageComparison::compare(a, b, "hd95_mm");
   EXPECT_FALSE(r["higher_is_better"].get<bool>());
   EXPECT_EQ(r["patients"], 2);
-  EXPECT_EQ(r["metric_undefined"], json::array({"P3"}));
+  ASSERT_EQ(r["metric_undefined"].size(), 1u);  // P3: the baseline's outline was empty
+  EXPECT_EQ(r["metric_undefined"][0]["patient"], "P3");
+  EXPECT_TRUE(r["metric_undefined"][0]["baseline_undefined"].get<bool>());
+  EXPECT_FALSE(r["metric_undefined"][0]["candidate_undefined"].get<bool>());
+  EXPECT_NEAR(r["difference"]["mean"].get<double>(), (-8.0 + 1.0) / 2, 1e-12);
   EXPECT_EQ(r["candidate_better"], 1);  // P1: 12 mm against 20 mm
-  EXPECT_EQ(r["baseline_better"], 1);
+  EXPECT_EQ(r["baseline_better"], 1);   // P2: 8 mm against 9 mm
+  EXPECT_EQ(r["per_patient"][0]["patient"], "P1");
+  EXPECT_DOUBLE_EQ(r["per_patient"][0]["difference"].get<double>(), -8.0);
   const json v = SegmentationPackageComparison::compare(a, b, "absolute_volume_error_percent");
   // |-20 + 10 d|: P1 15 -> 14, P2 12 -> 13, P3 20 -> 16.
   EXPECT_NEAR(v["difference"]["mean"].get<double>(), (-1.0 + 1.0 - 4.0) / 3, 1e-9);
+  EXPECT_EQ(v["candidate_better"], 2);  // P1 and P3 have the smaller error in the candidate
+  EXPECT_EQ(v["baseline_better"], 1);
+  // A package that does not record the metric at all is reported as such, not as empty.
+  json rows = json::array({row("P1", 0.5, 0), row("P2", 0.8, 1), row("P3", 0.7, 2)});
+  rows[0].erase("hd95_mm");
+  const auto old = packageWith(tmp / "old", rows);
+  const json o = SegmentationPackageComparison::compare(old, b, "hd95_mm");
+  EXPECT_EQ(o["metric_not_recorded"], json::array({"P1"}));
+  EXPECT_EQ(o["patients"], 2);
+}
+
+TEST(SegmentationPackageComparison, TellsFoldsApartByTheirPatientsNotTheirNumbers) {
+  const auto tmp = test::temporaryDirectory("seg-compare-folds");
+  json rows = json::array();
+  for (const char* p : {"STS_005", "STS_008", "STS_001", "STS_004"}) rows.push_back(row(p, 0.7, 0));
+  const auto a = packageWith(tmp / "a", rows);  // the shipped folds: 005 + 008, 001 + 004
+  // The same split with the fold numbers swapped is the same training: nothing to flag.
+  auto renumbered = readJson(a / "manifest.json");
+  std::swap(renumbered["members"][0]["held_out"], renumbered["members"][1]["held_out"]);
+  fs::create_directories(tmp / "renumbered");
+  std::ofstream(tmp / "renumbered" / "manifest.json") << renumbered.dump(2);
+  EXPECT_EQ(
+      SegmentationPackageComparison::compare(a, tmp / "renumbered")["patients_on_other_folds"], 0);
+  // STS_001 moved into STS_005's fold: the folds of 005, 008, 001 and 004 all changed.
+  auto moved = readJson(a / "manifest.json");
+  auto& first = moved["members"][0]["held_out"];
+  auto& second = moved["members"][1]["held_out"];
+  first.push_back("STS_001");
+  second.erase(std::find(second.begin(), second.end(), "STS_001"));
+  fs::create_directories(tmp / "moved");
+  std::ofstream(tmp / "moved" / "manifest.json") << moved.dump(2);
+  EXPECT_EQ(SegmentationPackageComparison::compare(a, tmp / "moved")["patients_on_other_folds"], 4);
 }
 
 TEST(SegmentationPackageComparison, RefusesWhatCannotBeCompared) {
@@ -95,12 +134,21 @@ TEST(SegmentationPackageComparison, RefusesWhatCannotBeCompared) {
   const auto other = packageWith(tmp / "other", {row("Q1", 0.5, 0), row("P2", 0.7, 1)});
   const auto empty = packageWith(tmp / "empty", json::array());
   const auto twice = packageWith(tmp / "twice", {row("P1", 0.5, 0), row("P1", 0.6, 0)});
+  const auto notList = packageWith(tmp / "notlist", json::object({{"P1", 0.5}}));
+  auto noValidation = readJson(a / "manifest.json");
+  noValidation["validation"] = nullptr;
+  fs::create_directories(tmp / "novalidation");
+  std::ofstream(tmp / "novalidation" / "manifest.json") << noValidation.dump(2);
   fs::create_directories(tmp / "none");
   EXPECT_EQ(test::codeOf([&] { SegmentationPackageComparison::compare(a, other); }),
             ErrorCode::EmptyInput);  // one patient in common
   EXPECT_EQ(test::codeOf([&] { SegmentationPackageComparison::compare(a, empty); }),
             ErrorCode::EmptyInput);
   EXPECT_EQ(test::codeOf([&] { SegmentationPackageComparison::compare(a, twice); }),
+            ErrorCode::ModelInvalid);
+  EXPECT_EQ(test::codeOf([&] { SegmentationPackageComparison::compare(a, notList); }),
+            ErrorCode::ModelInvalid);
+  EXPECT_EQ(test::codeOf([&] { SegmentationPackageComparison::compare(a, tmp / "novalidation"); }),
             ErrorCode::ModelInvalid);
   EXPECT_EQ(test::codeOf([&] { SegmentationPackageComparison::compare(a, tmp / "none"); }),
             ErrorCode::ModelInvalid);
