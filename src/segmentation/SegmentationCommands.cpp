@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -16,6 +15,7 @@
 #include <sstream>
 #include <vector>
 
+#include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
 #include "core/ImageModality.h"
@@ -142,11 +142,7 @@ class SegmentCompareCommand : public Command {
         out_.empty() ? std::filesystem::path() : outputs.addFile(out_, {".json"}, "--out");
     const json r = SegmentationPackageComparison::compare(baseline_, candidate_, metric_);
     if (!out_.empty()) {
-      std::ofstream file(staged);
-      file << r.dump(2) << '\n';
-      if (!file.flush()) {
-        throw Error(ErrorCode::FileWriteFailed, "segment-compare: cannot write " + out_);
-      }
+      AtomicFile::write(staged, r.dump(2) + "\n");
       outputs.commit();
     }
     if (context.json) {
@@ -159,6 +155,11 @@ class SegmentCompareCommand : public Command {
       return o.str();
     };
     auto signedFmt = [&](double v) { return (v >= 0 ? "+" : "") + fmt(v); };
+    auto significant = [](double v) {  // 3 significant digits, without changing std::cout
+      std::ostringstream o;
+      o << std::setprecision(3) << v;
+      return o.str();
+    };
     std::cout << "patient      baseline  candidate  difference\n";
     for (const auto& row : r["per_patient"]) {
       std::cout << std::left << std::setw(13) << row["patient"].get<std::string>() << std::right
@@ -182,8 +183,8 @@ class SegmentCompareCommand : public Command {
               << signedFmt(d["ci95_lower"]) << " to " << signedFmt(d["ci95_upper"])
               << "); candidate better on " << r["candidate_better"] << ", baseline on "
               << r["baseline_better"] << ", tied " << r["ties"]
-              << "; Wilcoxon signed-rank p = " << std::setprecision(3)
-              << w["p_two_sided"].get<double>() << " (" << w["method"].get<std::string>() << ")\n";
+              << "; Wilcoxon signed-rank p = " << significant(w["p_two_sided"]) << " ("
+              << w["method"].get<std::string>() << ")\n";
     auto list = [](const json& names) {
       std::string s;
       for (const auto& n : names) s += (s.empty() ? "" : ", ") + n.get<std::string>();
