@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 
 #include "core/AtomicFile.h"
 #include "core/Error.h"
@@ -44,12 +46,24 @@ std::filesystem::path OutputFileSet::claim(const std::filesystem::path& path,
     throw Error(ErrorCode::FileNotFound, option + " " + path.string() + ": the folder " +
                                              folder.string() + " does not exist");
   }
-  // The folder exists, so weakly_canonical resolves any symbolic link on the way.
-  auto canonical = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
-  if (ec) canonical = std::filesystem::absolute(path).lexically_normal();
+  // Checked now rather than when the finished output is moved into place, after all the work.
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+    const int err = errno;
+    throw Error(ErrorCode::FileWriteFailed, option + " " + path.string() +
+                                                ": cannot write into the folder " +
+                                                folder.string() + ": " + std::strerror(err));
+  }
+  const auto canonical = canonicalOf(path);
   if (std::find(declared_.begin(), declared_.end(), canonical) != declared_.end()) {
     throw Error(ErrorCode::InvalidArgument,
                 option + " " + path.string() + ": another output of this command is this file");
+  }
+  for (const auto& in : inputs_) {
+    if (in.canonical == canonical) {
+      throw Error(ErrorCode::InvalidArgument, option + " " + path.string() + ": is the " +
+                                                  in.option +
+                                                  " this command reads; give another file");
+    }
   }
   // The output's number keeps staging names apart when two targets differ only in the case of
   // their ending ("X.NII.GZ" and "X.nii.gz" both stage as ...X.nii.gz).
@@ -65,6 +79,27 @@ std::filesystem::path OutputFileSet::claim(const std::filesystem::path& path,
   }
   declared_.push_back(canonical);
   return folder / staging;
+}
+
+std::filesystem::path OutputFileSet::canonicalOf(const std::filesystem::path& path) {
+  // weakly_canonical resolves any symbolic link on the way to an existing folder.
+  std::error_code ec;
+  auto canonical = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+  if (ec) canonical = std::filesystem::absolute(path).lexically_normal();
+  // "dir/" and "dir" name one folder.
+  if (!canonical.has_filename()) canonical = canonical.parent_path();
+  return canonical;
+}
+
+void OutputFileSet::addInput(const std::filesystem::path& path, const std::string& option) {
+  if (path.empty()) return;
+  const auto canonical = canonicalOf(path);
+  if (std::find(declared_.begin(), declared_.end(), canonical) != declared_.end()) {
+    throw Error(ErrorCode::InvalidArgument, option + " " + path.string() +
+                                                ": is also an output of this command; give the "
+                                                "output another name");
+  }
+  inputs_.push_back({canonical, option});
 }
 
 std::string OutputFileSet::endingOf(const std::filesystem::path& path,

@@ -22,11 +22,16 @@ class OutputFileSet {
   /// \brief Removes whatever was staged unless commit() moved it.
   ~OutputFileSet();
 
+  /// \brief Declares a file or folder the run reads, given by `option`: no output may be it
+  /// (compared through symbolic links), so that a run never overwrites its own input. Throws
+  /// InvalidArgument when an output declared earlier is it; an empty path is ignored.
+  void addInput(const std::filesystem::path& path, const std::string& option);
   /// \brief Declares a file output given by `option` and returns the path to write it to.
   /// Throws InvalidArgument when its name does not end in one of `suffixes` (any name when
   /// empty; compared without case, and the returned path ends in it in lower case), when it is
-  /// a folder, or when another output of this run is the same file (also through symbolic
-  /// links); FileNotFound when its folder does not exist.
+  /// a folder, when another output of this run is the same file (also through symbolic
+  /// links) or when it is one of the run's inputs; FileNotFound when its folder does not exist,
+  /// FileWriteFailed when the folder is not writable.
   std::filesystem::path addFile(const std::filesystem::path& path,
                                 const std::vector<std::string>& suffixes,
                                 const std::string& option);
@@ -49,7 +54,14 @@ class OutputFileSet {
   struct Staged {
     std::filesystem::path target, staging;
   };
+  static std::filesystem::path canonicalOf(const std::filesystem::path& path);
+
+  struct Input {
+    std::filesystem::path canonical;
+    std::string option;
+  };
   std::vector<std::filesystem::path> declared_;  ///< canonical paths, for the duplicate check
+  std::vector<Input> inputs_;
   std::vector<Staged> staged_;
 };
 

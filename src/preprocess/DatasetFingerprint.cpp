@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "core/Error.h"
+#include "core/ImageContentCheck.h"
 #include "core/ParallelFor.h"
 #include "io/ImageFileReader.h"
 #include "preprocess/BoundingBoxCropper.h"
@@ -16,28 +17,48 @@ DatasetFingerprint DatasetFingerprint::measure(const std::filesystem::path& root
                                                const std::string& imageFile,
                                                const std::string& maskFile, int threads) {
   std::error_code ec;
+  if (std::filesystem::is_regular_file(root, ec)) {
+    throw Error(ErrorCode::InvalidArgument,
+                root.string() + ": is a file; give the data folder (one sub-folder per case)");
+  }
   if (!std::filesystem::is_directory(root, ec)) {
     throw Error(ErrorCode::FileNotFound, root.string() + ": data folder not found");
   }
   std::vector<std::filesystem::path> folders;
+  std::vector<std::string> skipped;
   for (const auto& e : std::filesystem::directory_iterator(root)) {
-    if (e.is_directory() && std::filesystem::exists(e.path() / imageFile) &&
-        std::filesystem::exists(e.path() / maskFile)) {
+    if (!e.is_directory()) continue;
+    const bool hasImage = std::filesystem::exists(e.path() / imageFile);
+    const bool hasMask = std::filesystem::exists(e.path() / maskFile);
+    if (hasImage && hasMask) {
       folders.push_back(e.path());
+    } else if (hasImage || hasMask) {
+      skipped.push_back(e.path().filename().string() + " (no " + (hasImage ? maskFile : imageFile) +
+                        ")");
     }
   }
   std::sort(folders.begin(), folders.end());
+  std::sort(skipped.begin(), skipped.end());
   if (folders.empty()) {
     throw Error(ErrorCode::EmptyInput,
                 root.string() + ": no case folder holds both " + imageFile + " and " + maskFile);
   }
   DatasetFingerprint fp;
+  if (!skipped.empty()) {
+    std::string list;
+    for (const auto& k : skipped) list += (list.empty() ? "" : ", ") + k;
+    fp.warnings.push_back(std::to_string(skipped.size()) + " case folder" +
+                          (skipped.size() == 1 ? " was" : "s were") +
+                          " skipped, holding only one of the two files: " + list);
+  }
   fp.cases.resize(folders.size());
+  std::vector<std::string> flat(folders.size());
   std::vector<float> pooled;
   std::mutex mutex;
   parallelFor(folders.size(), threads, [&](std::size_t i) {
     const std::string id = folders[i].filename().string();
     const Image image = ImageFileReader::read(folders[i] / imageFile);
+    ImageContentCheck::requireFinite(image, id + ": " + imageFile);
     Image mask = ImageFileReader::read(folders[i] / maskFile);
     if (!mask.sameGrid(image, 1e-3)) {
       throw Error(ErrorCode::GeometryMismatch,
@@ -57,10 +78,20 @@ DatasetFingerprint DatasetFingerprint::measure(const std::filesystem::path& root
         c.foregroundVolumeMl / voxelMl / static_cast<double>(image.voxelsPerFrame());
     for (int a = 0; a < 3; ++a) c.foregroundExtentMm[a] = box->size[a] * c.spacing[a];
     const auto stats = IntensityStatistics::collect(image, &mask, 20000);
+    if (!stats.sorted().empty() && stats.sorted().front() == stats.sorted().back()) {
+      flat[i] = id;  // a blank image, or one value inside the mask: nothing to normalise on
+    }
     std::lock_guard lock(mutex);
     pooled.insert(pooled.end(), stats.sorted().begin(), stats.sorted().end());
     fp.cases[i] = c;
   });
+  for (const auto& id : flat) {
+    if (!id.empty()) {
+      fp.warnings.push_back(id + ": " + imageFile +
+                            " has one value inside the mask (a blank image?); its intensities "
+                            "tell the plan nothing");
+    }
+  }
   const IntensityStatistics all(std::move(pooled));
   fp.foregroundMean = all.mean();
   fp.foregroundStd = all.standardDeviation();

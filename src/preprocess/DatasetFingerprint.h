@@ -31,6 +31,9 @@ struct DatasetFingerprint {
   double foregroundP005 = 0.0;  ///< 0.5th percentile
   double foregroundP995 = 0.0;  ///< 99.5th percentile
   double foregroundMedian = 0.0;
+  /// \brief What a planner should know: case folders skipped because one of the two files is
+  /// missing, images with one value inside their mask.
+  std::vector<std::string> warnings;
 
   /// \brief Measures every case folder under `root` holding `imageFile` and `maskFile` (one
   /// sub-folder per patient) on `threads` workers. Masks on another grid than their image are

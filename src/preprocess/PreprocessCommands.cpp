@@ -7,6 +7,7 @@
 #include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/ImageContentCheck.h"
 #include "core/ImageModality.h"
 #include "core/OutputFileSet.h"
 #include "core/StructuredFileReader.h"
@@ -56,6 +57,9 @@ class PreprocessCommand : public Command {
     const auto recordPath = record_.empty() ? sidecarOf(output_) : std::filesystem::path(record_);
     // Every output is checked before the work, and a failed run leaves none of them behind.
     OutputFileSet outputs;
+    outputs.addInput(input_, "input image");
+    outputs.addInput(mask_, "--mask");
+    outputs.addInput(pipeline_, "--pipeline file");
     const auto stagedOutput = outputs.addFile(output_, {".nii", ".nii.gz"}, "output");
     const auto stagedMask = maskOut_.empty()
                                 ? std::filesystem::path()
@@ -68,6 +72,7 @@ class PreprocessCommand : public Command {
     const PreprocessPipeline pipeline = PreprocessPipeline::fromJson(j, pipeline_);
 
     PreprocessSubject subject{ImageFileReader::read(input_), std::nullopt};
+    ImageContentCheck::requireFinite(subject.image, input_);
     if (!modality_.empty()) subject.image.setModality(modality_);
     if (!mask_.empty()) {
       Image m = ImageFileReader::read(mask_);
@@ -148,14 +153,21 @@ class PlanCommand : public Command {
     if (options_.poolings < 0 || options_.poolings > 6) {
       throw Error(ErrorCode::InvalidArgument, "plan: --poolings must be 0..6");
     }
+    // The plan file is checked before the cases are measured.
+    OutputFileSet outputs;
+    const auto stagedPlan =
+        out_.empty() ? std::filesystem::path() : outputs.addFile(out_, {}, "--out");
     const auto fp = DatasetFingerprint::measure(data_, image_, mask_, context.threads);
     json plan = DatasetPlanner::plan(fp, options_);
     plan["data"] = {{"root", data_}, {"image", image_}, {"mask", mask_}};
+    plan["warnings"] = fp.warnings;
+    for (const auto& w : fp.warnings) std::cerr << "warning: " << w << '\n';
     if (out_.empty()) {
       std::cout << plan.dump(2) << '\n';
       return 0;
     }
-    AtomicFile::write(out_, plan.dump(2) + "\n");
+    AtomicFile::write(stagedPlan, plan.dump(2) + "\n");
+    outputs.commit();
     if (context.json) {
       std::cout << json{{"plan", out_},
                         {"target_spacing_mm", plan["target_spacing_mm"]},

@@ -133,6 +133,15 @@ PreprocessPipeline PreprocessPipeline::fromJson(const nlohmann::json& j,
     if (!j.contains("steps")) {
       throw Error(ErrorCode::InvalidConfiguration, context + ": no \"steps\" list");
     }
+    // A misspelt key ("stpes") would otherwise be dropped with everything under it.
+    for (const auto& [key, value] : j.items()) {
+      if (key != "format" && key != "steps" && key != "description") {
+        throw Error(ErrorCode::InvalidConfiguration,
+                    context + ": unknown key \"" + key +
+                        "\" (a pipeline has \"steps\", and optionally \"format\" and "
+                        "\"description\")");
+      }
+    }
     steps = &j.at("steps");
   }
   if (!steps->is_array()) {

@@ -11,6 +11,7 @@
 #include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/ImageContentCheck.h"
 #include "core/OutputFileSet.h"
 #include "core/StructuredFileReader.h"
 #include "io/DicomDerivedImageWriter.h"
@@ -146,6 +147,9 @@ struct FusionOutputs {
   }
   /// Declares the fused outputs before any work, so a bad path fails first; write() then
   /// writes to where `outputs` stages them.
+  void declareInputs(OutputFileSet& outputs) const {
+    outputs.addInput(baseDicom, "--fixed-dicom series");
+  }
   void declare(OutputFileSet& outputs) {
     if (!png.empty()) stagedPng = outputs.addFile(png, {".png"}, "--fuse-png");
     if (!dicom.empty()) stagedDicom = outputs.addFolder(dicom, "--fuse-dicom");
@@ -244,6 +248,13 @@ class RegisterCommand : public Command {
     const std::string tfm = outTransform_.empty() ? out_ + ".tfm" : outTransform_;
     const std::string img = outImage_.empty() ? out_ + ".nii.gz" : outImage_;
     OutputFileSet outputs;
+    outputs.addInput(fixed_, "fixed image");
+    outputs.addInput(moving_, "moving image");
+    outputs.addInput(movingMask_, "--moving-mask");
+    outputs.addInput(fixedMask_, "--fixed-mask");
+    outputs.addInput(metricMask_, "--metric-mask");
+    outputs.addInput(settings_, "--settings file");
+    fusion_.declareInputs(outputs);
     const auto stagedTfm = outputs.addFile(tfm, {".tfm", ".txt"}, "--out-transform");
     const auto stagedImg = outputs.addFile(img, {".nii", ".nii.gz"}, "--out-image");
     const auto stagedJson = outputs.addFile(out_ + ".json", {}, "--out");
@@ -253,8 +264,12 @@ class RegisterCommand : public Command {
     fusion_.declare(outputs);
 
     const Image fixed = ImageFileReader::read(fixed_);
+    ImageContentCheck::requireFinite(fixed, fixed_);
+    ImageContentCheck::requireVarying(fixed, fixed_, "there is nothing to register it to");
     fusion_.checkAgainst(fixed, fixed_);
     const Image moving = ImageFileReader::read(moving_);
+    ImageContentCheck::requireFinite(moving, moving_);
+    ImageContentCheck::requireVarying(moving, moving_, "there is nothing to register");
     std::optional<Image> mMask, fMask;
     if (!movingMask_.empty()) {
       mMask = ImageFileReader::read(movingMask_);
@@ -383,12 +398,21 @@ class FuseCommand : public Command {
                   "fuse: give --fuse-png, --fuse-dicom and/or --out-image");
     }
     OutputFileSet outputs;
+    outputs.addInput(base_, "base image");
+    outputs.addInput(overlay_, "overlay image");
+    outputs.addInput(transform_, "--transform file");
+    fusion_.declareInputs(outputs);
     fusion_.declare(outputs);
     const auto stagedImage = outImage_.empty()
                                  ? std::filesystem::path()
                                  : outputs.addFile(outImage_, {".nii", ".nii.gz"}, "--out-image");
     const Image base = ImageFileReader::read(base_);
+    ImageContentCheck::requireFinite(base, base_);
     const Image overlay = ImageFileReader::read(overlay_);
+    ImageContentCheck::requireFinite(overlay, overlay_);
+    // A blank overlay would give a fusion that reads as "no uptake", as one off the field of view.
+    ImageContentCheck::requireVarying(overlay, overlay_,
+                                      "a fusion of it would read as no uptake or signal");
     const SpatialTransform t =
         transform_.empty() ? SpatialTransform() : SpatialTransform::read(transform_);
     fusion_.checkAgainst(base, base_);

@@ -1,5 +1,9 @@
 #include "registration/RegistrationSettings.h"
 
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
 #include <algorithm>
 
 #include "core/Error.h"
@@ -28,6 +32,18 @@ void refuseUnknownKeys(const nlohmann::json& j, const nlohmann::json& known,
 template <typename T>
 void readSetting(const nlohmann::json& j, const char* key, T& target, const std::string& where) {
   if (!j.contains(key)) return;
+  if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T> && !std::is_same_v<T, bool>) {
+    // nlohmann converts -5 to 4294967291 without complaint.
+    const auto& v = j.at(key);
+    // Parsed JSON holds 7 as unsigned; a json built in code holds it as signed.
+    const bool whole =
+        v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
+    if (v.is_number() && (!whole || v.get<std::uint64_t>() > std::numeric_limits<T>::max())) {
+      throw Error(ErrorCode::InvalidConfiguration,
+                  where + ": '" + key + "' must be a whole number from 0 to " +
+                      std::to_string(std::numeric_limits<T>::max()) + ", not " + v.dump());
+    }
+  }
   try {
     target = j.at(key).get<T>();
   } catch (const nlohmann::json::exception& e) {

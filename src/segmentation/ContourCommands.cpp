@@ -9,6 +9,8 @@
 
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/ImageContentCheck.h"
+#include "core/OutputFileSet.h"
 #include "io/ImageFileReader.h"
 #include "io/NiftiWriter.h"
 #include "preprocess/MaskComparison.h"
@@ -94,6 +96,10 @@ class RtStructCommand : public Command {
     toMask_->add_option("out_mask", out_, "Output mask (.nii/.nii.gz)")->required();
     toMask_->add_option("--roi", roi_, "ROI name (default: the only ROI)");
     toMask_->add_option("--reference", reference_, "Compare with this mask (volume, Dice)");
+    toMask_->add_flag("--allow-partial", allowPartial_,
+                      "Write the mask even when some contours lie beyond the image's slices or "
+                      "between them (normally refused: the series is incomplete or not the one "
+                      "the contours were drawn on); a warning names how many were left out");
     fromMask_ = app.add_subcommand("from-mask", "mask -> RTSTRUCT referencing a DICOM series");
     fromMask_->add_option("mask", mask_, "Mask on the series grid")->required();
     fromMask_->add_option("series", series_, "DICOM series folder the mask belongs to")->required();
@@ -110,13 +116,38 @@ class RtStructCommand : public Command {
   }
   int run(const CommandContext& context) override {
     json out;
+    // Outputs are checked before any work and written only when the whole run succeeds.
+    OutputFileSet outputs;
     if (toMask_->parsed()) {
+      outputs.addInput(rtstruct_, "RTSTRUCT file");
+      outputs.addInput(image_, "referenced image");
+      outputs.addInput(reference_, "--reference mask");
+      const auto staged = outputs.addFile(out_, {".nii", ".nii.gz"}, "out_mask");
       const RtStructureSet rs = RtStructureSet::read(rtstruct_);
       const RtRoi& roi = rs.roi(roi_);
       const Image image = ImageFileReader::read(image_);
       RasterizationReport report;
       const Image mask = ContourRasterizer::rasterize(roi, image, &report);
-      NiftiWriter::write(mask, out_);
+      std::vector<std::string> warnings;
+      const std::size_t missed = report.contoursOutside + report.contoursOffSlice;
+      if (missed > 0) {
+        // A mask silently missing part of the structure would be read as the whole of it.
+        const std::string what =
+            "RTSTRUCT ROI '" + roi.name + "': " + std::to_string(missed) + " of its " +
+            std::to_string(roi.contours.size()) + " contours are not on a slice of " + image_ +
+            " (" + std::to_string(report.contoursOutside) + " beyond its first or last slice, " +
+            std::to_string(report.contoursOffSlice) + " between slices)";
+        if (!allowPartial_) {
+          throw Error(ErrorCode::GeometryMismatch,
+                      what +
+                          ": the series looks incomplete or is not the one the contours were "
+                          "drawn on; give the whole referenced series, or --allow-partial to "
+                          "write the " +
+                          std::to_string(report.contoursUsed) + " contours that are on it");
+        }
+        warnings.push_back(what + "; the mask holds only the " +
+                           std::to_string(report.contoursUsed) + " that are");
+      }
       out = {{"roi", roi.name},
              {"mask", out_},
              {"volume_ml", MaskComparison::volumeMl(mask)},
@@ -132,13 +163,20 @@ class RtStructCommand : public Command {
         out["reference_volume_ml"] = MaskComparison::volumeMl(ref);
         out["dice"] = MaskComparison::dice(mask, ref);
       }
+      out["warnings"] = warnings;
+      for (const auto& w : warnings) std::cerr << "warning: " << w << '\n';
+      NiftiWriter::write(mask, staged);
     } else {
+      outputs.addInput(mask_, "mask");
+      outputs.addInput(series_, "series folder");
+      const auto staged = outputs.addFile(out_, {}, "out");
       const ReferencedSeries ref = ReferencedSeries::read(series_);
       ExportedStructure st = structure_;
       st.mask = readMaskOn(mask_, ref);
-      RtStructWriter::write({st}, ref, out_);
+      RtStructWriter::write({st}, ref, staged);
       out = {{"rtstruct", out_}, {"roi", st.name}, {"series", ref.series.seriesInstanceUid}};
     }
+    outputs.commit();
     std::cout << (context.json ? out.dump(2) : "wrote " + out.dump()) << '\n';
     return 0;
   }
@@ -147,6 +185,7 @@ class RtStructCommand : public Command {
   CLI::App* toMask_ = nullptr;
   CLI::App* fromMask_ = nullptr;
   std::string rtstruct_, image_, out_, roi_, reference_, mask_, series_;
+  bool allowPartial_ = false;
   ExportedStructure structure_;
 };
 
@@ -167,10 +206,15 @@ class DicomSegCommand : public Command {
         ->transform(CLI::IsMember({"GTV", "CTV", "PTV", "ORGAN"}, CLI::ignore_case));
   }
   int run(const CommandContext& context) override {
+    OutputFileSet outputs;
+    outputs.addInput(mask_, "mask");
+    outputs.addInput(series_, "series folder");
+    const auto staged = outputs.addFile(out_, {}, "out");
     const ReferencedSeries ref = ReferencedSeries::read(series_);
     ExportedStructure st = structure_;
     st.mask = readMaskOn(mask_, ref);
-    DicomSegWriter::write(st, ref, out_);
+    DicomSegWriter::write(st, ref, staged);
+    outputs.commit();
     const json out{{"seg", out_}, {"segment", st.name}, {"series", ref.series.seriesInstanceUid}};
     std::cout << (context.json ? out.dump(2) : "wrote " + out.dump()) << '\n';
     return 0;
@@ -195,9 +239,19 @@ class LungsCommand : public Command {
     app.add_option("--threshold", settings_.airThresholdHu, "Air threshold in HU");
   }
   int run(const CommandContext& context) override {
+    OutputFileSet outputs;
+    outputs.addInput(ct_, "CT");
+    const auto staged = out_.empty() ? std::filesystem::path()
+                                     : outputs.addFile(out_, {".nii", ".nii.gz"}, "out_mask");
     Image ct = ImageFileReader::read(ct_);
+    ImageContentCheck::requireFinite(ct, ct_);
     const LungFieldResult r = LungFieldSegmenter(settings_).segment(ct);
-    if (!out_.empty()) NiftiWriter::write(r.mask, out_);
+    // With --require-gate a CT that fails the gate gets no mask file: the run failed.
+    const bool writeMask = !out_.empty() && !(require_ && !r.gatePassed);
+    if (writeMask) {
+      NiftiWriter::write(r.mask, staged);
+      outputs.commit();
+    }
     const json out{{"volume_ml", r.volumeMl},
                    {"right_ml", r.rightVolumeMl},
                    {"left_ml", r.leftVolumeMl},
@@ -206,7 +260,7 @@ class LungsCommand : public Command {
                    {"slice_fraction", r.sliceFraction},
                    {"gate_passed", r.gatePassed},
                    {"gate_reasons", r.gateReasons},
-                   {"mask", out_}};
+                   {"mask", writeMask ? json(out_) : json(nullptr)}};
     std::cout << (context.json ? out.dump(2) : out.dump()) << '\n';
     if (require_ && !r.gatePassed) {
       std::string why;

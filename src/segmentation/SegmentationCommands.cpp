@@ -18,6 +18,7 @@
 #include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/ImageContentCheck.h"
 #include "core/ImageModality.h"
 #include "core/OutputFileSet.h"
 #include "io/ImageFileReader.h"
@@ -265,6 +266,13 @@ class SegmentCommand : public Command {
   int run(const CommandContext& context) override {
     // Outputs are checked before the model is loaded, and a failed run leaves none behind.
     OutputFileSet outputs;
+    outputs.addInput(image_, "input image");
+    outputs.addInput(reference_, "--reference mask");
+    outputs.addInput(roiMask_, "--roi-mask");
+    for (const auto& a : aux_) {
+      const auto eq = a.find('=');
+      if (eq != std::string::npos) outputs.addInput(a.substr(eq + 1), "--aux image");
+    }
     const auto stagedMask = outputs.addFile(out_, {".nii", ".nii.gz"}, "out_mask");
     const auto stagedProbability =
         probability_.empty() ? std::filesystem::path()
@@ -272,6 +280,7 @@ class SegmentCommand : public Command {
     TumourSegmenter segmenter(model_, context.threads);
     segmenter.setIntensityCheck(!noIntensityCheck_);
     Image image = ImageFileReader::read(image_);
+    ImageContentCheck::requireFinite(image, image_);
     if (!modality_.empty()) image.setModality(modality_);
     // The reference is checked before the inference, whose mask lies on the input's grid.
     std::optional<Image> reference;
@@ -426,6 +435,7 @@ class SegmentCommand : public Command {
                                                "; names are matched without regard to case)"));
       }
       out.push_back({channel.name, it->second, ImageFileReader::read(it->second)});
+      ImageContentCheck::requireFinite(out.back().image, it->second);
       given.erase(it);
     }
     if (!given.empty()) {

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -98,6 +99,57 @@ TEST(OutputFileSet, BadPathsAreRefusedBeforeAnyWork) {
             ErrorCode::InvalidArgument);
   outputs.commit();
   EXPECT_TRUE(std::filesystem::exists(tmp / "full" / "keep.dcm"));
+}
+
+// `preprocess in.nii.gz out.nii.gz --record in.nii.gz` once replaced its input with JSON.
+TEST(OutputFileSet, AnOutputThatIsAnInputIsRefusedInEitherOrder) {
+  const auto tmp = test::temporaryDirectory("output-set-input");
+  std::ofstream(tmp / "in.nii.gz") << "the input";
+  std::filesystem::create_directory(tmp / "series");
+  std::filesystem::create_directory_symlink(tmp, tmp / "link");
+  {
+    OutputFileSet outputs;
+    outputs.addInput(tmp / "in.nii.gz", "input image");
+    outputs.addInput(tmp / "series/", "--fixed-dicom series");
+    outputs.addInput("", "--mask");  // an option not given
+    EXPECT_EQ(codeOf([&] { outputs.addFile(tmp / "in.nii.gz", {".nii.gz"}, "--record"); }),
+              ErrorCode::InvalidArgument);
+    EXPECT_EQ(codeOf([&] { outputs.addFile(tmp / "link" / "in.nii.gz", {}, "--record"); }),
+              ErrorCode::InvalidArgument);
+    EXPECT_EQ(codeOf([&] { outputs.addFolder(tmp / "series", "--fuse-dicom"); }),
+              ErrorCode::InvalidArgument);
+    try {
+      outputs.addFile(tmp / "in.nii.gz", {}, "--record");
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("is the input image this command reads"),
+                std::string::npos)
+          << e.what();
+    }
+    outputs.addFile(tmp / "out.nii.gz", {".nii.gz"}, "output");
+    // Declared the other way round.
+    EXPECT_EQ(codeOf([&] { outputs.addInput(tmp / "out.nii.gz", "--mask"); }),
+              ErrorCode::InvalidArgument);
+  }
+  EXPECT_EQ(contentOf(tmp / "in.nii.gz"), "the input");
+}
+
+// The folder's permissions are checked when the output is declared, not when the finished file
+// is moved into place after all the work.
+TEST(OutputFileSet, AFolderThatCannotBeWrittenIsRefusedBeforeAnyWork) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root writes into any folder";
+  const auto tmp = test::temporaryDirectory("output-set-ro");
+  std::filesystem::create_directory(tmp / "ro");
+  std::filesystem::permissions(
+      tmp / "ro", std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+  OutputFileSet outputs;
+  try {
+    outputs.addFile(tmp / "ro" / "x.nii.gz", {".nii.gz"}, "output");
+    ADD_FAILURE() << "not refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::FileWriteFailed);
+    EXPECT_NE(std::string(e.what()).find("ermission denied"), std::string::npos) << e.what();
+  }
+  std::filesystem::permissions(tmp / "ro", std::filesystem::perms::owner_all);
 }
 
 TEST(OutputFileSet, AnEmptyOutputFolderIsReplacedByTheFinishedOne) {

@@ -212,6 +212,30 @@ TEST(PreprocessCommandsE2E, PlanWritesAPlanFile) {
   EXPECT_GT(plan["target_spacing_mm"][0].get<double>(), 3.0);  // PET voxels are 4-5 mm
   EXPECT_NE(medsight("plan " + dir.string() + " --image nothing.nii.gz", &out, &err), 0);
   EXPECT_NE(err.find("no case folder"), std::string::npos) << err;
+  // A case folder missing its mask is named in a warning, not skipped silently.
+  std::filesystem::create_directories(tmp / "data" / "A");
+  std::filesystem::create_directories(tmp / "data" / "C");
+  for (const std::string f : {"PET_image.nii.gz", "PET_mask.nii.gz"}) {
+    std::filesystem::copy_file(dir / "STS_002" / f, tmp / "data" / "A" / f);
+  }
+  std::filesystem::copy_file(dir / "STS_002" / "PET_image.nii.gz",
+                             tmp / "data" / "C" / "PET_image.nii.gz");
+  ASSERT_EQ(medsight("--json plan " + (tmp / "data").string() +
+                         " --image PET_image.nii.gz --mask PET_mask.nii.gz",
+                     &out, &err),
+            0)
+      << err;
+  const json partial = json::parse(out);
+  EXPECT_EQ(partial["cases"], 1);
+  ASSERT_EQ(partial["warnings"].size(), 1u);
+  EXPECT_NE(partial["warnings"][0].get<std::string>().find("C (no PET_mask.nii.gz)"),
+            std::string::npos)
+      << partial.dump();
+  EXPECT_NE(err.find("warning:"), std::string::npos) << err;
+  // A file given as the data folder is named as such.
+  EXPECT_EQ(medsight("plan " + (tmp / "plan.json").string(), &out, &err),
+            errorCodeInfo(ErrorCode::InvalidArgument).exitCode);
+  EXPECT_NE(err.find("is a file"), std::string::npos) << err;
 }
 
 }  // namespace

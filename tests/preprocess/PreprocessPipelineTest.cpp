@@ -55,6 +55,25 @@ TEST(PreprocessPipeline, RejectsUnknownParametersAndBadValues) {
       ErrorCode::InvalidConfiguration);
 }
 
+// A misspelt top-level key once dropped its whole list of steps without a word.
+TEST(PreprocessPipeline, AnUnknownTopLevelKeyIsNamedNotIgnored) {
+  try {
+    PreprocessPipeline::fromJson(
+        json{{"steps", {{{"step", "median"}}}}, {"stpes", {{{"step", "zscore"}}}}}, "p.json");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidConfiguration);
+    EXPECT_NE(std::string(e.what()).find("p.json: unknown key \"stpes\""), std::string::npos)
+        << e.what();
+  }
+  // A description is documentation and allowed.
+  EXPECT_EQ(PreprocessPipeline::fromJson(
+                json{{"description", "MR"}, {"steps", {{{"step", "median"}}}}}, "p.json")
+                .toJson()["steps"]
+                .size(),
+            1u);
+}
+
 TEST(PreprocessPipeline, BadJsonFileIsBadJson) {
   const auto dir = test::temporaryDirectory("pipeline");
   std::ofstream(dir / "bad.json") << "{\"steps\": [ {\"step\": \"median\" ";

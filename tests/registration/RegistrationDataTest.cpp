@@ -344,7 +344,9 @@ TEST(RegistrationCommandsE2E, FuseRefusesAnOverlayOutsideTheBaseAndErrorsAreOneL
   thin.spacing[2] = mr.geometry().spacing[2] / 2;
   thin.origin = mr.geometry().indexToPhysical({0.0, 0.0, 11.0});
   Image slab(PixelType::Float32, {mr.size().x, mr.size().y, 2, 1}, 3, 1, thin);
-  for (float& v : slab.pixels<float>()) v = 5.0f;
+  // (A varying value: a blank overlay is refused on its own account.)
+  float value = 5.0f;
+  for (float& v : slab.pixels<float>()) v = (value += 0.01f);
   NiftiWriter::write(slab, tmp / "slab.nii.gz");
   ASSERT_EQ(
       medsight("fuse --json " + (root / "STS_003" / "MR_T1_image.nii.gz").string() + " " +
@@ -456,6 +458,61 @@ TEST(RegistrationCommandsE2E, NonConvergenceWritesNoTransform) {
   EXPECT_NE(err.find("--out-mask"), std::string::npos) << err;
   EXPECT_FALSE(std::filesystem::exists(tmp / "r.tfm"));
   EXPECT_FALSE(std::filesystem::exists(tmp / "r.json"));
+}
+
+// One NaN voxel once aborted the process inside VNL (SIGABRT, no error line); a blank image gave
+// an ITK spacing message; a blank overlay a fusion that read as "no uptake"; and an output could
+// overwrite the image being registered.
+TEST(RegistrationCommandsE2E, NaNBlankAndSelfOverwritingInputsAreRefusedByName) {
+  MEDSIGHT_DATASET(dir, "sts/nifti/STS_002");
+  const auto tmp = test::temporaryDirectory("register-content");
+  const Image ct = ImageFileReader::read(dir / "CT_image.nii.gz");
+  Image nan = ImageFileReader::read(dir / "MR_T1_image.nii.gz").castTo(PixelType::Float32);
+  Image blank(PixelType::Float32, nan.size(), 3, 1, nan.geometry());
+  nan.pixels<float>()[nan.sampleCount() / 2] = std::nanf("");
+  NiftiWriter::write(nan, tmp / "nan.nii.gz");
+  NiftiWriter::write(blank, tmp / "blank.nii.gz");
+  const std::string fixed = (dir / "CT_image.nii.gz").string() + " ";
+  std::string out, err;
+  EXPECT_EQ(medsight("register " + fixed + (tmp / "nan.nii.gz").string() + " --out " +
+                         (tmp / "r").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::CorruptData).exitCode)
+      << err;
+  EXPECT_NE(err.find("nan.nii.gz: 1 of"), std::string::npos) << err;
+  EXPECT_NE(err.find("not a number"), std::string::npos) << err;
+  EXPECT_EQ(medsight("register " + fixed + (tmp / "blank.nii.gz").string() + " --out " +
+                         (tmp / "r").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::EmptyInput).exitCode)
+      << err;
+  EXPECT_NE(err.find("blank.nii.gz: every voxel has the same value (0)"), std::string::npos) << err;
+  EXPECT_EQ(medsight("fuse " + fixed + (tmp / "blank.nii.gz").string() + " --fuse-png " +
+                         (tmp / "f.png").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::EmptyInput).exitCode)
+      << err;
+  EXPECT_NE(err.find("no uptake"), std::string::npos) << err;
+  EXPECT_EQ(
+      medsight("segment --model " + std::string(MEDSIGHT_SOURCE_DIR) + "/models/sts-mr-t1-unet " +
+                   (tmp / "nan.nii.gz").string() + " " + (tmp / "m.nii.gz").string(),
+               &out, &err),
+      errorCodeInfo(ErrorCode::CorruptData).exitCode)
+      << err;
+  // The moving image named as the resampled output: refused before anything is read.
+  std::filesystem::copy_file(dir / "MR_T1_image.nii.gz", tmp / "mr.nii.gz");
+  const auto before = std::filesystem::file_size(tmp / "mr.nii.gz");
+  EXPECT_EQ(medsight("register " + fixed + (tmp / "mr.nii.gz").string() + " --out " +
+                         (tmp / "r").string() + " --out-image " + (tmp / "mr.nii.gz").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::InvalidArgument).exitCode)
+      << err;
+  EXPECT_NE(err.find("is the moving image this command reads"), std::string::npos) << err;
+  EXPECT_EQ(std::filesystem::file_size(tmp / "mr.nii.gz"), before);
+  for (const auto& e : std::filesystem::directory_iterator(tmp)) {
+    const auto name = e.path().filename().string();
+    EXPECT_TRUE(name == "nan.nii.gz" || name == "blank.nii.gz" || name == "mr.nii.gz") << name;
+  }
 }
 
 }  // namespace

@@ -250,6 +250,11 @@ TEST(ImageRegistration, MisspeltOrMistypedSettingsAreNamedNotIgnored) {
             std::string::npos);
   EXPECT_NE(messageOf({{"affine", {{"max_displacement_mm", 1}}}}).find("unknown setting"),
             std::string::npos);
+  // A negative or fractional count is not wrapped round to a huge unsigned number.
+  EXPECT_NE(messageOf({{"seed", -5}}).find("'seed' must be a whole number from 0 to 4294967295"),
+            std::string::npos);
+  EXPECT_NE(messageOf({{"seed", 2.5}}).find("'seed' must be a whole number"), std::string::npos);
+  EXPECT_EQ(RegistrationSettings::fromJson({{"seed", 7}}, "s.json").seed, 7u);
   // What toJson() writes (a previous run's settings, or its whole report) reads back the same.
   RegistrationSettings s;
   s.transform = "affine";

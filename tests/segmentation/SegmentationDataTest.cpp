@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -155,6 +156,52 @@ TEST(RtStructCommandsE2E, CodedValuesAreCheckedAndAnImageIsNotTakenForAMask) {
     EXPECT_NE(err.find("not a binary mask"), std::string::npos) << err;
   }
   EXPECT_FALSE(std::filesystem::exists(tmp / "x.dcm"));
+}
+
+// Part of the referenced series missing (a transfer cut short): the contours beyond its last
+// slice are not silently dropped, the existing output is left as it was, and --allow-partial
+// writes what is on the slices with a warning that says how much is missing.
+TEST(RtStructCommandsE2E, AnIncompleteSeriesIsRefusedUnlessPartialIsAllowed) {
+  MEDSIGHT_DATASET(dir, "sts/dicom/STS_002/MR_T1");
+  const auto tmp = test::temporaryDirectory("rtstruct-partial");
+  std::vector<std::filesystem::path> slices;
+  for (const auto& e : std::filesystem::directory_iterator(dir / "image")) {
+    slices.push_back(e.path());
+  }
+  ASSERT_GT(slices.size(), 10u);
+  // Keep the lower half of the slices by position (file names are not assumed to be in order).
+  std::vector<std::pair<double, std::filesystem::path>> byZ;
+  for (const auto& f : slices) byZ.emplace_back(ImageFileReader::read(f).geometry().origin[2], f);
+  std::sort(byZ.begin(), byZ.end());
+  std::filesystem::create_directories(tmp / "half");
+  for (std::size_t i = 0; i < byZ.size() / 2; ++i) {
+    std::filesystem::copy_file(byZ[i].second, tmp / "half" / byZ[i].second.filename());
+  }
+  std::ofstream(tmp / "keep.nii.gz") << "an earlier result";
+  std::string out, err;
+  const std::string cmd = "--json rtstruct to-mask " + (dir / "mask/RS.dcm").string() + " " +
+                          (tmp / "half").string() + " ";
+  EXPECT_EQ(medsight(cmd + (tmp / "keep.nii.gz").string(), &out, &err),
+            errorCodeInfo(ErrorCode::GeometryMismatch).exitCode);
+  EXPECT_NE(err.find("beyond its first or last slice"), std::string::npos) << err;
+  EXPECT_NE(err.find("--allow-partial"), std::string::npos) << err;
+  std::ifstream keep(tmp / "keep.nii.gz");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(keep), {}), "an earlier result");
+  ASSERT_EQ(medsight(cmd + (tmp / "part.nii.gz").string() + " --allow-partial", &out, &err), 0)
+      << err;
+  const auto j = nlohmann::json::parse(out);
+  EXPECT_GT(j.at("contours_outside").get<int>(), 0);
+  EXPECT_GT(j.at("contours_used").get<int>(), 0);
+  ASSERT_EQ(j.at("warnings").size(), 1u);
+  EXPECT_NE(err.find("warning:"), std::string::npos);
+  // Its mask holds part of the 53 ml tumour, not all of it.
+  EXPECT_LT(j.at("volume_ml").get<double>(), 50.0);
+  // An output that is the command's own input is refused before anything is read.
+  EXPECT_EQ(medsight("rtstruct to-mask " + (dir / "mask/RS.dcm").string() + " " +
+                         (tmp / "part.nii.gz").string() + " " + (tmp / "part.nii.gz").string(),
+                     &out, &err),
+            errorCodeInfo(ErrorCode::InvalidArgument).exitCode);
+  EXPECT_NE(err.find("is the referenced image this command reads"), std::string::npos) << err;
 }
 
 // The IBSI CT phantom is a 20 cm crop (204 x 201 x 60) around a lung tumour: it shows one lung,
