@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "core/MemoryBudget.h"
 
@@ -165,8 +166,21 @@ std::pair<double, double> Image::minMax() const {
   return visitPixelType(type_, [&](auto tag) {
     using T = decltype(tag);
     const T* p = reinterpret_cast<const T*>(data_.get());
-    const auto [lo, hi] = std::minmax_element(p, p + sampleCount());
-    return std::pair<double, double>(static_cast<double>(*lo), static_cast<double>(*hi));
+    if constexpr (std::is_floating_point_v<T>) {
+      // NaN compares false with everything, which would make minmax_element's answer depend on
+      // where the NaN sits; the range is that of the finite samples (NaN when there are none).
+      double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+      for (std::size_t i = 0; i < sampleCount(); ++i) {
+        if (!std::isfinite(p[i])) continue;
+        lo = std::min(lo, static_cast<double>(p[i]));
+        hi = std::max(hi, static_cast<double>(p[i]));
+      }
+      if (lo > hi) lo = hi = std::numeric_limits<double>::quiet_NaN();
+      return std::pair<double, double>(lo, hi);
+    } else {
+      const auto [lo, hi] = std::minmax_element(p, p + sampleCount());
+      return std::pair<double, double>(static_cast<double>(*lo), static_cast<double>(*hi));
+    }
   });
 }
 

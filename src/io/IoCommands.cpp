@@ -5,6 +5,7 @@
 
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/ImageContentCheck.h"
 #include "core/ProgressReporter.h"
 #include "io/DicomFileReader.h"
 #include "io/DicomSeriesScanner.h"
@@ -41,6 +42,7 @@ json imageJson(const Image& image, bool identifiers) {
   const auto [lo, hi] = image.minMax();
   out["min"] = lo;
   out["max"] = hi;
+  out["non_finite_voxels"] = ImageContentCheck::nonFiniteCount(image);
   json meta = json::object();
   for (const auto& [k, v] : image.metadata()) {
     bool hidden = false;
@@ -90,6 +92,10 @@ void printImageText(const json& j) {
             << j["origin_mm"][2] << '\n'
             << "orientation: " << j["orientation"].get<std::string>() << '\n'
             << "range:       " << j["min"] << " .. " << j["max"] << '\n';
+  if (j["non_finite_voxels"].get<std::size_t>() > 0) {
+    std::cout << "not a number: " << j["non_finite_voxels"]
+              << " voxels are NaN or infinite (the range is that of the others)\n";
+  }
   const auto& m = j["metadata"];
   for (const char* key : {"TransferSyntaxName", "PhotometricInterpretation", "SeriesDescription",
                           "PixelSpacingSource", "WindowCenter", "WindowWidth", "series.warnings"}) {

@@ -41,6 +41,20 @@ TEST(ImageContentCheck, NaNAndInfinityAreCountedAndNamed) {
   EXPECT_EQ(ImageContentCheck::nonFiniteCount(volume(PixelType::Int16)), 0u);
 }
 
+// minmax_element's answer with a NaN depended on where the NaN sat (`info` printed "null").
+TEST(ImageContentCheck, TheRangeOfAnImageWithNaNIsThatOfItsFiniteVoxels) {
+  Image f = volume(PixelType::Float32);
+  f.pixels<float>()[0] = std::numeric_limits<float>::quiet_NaN();
+  f.pixels<float>()[5] = 3.0f;
+  f.pixels<float>()[9] = -2.0f;
+  f.pixels<float>()[11] = std::numeric_limits<float>::infinity();
+  const auto [lo, hi] = f.minMax();
+  EXPECT_EQ(lo, -2.0);
+  EXPECT_EQ(hi, 3.0);
+  for (float& v : f.pixels<float>()) v = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_TRUE(std::isnan(f.minMax().first));
+}
+
 TEST(ImageContentCheck, ABlankImageIsRefusedAndAnyVariationPasses) {
   Image b = volume(PixelType::Int16);
   try {
