@@ -19,6 +19,7 @@
 #include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/OutputFileSet.h"
 #include "core/ParallelFor.h"
 #include "core/Sha256.h"
 #include "eval/BinaryEvaluation.h"
@@ -359,6 +360,12 @@ class ClassicalCommand : public Command {
   }
 
   int runPredict(const CommandContext& context) {
+    // --out is checked before any work, and may not be one of the feature files it reads.
+    OutputFileSet outputs;
+    for (const auto& f : predictInput_.features) outputs.addInput(f, "--features file");
+    outputs.addInput(predictInput_.labels, "--labels file");
+    const auto stagedOut =
+        out_.empty() ? std::filesystem::path() : outputs.addFile(out_, {}, "--out");
     const LoadedPackage package = ClassicalModelPackage::read(model_);
     const FeatureTable table = predictInput_.read(nullptr, false, nullptr);
     const std::string source = joinPaths(predictInput_.features);
@@ -398,7 +405,10 @@ class ClassicalCommand : public Command {
       csv << '\n';
       rows.push_back(row);
     }
-    if (!out_.empty()) AtomicFile::write(out_, csv.str());
+    if (!out_.empty()) {
+      AtomicFile::write(stagedOut, csv.str());
+      outputs.commit();
+    }
     if (context.json) {
       std::cout << json{{"model", model_}, {"predictions", rows}}.dump(2) << '\n';
     } else if (out_.empty()) {

@@ -10,6 +10,7 @@
 #include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/OutputFileSet.h"
 #include "io/ImageFileReader.h"
 #include "radiomics/RadiomicsExtractor.h"
 #include "radiomics/WideFeatureTable.h"
@@ -67,6 +68,13 @@ class RadiomicsCommand : public Command {
     if (!table_.empty() && id_.empty()) {
       throw Error(ErrorCode::InvalidArgument, "--table needs --id (the case ID of the row)");
     }
+    // --out is checked before any work, and may not be the image, mask or --table it reads.
+    OutputFileSet outputs;
+    outputs.addInput(image_, "image");
+    outputs.addInput(mask_, "mask");
+    outputs.addInput(table_, "--table");
+    const auto stagedOut =
+        out_.empty() ? std::filesystem::path() : outputs.addFile(out_, {}, "--out");
     const auto start = std::chrono::steady_clock::now();
     ImageReadOptions options;
     options.threads = context.threads;
@@ -77,7 +85,10 @@ class RadiomicsCommand : public Command {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-    if (!out_.empty()) AtomicFile::write(out_, result.features.toCsv());
+    if (!out_.empty()) {
+      AtomicFile::write(stagedOut, result.features.toCsv());
+      outputs.commit();
+    }
     if (!table_.empty()) WideFeatureTable::upsert(table_, id_, result.features);
     if (context.json) {
       nlohmann::json j{{"image", image_},

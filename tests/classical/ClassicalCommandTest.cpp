@@ -58,6 +58,15 @@ TEST(ClassicalCommandE2E, WdbcTrainEvalPredictAndTamperedModel) {
   EXPECT_EQ(line, "id,probability,prediction,top_contributions");
   while (std::getline(p, line)) ++rows;
   EXPECT_EQ(rows, 569);
+  // --out naming the feature file it reads is refused before any work: the data are kept.
+  std::filesystem::copy_file(wdbc, tmp / "features.csv");
+  const auto size = std::filesystem::file_size(tmp / "features.csv");
+  run("classical predict --model " + model + " --features " + (tmp / "features.csv").string() +
+          " --label-column diagnosis --out " + (tmp / "features.csv").string(),
+      &status, &err);
+  EXPECT_EQ(status, exitCodeOf(ErrorCode::InvalidArgument)) << err;
+  EXPECT_NE(err.find("is the --features file this command reads"), std::string::npos) << err;
+  EXPECT_EQ(std::filesystem::file_size(tmp / "features.csv"), size);
 
   run("classical card --model " + model, &status, &err);
   ASSERT_EQ(status, 0) << err;

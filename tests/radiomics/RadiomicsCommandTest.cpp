@@ -62,6 +62,11 @@ TEST(RadiomicsCommandE2E, BuildsAWideTableRowByRow) {
   EXPECT_EQ(line.rfind("id,intensity_statistics.mean.3d,", 0), 0u) << line;
   while (std::getline(in, line)) ++rows;
   EXPECT_EQ(rows, 2);  // "a" was replaced, not duplicated
+  // --out naming the table (or the image) it reads is refused, and the table is kept.
+  const auto before = std::filesystem::file_size(tmp / "t.csv");
+  run(args + " --id c --out " + (tmp / "t.csv").string(), &status);
+  EXPECT_EQ(status, errorCodeInfo(ErrorCode::InvalidArgument).exitCode);
+  EXPECT_EQ(std::filesystem::file_size(tmp / "t.csv"), before);
 }
 
 TEST(RadiomicsCommandE2E, MaskOutsideTheImageFailsWithGeometryMismatch) {
