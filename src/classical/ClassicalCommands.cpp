@@ -364,6 +364,7 @@ class ClassicalCommand : public Command {
     OutputFileSet outputs;
     for (const auto& f : predictInput_.features) outputs.addInput(f, "--features file");
     outputs.addInput(predictInput_.labels, "--labels file");
+    outputs.addInput(model_, "--model package");
     const auto stagedOut =
         out_.empty() ? std::filesystem::path() : outputs.addFile(out_, {}, "--out");
     const LoadedPackage package = ClassicalModelPackage::read(model_);

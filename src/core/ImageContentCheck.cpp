@@ -31,8 +31,9 @@ void ImageContentCheck::requireFinite(const Image& image, const std::string& wha
 
 void ImageContentCheck::requireVarying(const Image& image, const std::string& what,
                                        const std::string& consequence) {
+  if (image.sampleCount() == 0) return;  // minMax needs a sample
   const auto [lo, hi] = image.minMax();
-  if (image.sampleCount() == 0 || lo != hi) return;
+  if (lo != hi) return;
   std::ostringstream v;
   v << lo;
   throw Error(ErrorCode::EmptyInput, what + ": every voxel has the same value (" + v.str() +

@@ -19,6 +19,15 @@ std::string lower(std::string s) {
   return s;
 }
 
+/// Two names of one existing file: the same path after resolving links, or another spelling of
+/// it on a case-insensitive file system (a vfat or exFAT USB export) or through a bind mount,
+/// which only the device and inode numbers tell.
+bool sameFile(const std::filesystem::path& a, const std::filesystem::path& b) {
+  if (a == b) return true;
+  std::error_code ec;
+  return std::filesystem::equivalent(a, b, ec) && !ec;
+}
+
 std::filesystem::path folderOf(const std::filesystem::path& path) {
   return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
 }
@@ -54,12 +63,14 @@ std::filesystem::path OutputFileSet::claim(const std::filesystem::path& path,
                                                 folder.string() + ": " + std::strerror(err));
   }
   const auto canonical = canonicalOf(path);
-  if (std::find(declared_.begin(), declared_.end(), canonical) != declared_.end()) {
-    throw Error(ErrorCode::InvalidArgument,
-                option + " " + path.string() + ": another output of this command is this file");
+  for (const auto& d : declared_) {
+    if (sameFile(d, canonical)) {
+      throw Error(ErrorCode::InvalidArgument,
+                  option + " " + path.string() + ": another output of this command is this file");
+    }
   }
   for (const auto& in : inputs_) {
-    if (in.canonical == canonical) {
+    if (sameFile(in.canonical, canonical)) {
       throw Error(ErrorCode::InvalidArgument, option + " " + path.string() + ": is the " +
                                                   in.option +
                                                   " this command reads; give another file");
@@ -94,10 +105,12 @@ std::filesystem::path OutputFileSet::canonicalOf(const std::filesystem::path& pa
 void OutputFileSet::addInput(const std::filesystem::path& path, const std::string& option) {
   if (path.empty()) return;
   const auto canonical = canonicalOf(path);
-  if (std::find(declared_.begin(), declared_.end(), canonical) != declared_.end()) {
-    throw Error(ErrorCode::InvalidArgument, option + " " + path.string() +
-                                                ": is also an output of this command; give the "
-                                                "output another name");
+  for (const auto& d : declared_) {
+    if (sameFile(d, canonical)) {
+      throw Error(ErrorCode::InvalidArgument, option + " " + path.string() +
+                                                  ": is also an output of this command; give the "
+                                                  "output another name");
+    }
   }
   inputs_.push_back({canonical, option});
 }

@@ -53,12 +53,15 @@ DatasetFingerprint DatasetFingerprint::measure(const std::filesystem::path& root
   }
   fp.cases.resize(folders.size());
   std::vector<std::string> flat(folders.size());
+  std::vector<std::size_t> nonFiniteOf(folders.size(), 0);
   std::vector<float> pooled;
   std::mutex mutex;
   parallelFor(folders.size(), threads, [&](std::size_t i) {
     const std::string id = folders[i].filename().string();
     const Image image = ImageFileReader::read(folders[i] / imageFile);
-    ImageContentCheck::requireFinite(image, id + ": " + imageFile);
+    // NaN outside a field of view is left out of the statistics (IntensityStatistics), so
+    // such a case is measured and named, not fatal for the whole plan.
+    nonFiniteOf[i] = ImageContentCheck::nonFiniteCount(image);
     Image mask = ImageFileReader::read(folders[i] / maskFile);
     if (!mask.sameGrid(image, 1e-3)) {
       throw Error(ErrorCode::GeometryMismatch,
@@ -85,6 +88,14 @@ DatasetFingerprint DatasetFingerprint::measure(const std::filesystem::path& root
     pooled.insert(pooled.end(), stats.sorted().begin(), stats.sorted().end());
     fp.cases[i] = c;
   });
+  for (std::size_t i = 0; i < folders.size(); ++i) {
+    if (nonFiniteOf[i] > 0) {
+      fp.warnings.push_back(folders[i].filename().string() + ": " + imageFile + " has " +
+                            std::to_string(nonFiniteOf[i]) +
+                            " voxels that are not a number (NaN or infinite), left out of the "
+                            "intensity statistics");
+    }
+  }
   for (const auto& id : flat) {
     if (!id.empty()) {
       fp.warnings.push_back(id + ": " + imageFile +

@@ -72,7 +72,16 @@ class PreprocessCommand : public Command {
     const PreprocessPipeline pipeline = PreprocessPipeline::fromJson(j, pipeline_);
 
     PreprocessSubject subject{ImageFileReader::read(input_), std::nullopt};
-    ImageContentCheck::requireFinite(subject.image, input_);
+    // A float PET or a resliced MR may hold NaN outside its field of view; the steps keep such
+    // voxels (statistics leave them out), so the run goes on, but says so and records it.
+    std::vector<std::string> warnings;
+    if (const std::size_t bad = ImageContentCheck::nonFiniteCount(subject.image); bad > 0) {
+      warnings.push_back(input_ + ": " + std::to_string(bad) + " of " +
+                         std::to_string(subject.image.sampleCount()) +
+                         " voxels are not a number (NaN or infinite); they are kept, and steps "
+                         "that mix neighbouring voxels (resampling, smoothing) spread them");
+    }
+    for (const auto& w : warnings) std::cerr << "warning: " << w << '\n';
     if (!modality_.empty()) subject.image.setModality(modality_);
     if (!mask_.empty()) {
       Image m = ImageFileReader::read(mask_);
@@ -94,7 +103,8 @@ class PreprocessCommand : public Command {
         {"source", input_},
         {"pipeline", json::parse(subject.image.metadata().at(PreprocessPipeline::kPipelineKey))},
         {"record", json::parse(subject.image.metadata().at(PreprocessPipeline::kRecordKey))},
-        {"command", context.commandLine}};
+        {"command", context.commandLine},
+        {"warnings", warnings}};
     NiftiWriter::write(subject.image, stagedOutput);
     if (subject.mask && !maskOut_.empty()) NiftiWriter::write(*subject.mask, stagedMask);
     AtomicFile::write(stagedRecord, sidecar.dump(2) + "\n");

@@ -1,8 +1,13 @@
 // `medsight radiomics IMAGE MASK`: IBSI-1 features of an image and its ROI mask.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -17,6 +22,27 @@
 
 namespace medsight {
 namespace {
+
+/// The --table is rewritten in place after the features are computed (AtomicFile, in its
+/// folder): a folder that cannot take it is named before the work, not after.
+void requireWritableTable(const std::filesystem::path& table) {
+  const auto folder = table.has_parent_path() ? table.parent_path() : std::filesystem::path(".");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) {
+    throw Error(ErrorCode::FileNotFound, "--table " + table.string() + ": the folder " +
+                                             folder.string() + " does not exist");
+  }
+  if (std::filesystem::is_directory(table, ec)) {
+    throw Error(ErrorCode::InvalidArgument,
+                "--table " + table.string() + ": is a folder; give a CSV file name");
+  }
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+    const int err = errno;
+    throw Error(ErrorCode::FileWriteFailed, "--table " + table.string() +
+                                                ": cannot write into the folder " +
+                                                folder.string() + ": " + std::strerror(err));
+  }
+}
 
 class RadiomicsCommand : public Command {
  public:
@@ -73,8 +99,10 @@ class RadiomicsCommand : public Command {
     outputs.addInput(image_, "image");
     outputs.addInput(mask_, "mask");
     outputs.addInput(table_, "--table");
+    outputs.addInput(config_, "--config");
     const auto stagedOut =
         out_.empty() ? std::filesystem::path() : outputs.addFile(out_, {}, "--out");
+    if (!table_.empty()) requireWritableTable(table_);
     const auto start = std::chrono::steady_clock::now();
     ImageReadOptions options;
     options.threads = context.threads;

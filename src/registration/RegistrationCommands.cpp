@@ -407,12 +407,22 @@ class FuseCommand : public Command {
                                  ? std::filesystem::path()
                                  : outputs.addFile(outImage_, {".nii", ".nii.gz"}, "--out-image");
     const Image base = ImageFileReader::read(base_);
-    ImageContentCheck::requireFinite(base, base_);
     const Image overlay = ImageFileReader::read(overlay_);
-    ImageContentCheck::requireFinite(overlay, overlay_);
-    // A blank overlay would give a fusion that reads as "no uptake", as one off the field of view.
-    ImageContentCheck::requireVarying(overlay, overlay_,
-                                      "a fusion of it would read as no uptake or signal");
+    std::vector<std::string> warnings;
+    if (!fusion_.png.empty() || !fusion_.dicom.empty()) {
+      ImageContentCheck::requireFinite(base, base_);
+      ImageContentCheck::requireFinite(overlay, overlay_);
+      // A blank overlay would give a fusion that reads as "no uptake", as one off the field of
+      // view.
+      ImageContentCheck::requireVarying(overlay, overlay_,
+                                        "a fusion of it would read as no uptake or signal");
+    } else if (const std::size_t bad = ImageContentCheck::nonFiniteCount(overlay); bad > 0) {
+      // --out-image alone is a resampling: the base gives only the grid, and an empty mask or a
+      // PET with NaN outside its field of view is carried over as it is.
+      warnings.push_back(overlay_ + ": " + std::to_string(bad) +
+                         " voxels are not a number (NaN or infinite); they are carried into "
+                         "--out-image");
+    }
     const SpatialTransform t =
         transform_.empty() ? SpatialTransform() : SpatialTransform::read(transform_);
     fusion_.checkAgainst(base, base_);
@@ -425,7 +435,6 @@ class FuseCommand : public Command {
                       " at all: the two are not in the same patient coordinates (register them "
                       "and give the transform with --transform)");
     }
-    std::vector<std::string> warnings;
     if (coverage < 0.5) {
       warnings.push_back("the overlay covers only " + std::to_string(std::lround(100 * coverage)) +
                          "% of the base image; the rest of the fusion shows no overlay");

@@ -1,5 +1,6 @@
 #include "registration/RegistrationSettings.h"
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
@@ -35,6 +36,14 @@ void readSetting(const nlohmann::json& j, const char* key, T& target, const std:
   if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T> && !std::is_same_v<T, bool>) {
     // nlohmann converts -5 to 4294967291 without complaint.
     const auto& v = j.at(key);
+    // 121.0 (written by tools that store every number as a double) is the whole number 121.
+    if (v.is_number_float()) {
+      const double d = v.get<double>();
+      if (d >= 0 && d == std::floor(d) && d <= static_cast<double>(std::numeric_limits<T>::max())) {
+        target = static_cast<T>(d);
+        return;
+      }
+    }
     // Parsed JSON holds 7 as unsigned; a json built in code holds it as signed.
     const bool whole =
         v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);

@@ -42,12 +42,14 @@ Image ContourRasterizer::rasterize(const RtRoi& roi, const Image& grid,
     }
     const double z = zSum / static_cast<double>(c.points.size());
     const long k = std::lround(z);
-    if (std::abs(z - static_cast<double>(k)) > 0.25) {
-      ++r.contoursOffSlice;
+    // Beyond the series first, so that a contour past the last slice at a fractional position
+    // (another reconstruction) is reported as outside, not as between slices.
+    if (z < -0.5 || z >= static_cast<double>(nz) - 0.5) {
+      ++r.contoursOutside;
       continue;
     }
-    if (k < 0 || k >= nz) {
-      ++r.contoursOutside;
+    if (std::abs(z - static_cast<double>(k)) > 0.25) {
+      ++r.contoursOffSlice;
       continue;
     }
     slices[k].push_back(std::move(poly));

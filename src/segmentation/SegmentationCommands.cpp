@@ -434,8 +434,9 @@ class SegmentCommand : public Command {
                                          : " (it takes no auxiliary image named " + instead +
                                                "; names are matched without regard to case)"));
       }
+      // NaN in an auxiliary image (a float PET outside its field of view) is read as "not
+      // covered" by AuxiliaryChannel::onto, as voxels outside the image are.
       out.push_back({channel.name, it->second, ImageFileReader::read(it->second)});
-      ImageContentCheck::requireFinite(out.back().image, it->second);
       given.erase(it);
     }
     if (!given.empty()) {

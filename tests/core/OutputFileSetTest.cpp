@@ -133,6 +133,31 @@ TEST(OutputFileSet, AnOutputThatIsAnInputIsRefusedInEitherOrder) {
   EXPECT_EQ(contentOf(tmp / "in.nii.gz"), "the input");
 }
 
+// Another name of the same file that no path comparison shows: a hard link here, as a
+// case-insensitive USB export (SCAN.nii.gz and scan.nii.gz) or a bind mount would be.
+TEST(OutputFileSet, AnotherNameOfAnInputFileIsRefused) {
+  const auto tmp = test::temporaryDirectory("output-set-hardlink");
+  std::ofstream(tmp / "in.nii.gz") << "the input";
+  std::filesystem::create_hard_link(tmp / "in.nii.gz", tmp / "same.nii.gz");
+  std::ofstream(tmp / "earlier.nii.gz") << "an earlier result";
+  std::filesystem::create_hard_link(tmp / "earlier.nii.gz", tmp / "earlier-too.nii.gz");
+  {
+    OutputFileSet outputs;
+    outputs.addInput(tmp / "in.nii.gz", "input image");
+    EXPECT_EQ(codeOf([&] { outputs.addFile(tmp / "same.nii.gz", {".nii.gz"}, "output"); }),
+              ErrorCode::InvalidArgument);
+    outputs.addFile(tmp / "earlier.nii.gz", {".nii.gz"}, "output");
+    EXPECT_EQ(codeOf([&] { outputs.addFile(tmp / "earlier-too.nii.gz", {}, "--record"); }),
+              ErrorCode::InvalidArgument);
+    EXPECT_EQ(codeOf([&] { outputs.addInput(tmp / "earlier-too.nii.gz", "--mask"); }),
+              ErrorCode::InvalidArgument);
+    // A different file of the same content is not the same file.
+    std::ofstream(tmp / "copy.nii.gz") << "the input";
+    EXPECT_NO_THROW(outputs.addFile(tmp / "copy.nii.gz", {".nii.gz"}, "--mask-out"));
+  }
+  EXPECT_EQ(contentOf(tmp / "in.nii.gz"), "the input");
+}
+
 // The folder's permissions are checked when the output is declared, not when the finished file
 // is moved into place after all the work.
 TEST(OutputFileSet, AFolderThatCannotBeWrittenIsRefusedBeforeAnyWork) {

@@ -5,6 +5,7 @@
 
 #include "core/Error.h"
 #include "io/ImageFileReader.h"
+#include "io/NiftiWriter.h"
 #include "preprocess/DatasetPlanner.h"
 #include "preprocess/IntensityStatistics.h"
 #include "preprocess/PreprocessPipeline.h"
@@ -236,6 +237,45 @@ TEST(PreprocessCommandsE2E, PlanWritesAPlanFile) {
   EXPECT_EQ(medsight("plan " + (tmp / "plan.json").string(), &out, &err),
             errorCodeInfo(ErrorCode::InvalidArgument).exitCode);
   EXPECT_NE(err.find("is a file"), std::string::npos) << err;
+}
+
+// A float PET may hold NaN outside its field of view. The steps keep such voxels and statistics
+// leave them out, so preprocess and plan go on, but say so (register and segment refuse them).
+TEST(PreprocessCommandsE2E, NaNOutsideTheFieldOfViewIsKeptWithAWarning) {
+  MEDSIGHT_DATASET(dir, "sts/nifti/STS_002");
+  const auto tmp = test::temporaryDirectory("preprocess-nan");
+  Image pet = ImageFileReader::read(dir / "PET_image.nii.gz").castTo(PixelType::Float32);
+  for (std::size_t i = 0; i < 10; ++i) pet.pixels<float>()[i] = std::nanf("");
+  std::filesystem::create_directories(tmp / "data" / "A");
+  NiftiWriter::write(pet, tmp / "data" / "A" / "PET_image.nii.gz");
+  std::filesystem::copy_file(dir / "PET_mask.nii.gz", tmp / "data" / "A" / "PET_mask.nii.gz");
+  std::ofstream(tmp / "z.json") << R"({"steps": [{"step": "zscore"}]})";
+  std::string out, err;
+  ASSERT_EQ(medsight("preprocess --pipeline " + (tmp / "z.json").string() + " " +
+                         (tmp / "data" / "A" / "PET_image.nii.gz").string() + " " +
+                         (tmp / "o.nii.gz").string(),
+                     &out, &err),
+            0)
+      << err;
+  EXPECT_NE(err.find("warning: "), std::string::npos) << err;
+  EXPECT_NE(err.find("10 of "), std::string::npos) << err;
+  const json record = json::parse(std::ifstream(tmp / "o.json"));
+  ASSERT_EQ(record["warnings"].size(), 1u) << record.dump();
+  // The z-score was computed on the finite voxels: the rest of the image is finite.
+  const Image o = ImageFileReader::read(tmp / "o.nii.gz");
+  std::size_t nonFinite = 0;
+  for (const float v : o.pixels<float>()) nonFinite += std::isfinite(v) ? 0 : 1;
+  EXPECT_EQ(nonFinite, 10u);
+  ASSERT_EQ(medsight("--json plan " + (tmp / "data").string() +
+                         " --image PET_image.nii.gz --mask PET_mask.nii.gz --modality PT",
+                     &out, &err),
+            0)
+      << err;
+  const json plan = json::parse(out);
+  ASSERT_EQ(plan["warnings"].size(), 1u) << plan.dump();
+  EXPECT_NE(plan["warnings"][0].get<std::string>().find("A: PET_image.nii.gz has 10 voxels"),
+            std::string::npos)
+      << plan.dump();
 }
 
 }  // namespace

@@ -493,6 +493,14 @@ TEST(RegistrationCommandsE2E, NaNBlankAndSelfOverwritingInputsAreRefusedByName) 
             errorCodeInfo(ErrorCode::EmptyInput).exitCode)
       << err;
   EXPECT_NE(err.find("no uptake"), std::string::npos) << err;
+  // Resampling alone (--out-image) carries an empty mask over: nothing is fused.
+  const auto carried = test::temporaryDirectory("register-content-carry");
+  EXPECT_EQ(medsight("fuse " + fixed + (tmp / "blank.nii.gz").string() + " --out-image " +
+                         (carried / "m.nii.gz").string() + " --interpolation nearest",
+                     &out, &err),
+            0)
+      << err;
+  EXPECT_TRUE(std::filesystem::exists(carried / "m.nii.gz"));
   EXPECT_EQ(
       medsight("segment --model " + std::string(MEDSIGHT_SOURCE_DIR) + "/models/sts-mr-t1-unet " +
                    (tmp / "nan.nii.gz").string() + " " + (tmp / "m.nii.gz").string(),

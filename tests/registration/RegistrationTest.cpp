@@ -255,6 +255,8 @@ TEST(ImageRegistration, MisspeltOrMistypedSettingsAreNamedNotIgnored) {
             std::string::npos);
   EXPECT_NE(messageOf({{"seed", 2.5}}).find("'seed' must be a whole number"), std::string::npos);
   EXPECT_EQ(RegistrationSettings::fromJson({{"seed", 7}}, "s.json").seed, 7u);
+  // Tools that write every number as a double: 121.0 is the whole number 121.
+  EXPECT_EQ(RegistrationSettings::fromJson({{"seed", 121.0}}, "s.json").seed, 121u);
   // What toJson() writes (a previous run's settings, or its whole report) reads back the same.
   RegistrationSettings s;
   s.transform = "affine";

@@ -91,6 +91,25 @@ TEST(ContourRasterizer, RefusesAnotherFrameOfReferenceAndOffGridContours) {
   }
 }
 
+// Slices at z = 5, 8 and 11 mm: a contour between two of them is "off slice", one past the last
+// slice is "outside" even at a fractional position (another reconstruction's plane).
+TEST(ContourRasterizer, ReportsContoursBetweenAndBeyondTheSlicesApart) {
+  const Image grid = emptyMask(10, 10, 3);
+  RtRoi roi;
+  roi.name = "x";
+  auto at = [](double z) {
+    return RtContour{"CLOSED_PLANAR", {{11, -18, z}, {15, -18, z}, {15, -13, z}}, {}};
+  };
+  roi.contours = {at(8), at(9.5), at(15.2), at(12.8), at(2.0)};
+  RasterizationReport report;
+  const Image mask = ContourRasterizer::rasterize(roi, grid, &report);
+  EXPECT_EQ(report.contoursUsed, 1u);
+  EXPECT_EQ(report.contoursOffSlice, 1u);  // 9.5: half-way between slices 1 and 2
+  EXPECT_EQ(report.contoursOutside, 3u);   // 15.2 and 12.8 beyond the last, 2.0 before the first
+  const auto& v = mask.pixels<std::uint8_t>();
+  EXPECT_GT(std::count(v.begin(), v.end(), std::uint8_t{1}), 0);
+}
+
 // A PET-like volume on a coarser grid that covers `working` (or is shifted away from it).
 Image coarseHotSpot(double shiftMm) {
   ImageGeometry g;
