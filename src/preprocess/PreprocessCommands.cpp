@@ -81,6 +81,23 @@ class PreprocessCommand : public Command {
                          " voxels are not a number (NaN or infinite); they are kept, and steps "
                          "that mix neighbouring voxels (resampling, smoothing) spread them");
     }
+    // A PNG or JPEG without a pHYs chunk says nothing of its pixel size: it is read as 1 mm, so
+    // a resampling or a margin in millimetres works on a guess.
+    const auto& meta = subject.image.metadata();
+    if (const auto it = meta.find("PixelSpacingSource"); it != meta.end() && it->second == "none") {
+      for (const auto& step : pipeline.toJson().value("steps", json::array())) {
+        const std::string name = step.value("step", "");
+        if (name == "resample" || name == "crop") {
+          warnings.push_back(input_ +
+                             ": the file does not give its pixel size, so 1 mm is "
+                             "assumed; the " +
+                             name +
+                             " step's millimetres are in those assumed units (check the "
+                             "spacing, or give the image as DICOM or NIfTI)");
+          break;
+        }
+      }
+    }
     for (const auto& w : warnings) std::cerr << "warning: " << w << '\n';
     if (!modality_.empty()) subject.image.setModality(modality_);
     if (!mask_.empty()) {

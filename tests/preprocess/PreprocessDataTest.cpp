@@ -6,6 +6,7 @@
 #include "core/Error.h"
 #include "io/ImageFileReader.h"
 #include "io/NiftiWriter.h"
+#include "io/RasterImageIO.h"
 #include "preprocess/DatasetPlanner.h"
 #include "preprocess/IntensityStatistics.h"
 #include "preprocess/PreprocessPipeline.h"
@@ -276,6 +277,32 @@ TEST(PreprocessCommandsE2E, NaNOutsideTheFieldOfViewIsKeptWithAWarning) {
   EXPECT_NE(plan["warnings"][0].get<std::string>().find("A: PET_image.nii.gz has 10 voxels"),
             std::string::npos)
       << plan.dump();
+}
+
+// A PNG without a pHYs chunk does not give its pixel size: steps in millimetres say they work on
+// the assumed 1 mm.
+TEST(PreprocessCommandsE2E, AStepInMillimetresOnAPngOfUnknownPixelSizeIsWarnedAbout) {
+  const auto tmp = test::temporaryDirectory("preprocess-png");
+  Image png(PixelType::UInt8, {32, 24, 1, 1}, 2);
+  auto v = png.pixels<std::uint8_t>();
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<std::uint8_t>(i % 200);
+  RasterImageIO::writePng(png, tmp / "x.png");
+  std::ofstream(tmp / "pr.json") << R"({"steps": [{"step": "resample", "spacing": [0.5, 0.5]}]})";
+  std::ofstream(tmp / "pm.json") << R"({"steps": [{"step": "median"}]})";
+  std::string out, err;
+  ASSERT_EQ(medsight("preprocess --pipeline " + (tmp / "pr.json").string() + " " +
+                         (tmp / "x.png").string() + " " + (tmp / "r.nii.gz").string(),
+                     &out, &err),
+            0)
+      << err;
+  EXPECT_NE(err.find("1 mm is assumed; the resample step"), std::string::npos) << err;
+  EXPECT_EQ(json::parse(std::ifstream(tmp / "r.json"))["warnings"].size(), 1u);
+  ASSERT_EQ(medsight("preprocess --pipeline " + (tmp / "pm.json").string() + " " +
+                         (tmp / "x.png").string() + " " + (tmp / "m.nii.gz").string(),
+                     &out, &err),
+            0)
+      << err;
+  EXPECT_EQ(err.find("assumed"), std::string::npos) << err;
 }
 
 }  // namespace
