@@ -150,6 +150,21 @@ std::uint64_t AuditLog::record(const AuditEvent& event) {
   return seq;
 }
 
+void AuditLog::requireAppendable() const {
+  const auto lines = sink_->records();
+  if (lines.empty()) return;
+  try {
+    const json previous = json::parse(lines.back());
+    previous.at("hash").get<std::string>();
+    previous.at("seq").get<std::uint64_t>();
+  } catch (const json::exception&) {
+    throw Error(ErrorCode::IntegrityViolation,
+                sink_->location() +
+                    ": last audit record is malformed (is this an audit log?); run `medsight "
+                    "audit verify` before appending");
+  }
+}
+
 AuditVerification AuditLog::verify() const {
   AuditVerification result;
   const auto lines = sink_->records();

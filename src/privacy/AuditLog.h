@@ -53,6 +53,10 @@ class AuditLog {
 
   /// \brief Appends one event (time and source filled in) and returns its sequence number.
   std::uint64_t record(const AuditEvent& event);
+  /// \brief Throws, as record() would, when the last stored record cannot be chained onto
+  /// (IntegrityViolation): checked by a command before its work, so that a run is never done
+  /// without the record of it.
+  void requireAppendable() const;
   /// \brief Re-checks every record and the anchor; reports each edited, removed or reordered
   /// record with its position.
   AuditVerification verify() const;

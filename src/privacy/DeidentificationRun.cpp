@@ -129,6 +129,17 @@ DeidentificationRun::DeidentificationRun(DeidentificationRunSettings settings)
   if (s.pixelRulesFile) BurnedInAnnotationScreen::loadRules(*s.pixelRulesFile);
   if (s.reidentificationTable) {
     requireOutside(*s.reidentificationTable, "re-identification table", s.output, "output folder");
+    // A table that cannot be read or extended fails now, not after the batch was released.
+    ReidentificationTable::load(*s.reidentificationTable, KeyFile::load(s.keyFile));
+  }
+  if (s.auditLog) {
+    requireOutside(*s.auditLog, "audit log", s.output, "output folder");
+    if (std::filesystem::is_directory(*s.auditLog, ec)) {
+      throw Error(ErrorCode::InvalidArgument,
+                  s.auditLog->string() + ": the audit log is a folder; give a file");
+    }
+    if (std::filesystem::exists(*s.auditLog, ec))
+      AuditLog::openFile(*s.auditLog).requireAppendable();
   }
 }
 

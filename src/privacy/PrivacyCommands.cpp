@@ -2,14 +2,15 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/OutputFileSet.h"
 #include "privacy/AccessPolicy.h"
 #include "privacy/AuditLog.h"
 #include "privacy/DeidentificationRun.h"
 #include "privacy/DeidentificationVerifier.h"
 #include "privacy/KeyFile.h"
-#include "privacy/StagedOutputFile.h"
 
 namespace medsight {
 namespace {
@@ -67,10 +68,34 @@ class DeidCommand : public Command {
     if (!reid_.empty()) settings_.reidentificationTable = reid_;
     if (!audit_.empty()) settings_.auditLog = audit_;
     settings_.threads = context.threads;
+    // --summary is checked before any work and may not be a file the run reads or keeps (the
+    // key, the re-identification table, the audit log, an input file) nor lie in the input or
+    // output folder.
+    OutputFileSet outputs;
+    std::filesystem::path stagedSummary;
+    if (!summaryFile_.empty()) {
+      outputs.addInput(settings_.input, "input");
+      outputs.addInput(settings_.keyFile, "--key file");
+      outputs.addInput(safePrivate_, "--safe-private file");
+      outputs.addInput(pixelRules_, "--pixel-rules file");
+      outputs.addInput(reid_, "--reid-table");
+      outputs.addInput(audit_, "--audit-log");
+      // Only folders: a single input file is covered by addInput above.
+      std::error_code ec;
+      if (std::filesystem::is_directory(settings_.input, ec)) {
+        DeidentificationRun::requireOutside(summaryFile_, "--summary", settings_.input, "input");
+      }
+      DeidentificationRun::requireOutside(summaryFile_, "--summary", settings_.output,
+                                          "output folder");
+      stagedSummary = outputs.addFile(summaryFile_, {}, "--summary");
+    }
     DeidentificationRun job(settings_);
     const DeidentificationSummary summary = job.run();
     const nlohmann::json json = summary.toJson(job.settings());
-    if (!summaryFile_.empty()) StagedOutputFile::writeAll(summaryFile_, json.dump(2) + "\n");
+    if (!summaryFile_.empty()) {
+      AtomicFile::write(stagedSummary, json.dump(2) + "\n");
+      outputs.commit();
+    }
     if (context.json) {
       std::cout << json.dump(2) << '\n';
     } else {

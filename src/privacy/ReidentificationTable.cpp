@@ -20,7 +20,10 @@ ReidentificationTable ReidentificationTable::load(const std::filesystem::path& p
   sealed << in.rdbuf();
   const std::string plain = AtRestCipher(key).decrypt(sealed.str(), path.string());
   try {
-    for (const auto& [pseudonym, entry] : nlohmann::json::parse(plain).items()) {
+    // Named, not iterated as a temporary: before C++23 (P2718) the parsed document of
+    // `parse(plain).items()` dies before the loop body reads it.
+    const nlohmann::json doc = nlohmann::json::parse(plain);
+    for (const auto& [pseudonym, entry] : doc.items()) {
       table.entries_[pseudonym] = {entry.at("patient_id").get<std::string>(),
                                    entry.at("patient_name").get<std::string>()};
     }

@@ -5,6 +5,7 @@
 
 #include "core/Error.h"
 #include "privacy/AtRestCipher.h"
+#include "privacy/ReidentificationTable.h"
 #include "support/TestData.h"
 
 namespace medsight {
@@ -94,6 +95,24 @@ TEST(AtRestCipher, TamperedFileWritesNoPlaintext) {
     EXPECT_EQ(entry.path().filename().string().find(".part-"), std::string::npos)
         << "temporary left behind: " << entry.path();
   }
+}
+
+// A table written by one run is read and extended by the next (a second de-identification
+// batch with the same --reid-table).
+TEST(ReidentificationTable, ATableItWroteIsReadBackAndExtended) {
+  const auto tmp = test::temporaryDirectory("reid-table");
+  ReidentificationTable first;
+  first.add("PSEUDO-A", {"12345", "Doe^Jane"});
+  first.save(tmp / "r.tbl", kMaster);
+  ReidentificationTable second = ReidentificationTable::load(tmp / "r.tbl", kMaster);
+  ASSERT_EQ(second.entries().size(), 1u);
+  EXPECT_EQ(second.entries().at("PSEUDO-A").patientName, "Doe^Jane");
+  second.add("PSEUDO-B", {"678", ""});
+  second.save(tmp / "r.tbl", kMaster);
+  const auto third = ReidentificationTable::load(tmp / "r.tbl", kMaster);
+  ASSERT_EQ(third.entries().size(), 2u);
+  EXPECT_EQ(third.entries().at("PSEUDO-A").patientId, "12345");
+  EXPECT_EQ(third.entries().at("PSEUDO-B").patientId, "678");
 }
 
 }  // namespace

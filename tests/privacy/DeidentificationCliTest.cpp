@@ -228,5 +228,44 @@ TEST_F(DeidCliE2E, AuditVerifyNamesTheLineOfAnEditedRecord) {
   EXPECT_NE(r.err.find("line 2"), std::string::npos) << r.err;
 }
 
+// The records a run keeps (key, re-identification table, audit log) and its inputs are never
+// overwritten by --summary; a log that cannot be appended to is found before anything is
+// released; a table from an earlier batch is extended.
+TEST_F(DeidCliE2E, RecordsAreNeverOverwrittenAndAreCheckedBeforeTheBatch) {
+  const fs::path input = mixedInput(dir_);
+  fs::remove(input / "series" / "notes.txt");
+  fs::remove(input / "series" / "broken.dcm");
+  const fs::path table = dir_ / "reid.bin";
+  const fs::path log = dir_ / "audit.log";
+  const std::string common = " --key " + key_.string() + " --reid-table " + table.string() +
+                             " --audit-log " + log.string();
+  ASSERT_EQ(medsight("deid " + input.string() + " " + (dir_ / "o1").string() + common).status, 0);
+  const auto kept = snapshot(dir_);
+  const std::string firstSlice = fs::directory_iterator(input / "series")->path().string();
+  for (const std::string& target :
+       {key_.string(), table.string(), log.string(), firstSlice, (input / "summary.json").string(),
+        (dir_ / "o2" / "summary.json").string()}) {
+    const CliRun r = medsight("deid " + input.string() + " " + (dir_ / "o2").string() + common +
+                              " --summary " + target);
+    EXPECT_EQ(r.status, 2) << target << ": " << r.err;  // InvalidArgument
+    EXPECT_FALSE(fs::exists(dir_ / "o2")) << target;
+  }
+  EXPECT_EQ(snapshot(dir_), kept);
+  // A second batch extends the table and the log.
+  const CliRun second = medsight("deid " + input.string() + " " + (dir_ / "o2").string() + common +
+                                 " --summary " + (dir_ / "s.json").string());
+  EXPECT_EQ(second.status, 0) << second.err;
+  EXPECT_TRUE(fs::exists(dir_ / "s.json"));
+  EXPECT_EQ(medsight("audit verify " + log.string() + " --key " + key_.string()).status, 0);
+  // Not an audit log: refused before the output folder is made.
+  std::ofstream(dir_ / "garbage.log") << "garbage\n";
+  const CliRun bad = medsight("deid " + input.string() + " " + (dir_ / "o3").string() + " --key " +
+                              key_.string() + " --audit-log " + (dir_ / "garbage.log").string());
+  EXPECT_EQ(bad.status, 43) << bad.err;  // IntegrityViolation
+  EXPECT_NE(bad.err.find("garbage.log: last audit record is malformed"), std::string::npos)
+      << bad.err;
+  EXPECT_FALSE(fs::exists(dir_ / "o3"));
+}
+
 }  // namespace
 }  // namespace medsight
