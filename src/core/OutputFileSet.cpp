@@ -28,6 +28,16 @@ bool sameFile(const std::filesystem::path& a, const std::filesystem::path& b) {
   return std::filesystem::equivalent(a, b, ec) && !ec;
 }
 
+/// `inner` lies inside the folder `outer` (both canonical).
+bool isInside(const std::filesystem::path& inner, const std::filesystem::path& outer) {
+  auto i = inner.begin();
+  for (auto o = outer.begin(); o != outer.end(); ++o, ++i) {
+    if (o->empty()) continue;  // trailing separator
+    if (i == inner.end() || *i != *o) return false;
+  }
+  return i != inner.end();
+}
+
 std::filesystem::path folderOf(const std::filesystem::path& path) {
   return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
 }
@@ -70,6 +80,13 @@ std::filesystem::path OutputFileSet::claim(const std::filesystem::path& path,
     }
   }
   for (const auto& in : inputs_) {
+    // A folder the command reads (a DICOM series) gets no new files either: they would be read
+    // with it next time.
+    if (in.folder && isInside(canonical, in.canonical)) {
+      throw Error(ErrorCode::InvalidArgument, option + " " + path.string() + ": is inside the " +
+                                                  in.option +
+                                                  " this command reads; write it elsewhere");
+    }
     if (sameFile(in.canonical, canonical)) {
       throw Error(ErrorCode::InvalidArgument, option + " " + path.string() + ": is the " +
                                                   in.option +
@@ -105,14 +122,21 @@ std::filesystem::path OutputFileSet::canonicalOf(const std::filesystem::path& pa
 void OutputFileSet::addInput(const std::filesystem::path& path, const std::string& option) {
   if (path.empty()) return;
   const auto canonical = canonicalOf(path);
+  std::error_code ec;
+  const bool folder = std::filesystem::is_directory(canonical, ec);
   for (const auto& d : declared_) {
     if (sameFile(d, canonical)) {
       throw Error(ErrorCode::InvalidArgument, option + " " + path.string() +
                                                   ": is also an output of this command; give the "
                                                   "output another name");
     }
+    if (folder && isInside(d, canonical)) {
+      throw Error(ErrorCode::InvalidArgument, option + " " + path.string() +
+                                                  ": an output of this command is inside this "
+                                                  "folder; write it elsewhere");
+    }
   }
-  inputs_.push_back({canonical, option});
+  inputs_.push_back({canonical, option, folder});
 }
 
 std::string OutputFileSet::endingOf(const std::filesystem::path& path,

@@ -23,8 +23,9 @@ class OutputFileSet {
   ~OutputFileSet();
 
   /// \brief Declares a file or folder the run reads, given by `option`: no output may be it
-  /// (compared through symbolic links), so that a run never overwrites its own input. Throws
-  /// InvalidArgument when an output declared earlier is it; an empty path is ignored.
+  /// (compared through symbolic links and by file identity) or, for a folder, lie inside it, so
+  /// that a run never overwrites its own input. Throws InvalidArgument when an output declared
+  /// earlier is it or inside it; an empty path is ignored.
   void addInput(const std::filesystem::path& path, const std::string& option);
   /// \brief Declares a file output given by `option` and returns the path to write it to.
   /// Throws InvalidArgument when its name does not end in one of `suffixes` (any name when
@@ -59,6 +60,7 @@ class OutputFileSet {
   struct Input {
     std::filesystem::path canonical;
     std::string option;
+    bool folder = false;  ///< outputs may not lie inside it either
   };
   std::vector<std::filesystem::path> declared_;  ///< canonical paths, for the duplicate check
   std::vector<Input> inputs_;

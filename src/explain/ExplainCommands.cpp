@@ -1,10 +1,12 @@
 // `medsight explain`.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/OutputFileSet.h"
 #include "explain/ExplanationWriter.h"
 #include "explain/ImageExplainer.h"
 #include "io/ImageFileReader.h"
@@ -88,6 +90,26 @@ class ExplainCommand : public Command {
       } else {
         inputs.push_back(
             {f, stemOf(f, std::nullopt), ImageFileReader::read(f, {"", 0, context.threads})});
+      }
+    }
+    // Inputs of one name from different folders ("a/img.jpg", "b/img.jpg") get their own files:
+    // the second and later ones are numbered instead of writing over the first's.
+    std::map<std::string, int> seen;
+    for (auto& in : inputs) {
+      const int n = ++seen[in.stem];
+      if (n > 1) in.stem += "-" + std::to_string(n);
+    }
+    // No output may be one of the inputs (an earlier overlay given back as an input). Checked
+    // only when the folder exists: a new folder holds no input.
+    if (std::error_code ec; std::filesystem::is_directory(out_, ec)) {
+      OutputFileSet planned;
+      for (const auto& f : files_) planned.addInput(f, "input " + f);
+      for (const auto& in : inputs) {
+        for (const auto method : methods) {
+          const std::string base = in.stem + "." + explanationMethodName(method);
+          planned.addFile(std::filesystem::path(out_) / (base + ".heatmap.nii.gz"), {}, "--out");
+          planned.addFile(std::filesystem::path(out_) / (base + ".overlay.png"), {}, "--out");
+        }
       }
     }
     // Check every input before writing anything.

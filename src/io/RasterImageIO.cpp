@@ -1,6 +1,8 @@
 #include "io/RasterImageIO.h"
 
 #include <jpeglib.h>
+// jpeglib.h first: jerror.h needs its types.
+#include <jerror.h>
 #include <png.h>
 
 #include <algorithm>
@@ -124,6 +126,16 @@ void jpegErrorExit(j_common_ptr cinfo) {
   std::longjmp(err->jump, 1);
 }
 void jpegOutputMessage(j_common_ptr) {}
+/// libjpeg only warns when the data stop early and fills the rest of the image with grey: a
+/// truncated file would be classified as if whole. Missing data is an error here; other
+/// warnings (extraneous bytes before a marker, seen in some scanners' files) are not.
+void jpegEmitMessage(j_common_ptr cinfo, int level) {
+  const int code = cinfo->err->msg_code;
+  if (level < 0 && (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER)) {
+    jpegErrorExit(cinfo);
+  }
+  if (level < 0) ++cinfo->err->num_warnings;
+}
 
 bool decodeJpeg(FILE* file, std::uint64_t maxBytes, RawRaster* out) {
   jpeg_decompress_struct cinfo;
@@ -131,6 +143,7 @@ bool decodeJpeg(FILE* file, std::uint64_t maxBytes, RawRaster* out) {
   cinfo.err = jpeg_std_error(&err.base);
   err.base.error_exit = jpegErrorExit;
   err.base.output_message = jpegOutputMessage;
+  err.base.emit_message = jpegEmitMessage;
   err.message = out->error;
   unsigned char* volatile pixels = nullptr;
   if (setjmp(err.jump)) {

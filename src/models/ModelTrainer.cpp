@@ -236,7 +236,10 @@ ModelTrainer::ModelTrainer(TrainingConfig config, std::filesystem::path outputFo
 ModelManifest ModelTrainer::run(bool resume) {
   torch::set_num_threads(resolveThreadCount(threads_));
   const auto started = std::chrono::system_clock::now();
-  std::filesystem::create_directories(output_ / "checkpoints");
+  if (std::error_code ec; !std::filesystem::create_directories(output_ / "checkpoints", ec) && ec) {
+    throw Error(ErrorCode::FileWriteFailed,
+                (output_ / "checkpoints").string() + ": cannot create: " + ec.message());
+  }
   const ImagePreprocessor pre(config_.preprocessing);
   nlohmann::json log = nlohmann::json::array();
   // The epoch log is kept with the checkpoints so a resumed run reports the whole history.

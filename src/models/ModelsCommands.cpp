@@ -1,11 +1,17 @@
 // `medsight train`, `medsight eval`, `medsight predict`.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/OutputFileSet.h"
 #include "core/ProgressReporter.h"
 #include "eval/BinaryEvaluation.h"
 #include "io/ImageFileReader.h"
@@ -19,6 +25,42 @@ namespace medsight {
 namespace {
 
 using nlohmann::json;
+
+/// A training run writes its weights, manifest and card into `out`: over an existing package
+/// (or a data folder) it would leave a mix of old and new members that loads as one model.
+/// Only --resume continues in a folder that holds files.
+void requireNewPackageFolder(const std::filesystem::path& out, bool resume) {
+  std::error_code ec;
+  if (!std::filesystem::exists(out, ec)) {
+    // The nearest folder that exists must take the new one.
+    auto parent = std::filesystem::absolute(out).parent_path();
+    while (!std::filesystem::exists(parent, ec) && parent.has_relative_path()) {
+      parent = parent.parent_path();
+    }
+    if (!std::filesystem::is_directory(parent, ec)) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "--out " + out.string() + ": " + parent.string() + " is a file, not a folder");
+    }
+    if (::access(parent.c_str(), W_OK | X_OK) != 0) {
+      const int err = errno;
+      throw Error(ErrorCode::FileWriteFailed, "--out " + out.string() +
+                                                  ": cannot create a folder in " + parent.string() +
+                                                  ": " + std::strerror(err));
+    }
+    return;
+  }
+  if (!std::filesystem::is_directory(out, ec)) {
+    throw Error(ErrorCode::InvalidArgument,
+                "--out " + out.string() + ": is a file; give a folder for the model package");
+  }
+  if (resume) return;
+  if (std::filesystem::directory_iterator(out, ec) != std::filesystem::directory_iterator()) {
+    throw Error(ErrorCode::InvalidArgument,
+                "--out " + out.string() +
+                    ": the folder is not empty (an existing model package, or data?); give a new "
+                    "folder, remove it first, or give --resume to continue a run that stopped");
+  }
+}
 
 class TrainCommand : public Command {
  public:
@@ -36,6 +78,7 @@ class TrainCommand : public Command {
     const TrainingConfig config = TrainingConfig::fromFile(config_);
     const std::filesystem::path out =
         out_.empty() ? std::filesystem::path("models") / config.name : std::filesystem::path(out_);
+    requireNewPackageFolder(out, resume_);
     ModelTrainer trainer(config, out, context.threads, context.commandLine);
     const ModelManifest m = trainer.run(resume_);
     const json summary{{"model", out.string()},       {"name", m.name},
@@ -195,14 +238,20 @@ class ModelCardCommand : public Command {
     app.add_option("--config", config_, "Training config whose \"card\" section to use");
   }
   int run(const CommandContext&) override {
-    const ModelManifest m = ModelManifest::read(model_);
-    m.verify(model_);
     const std::filesystem::path out = out_.empty() ? std::filesystem::path(model_) / "MODEL_CARD.md"
                                                    : std::filesystem::path(out_);
+    // A card is Markdown: the ending keeps it off the package's manifest and weights, and the
+    // config it reads is declared so that it is not written over either.
+    OutputFileSet outputs;
+    outputs.addInput(config_, "--config");
+    const auto staged = outputs.addFile(out, {".md"}, "--out");
+    const ModelManifest m = ModelManifest::read(model_);
+    m.verify(model_);
     nlohmann::json card;
     if (!config_.empty())
       card = TrainingConfig::fromFile(config_).raw.value("card", json::object());
-    AtomicFile::write(out, ModelCardWriter::render(m, card));
+    AtomicFile::write(staged, ModelCardWriter::render(m, card));
+    outputs.commit();
     std::cout << "wrote " << out.string() << '\n';
     return 0;
   }

@@ -81,6 +81,17 @@ const std::vector<std::string> kInterpretedTypes{"EXTERNAL",
                                                  "CONTROL",
                                                  "DOSE_MEASUREMENT"};
 
+/// ROI Name (3006,0026) and Segment Label (0062,0005) are LO: 1 to 64 characters, no
+/// backslash (PS3.5 6.2); an empty label names nothing a reader can show.
+const CLI::Validator kStructureName(
+    [](const std::string& v) -> std::string {
+      if (v.empty()) return "a structure name is required";
+      if (v.size() > 64) return "at most 64 characters (DICOM LO), not " + std::to_string(v.size());
+      if (v.find('\\') != std::string::npos) return "no backslash (DICOM LO)";
+      return {};
+    },
+    "NAME");
+
 class RtStructCommand : public Command {
  public:
   std::string name() const override { return "rtstruct"; }
@@ -104,7 +115,9 @@ class RtStructCommand : public Command {
     fromMask_->add_option("mask", mask_, "Mask on the series grid")->required();
     fromMask_->add_option("series", series_, "DICOM series folder the mask belongs to")->required();
     fromMask_->add_option("out", out_, "Output RTSTRUCT file")->required();
-    fromMask_->add_option("--name", structure_.name, "ROI name")->default_val(structure_.name);
+    fromMask_->add_option("--name", structure_.name, "ROI name")
+        ->default_val(structure_.name)
+        ->check(kStructureName);
     fromMask_
         ->add_option("--type", structure_.interpretedType,
                      "RT ROI Interpreted Type: GTV, CTV, PTV, ORGAN, OAR, ... (PS3.3 C.8.8.8)")
@@ -199,7 +212,9 @@ class DicomSegCommand : public Command {
     app.add_option("mask", mask_, "Mask on the series grid")->required();
     app.add_option("series", series_, "DICOM series folder the mask belongs to")->required();
     app.add_option("out", out_, "Output SEG file")->required();
-    app.add_option("--name", structure_.name, "Segment label")->default_val(structure_.name);
+    app.add_option("--name", structure_.name, "Segment label")
+        ->default_val(structure_.name)
+        ->check(kStructureName);
     app.add_option("--type", structure_.interpretedType,
                    "GTV, CTV or PTV (coded as a neoplasm) or ORGAN (an anatomical structure)")
         ->default_val(structure_.interpretedType)

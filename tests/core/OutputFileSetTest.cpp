@@ -125,7 +125,11 @@ TEST(OutputFileSet, AnOutputThatIsAnInputIsRefusedInEitherOrder) {
                 std::string::npos)
           << e.what();
     }
+    // Nor inside an input folder (a DICOM series it reads).
+    EXPECT_EQ(codeOf([&] { outputs.addFile(tmp / "series" / "seg.dcm", {}, "output"); }),
+              ErrorCode::InvalidArgument);
     outputs.addFile(tmp / "out.nii.gz", {".nii.gz"}, "output");
+    EXPECT_EQ(codeOf([&] { outputs.addInput(tmp, "--data folder"); }), ErrorCode::InvalidArgument);
     // Declared the other way round.
     EXPECT_EQ(codeOf([&] { outputs.addInput(tmp / "out.nii.gz", "--mask"); }),
               ErrorCode::InvalidArgument);

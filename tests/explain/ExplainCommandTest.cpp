@@ -60,6 +60,39 @@ TEST(ExplainCommand, WritesHeatmapOverlayAndDescriptionForEachMethod) {
   EXPECT_TRUE(std::filesystem::exists(dir / "out" / "blob-2.ig.heatmap.nii.gz"));
 }
 
+// Two inputs of one file name from different folders get their own outputs, and an output
+// that would be one of the inputs is refused before anything is written.
+TEST(ExplainCommand, InputsOfOneNameKeepTheirOwnOutputsAndNoInputIsOverwritten) {
+  const auto model = test::untrainedBlobPackage();
+  const auto dir = test::temporaryDirectory("explain-names");
+  std::filesystem::create_directories(dir / "a");
+  std::filesystem::create_directories(dir / "b");
+  test::writeBlobDataset(dir / "a" / "blob.npz", 2, 2, 1);
+  test::writeBlobDataset(dir / "b" / "blob.npz", 2, 2, 2);
+  std::string out, err;
+  ASSERT_EQ(
+      run("--json explain --model " + model.string() + " " + (dir / "a" / "blob.npz").string() +
+              " " + (dir / "b" / "blob.npz").string() + " --out " + (dir / "out").string(),
+          &out, &err),
+      0)
+      << err;
+  const auto j = nlohmann::json::parse(out);
+  ASSERT_EQ(j["explanations"].size(), 2u);
+  EXPECT_NE(j["explanations"][0]["files"]["overlay"], j["explanations"][1]["files"]["overlay"]);
+  EXPECT_TRUE(std::filesystem::exists(dir / "out" / "blob-0.gradcam.overlay.png"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "out" / "blob-0-2.gradcam.overlay.png"));
+  // An earlier heatmap given back as an input would be written over by the first input's.
+  const auto earlier = dir / "out" / "blob-0.gradcam.heatmap.nii.gz";
+  const auto size = std::filesystem::file_size(earlier);
+  EXPECT_EQ(run("explain --model " + model.string() + " " + (dir / "a" / "blob.npz").string() +
+                    " " + earlier.string() + " --out " + (dir / "out").string(),
+                &out, &err),
+            exitCodeOf(ErrorCode::InvalidArgument))
+      << err;
+  EXPECT_NE(err.find("this command reads"), std::string::npos) << err;
+  EXPECT_EQ(std::filesystem::file_size(earlier), size);
+}
+
 TEST(ExplainCommand, RejectsBadRequestsBeforeWritingAnything) {
   const auto model = test::untrainedBlobPackage();
   const auto dir = test::temporaryDirectory("explain-bad");

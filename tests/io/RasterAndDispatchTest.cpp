@@ -56,6 +56,22 @@ TEST(RasterImageIO, CorruptAndUnsupportedFilesAreClearErrors) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::CorruptData) << e.what();
   }
+  // A JPEG cut off part-way decodes with grey where the data stop; libjpeg only warns. It is
+  // refused: a model would classify the grey half as if it were the image.
+  Image noise(PixelType::UInt8, {128, 128, 1, 1}, 2);
+  auto px = noise.pixels<std::uint8_t>();
+  for (std::size_t i = 0; i < px.size(); ++i) px[i] = static_cast<std::uint8_t>((i * 7919) % 251);
+  RasterImageIO::writeJpeg(noise, dir / "whole.jpg", 90);
+  EXPECT_NO_THROW(RasterImageIO::read(dir / "whole.jpg"));
+  std::filesystem::copy_file(dir / "whole.jpg", dir / "cut.jpg");
+  std::filesystem::resize_file(dir / "cut.jpg", std::filesystem::file_size(dir / "whole.jpg") / 2);
+  try {
+    RasterImageIO::read(dir / "cut.jpg");
+    FAIL() << "a truncated JPEG was read";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::CorruptData) << e.what();
+    EXPECT_NE(std::string(e.what()).find("Premature end"), std::string::npos) << e.what();
+  }
   std::ofstream(dir / "fake.jpg") << "\xFF\xD8\xFF garbage";
   EXPECT_THROW(RasterImageIO::read(dir / "fake.jpg"), Error);
   Image volume(PixelType::UInt8, {4, 4, 2, 1}, 3);

@@ -104,6 +104,38 @@ TEST(ModelTrainingData, QualityGateRefusesWrongModalityAndVolumes) {
   EXPECT_THROW(classifier.predict({volume}), Error);
 }
 
+// A training run never writes into a folder that holds files (an existing package, or data)
+// unless told to resume, and a model card is only ever a Markdown file.
+TEST(TrainCommand, AnOccupiedOutputFolderOrANonMarkdownCardIsRefused) {
+  const auto tmp = test::temporaryDirectory("train-out");
+  std::ofstream(tmp / "c.json")
+      << R"({"name": "x", "labels": ["a", "b"], "data": {"format": "npz", "path": "/"}})";
+  std::filesystem::create_directories(tmp / "package");
+  std::ofstream(tmp / "package" / "weights-0.pt") << "an earlier model";
+  const std::string train =
+      test::medsightExecutable().string() + " -q train --config " + (tmp / "c.json").string();
+  std::string out, err;
+  EXPECT_EQ(test::runCommand(train + " --out " + (tmp / "package").string(), &out, &err),
+            Error(ErrorCode::InvalidArgument, "").exitCode())
+      << err;
+  EXPECT_NE(err.find("not empty"), std::string::npos) << err;
+  EXPECT_EQ(test::runCommand(train + " --out " + (tmp / "c.json").string(), &out, &err),
+            Error(ErrorCode::InvalidArgument, "").exitCode())
+      << err;
+  EXPECT_NE(err.find("is a file"), std::string::npos) << err;
+  EXPECT_EQ(test::runCommand(test::medsightExecutable().string() + " -q model-card --model " +
+                                 (tmp / "package").string() + " --out " +
+                                 (tmp / "package" / "manifest.json").string(),
+                             &out, &err),
+            Error(ErrorCode::InvalidArgument, "").exitCode())
+      << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "package" / "manifest.json"));
+  std::ifstream in(tmp / "package" / "weights-0.pt");
+  std::string kept;
+  std::getline(in, kept);
+  EXPECT_EQ(kept, "an earlier model");
+}
+
 TEST(TrainingConfig, RejectsUnknownKeysBadValuesAndMissingData) {
   const nlohmann::json good{
       {"name", "x"}, {"labels", {"a", "b"}}, {"data", {{"format", "npz"}, {"path", "/"}}}};

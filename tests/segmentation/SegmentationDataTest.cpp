@@ -156,6 +156,26 @@ TEST(RtStructCommandsE2E, CodedValuesAreCheckedAndAnImageIsNotTakenForAMask) {
     EXPECT_NE(err.find("not a binary mask"), std::string::npos) << err;
   }
   EXPECT_FALSE(std::filesystem::exists(tmp / "x.dcm"));
+  // The SEG named as a slice of the series it references (on a copy): refused, the slice kept.
+  std::filesystem::copy(dir / "image", tmp / "series");
+  const auto slice = std::filesystem::directory_iterator(tmp / "series")->path();
+  const auto sliceSize = std::filesystem::file_size(slice);
+  for (const auto& target : {slice, tmp / "series" / "seg.dcm"}) {
+    EXPECT_EQ(medsight("dicom-seg " + (tmp / "m.nii.gz").string() + " " +
+                           (tmp / "series").string() + " " + target.string(),
+                       &out, &err),
+              invalid)
+        << target;
+    EXPECT_NE(err.find("series folder this command reads"), std::string::npos) << err;
+  }
+  EXPECT_EQ(std::filesystem::file_size(slice), sliceSize);
+  EXPECT_FALSE(std::filesystem::exists(tmp / "series" / "seg.dcm"));
+  // An empty segment label is refused by the option, not by DCMTK as an internal error.
+  EXPECT_EQ(medsight("dicom-seg " + (tmp / "m.nii.gz").string() + " " + (dir / "image").string() +
+                         " " + (tmp / "x.dcm").string() + " --name \"\"",
+                     &out, &err),
+            invalid)
+      << err;
 }
 
 // Part of the referenced series missing (a transfer cut short): the contours beyond its last
