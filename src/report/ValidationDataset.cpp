@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "core/Error.h"
+#include "core/Sha256.h"
 #include "models/EvaluationDataLoader.h"
+#include "models/LabeledImageSet.h"
 #include "models/ModelManifest.h"
 
 namespace medsight {
@@ -21,6 +23,43 @@ std::string roleName(DataRole role) {
       return "unknown";
   }
   return "unknown";
+}
+
+/// The role of data whose file name differs from the manifest's training data, told by content:
+/// the manifest records the SHA-256 of what it was trained on (for NPZ, of its training and
+/// validation splits), so a renamed copy is still recognised. Independent when nothing matches.
+DataRole roleByContent(const std::filesystem::path& data, const std::string& split,
+                       const std::string& hash, const ModelManifest& manifest) {
+  const std::string recorded = manifest.training.value("data_sha256", "");
+  if (recorded.empty()) return DataRole::Independent;
+  const auto config = manifest.training.value("config", nlohmann::json::object());
+  const auto dataConfig = config.value("data", nlohmann::json::object());
+  if (dataConfig.value("format", "npz") != "npz") {
+    return hash == recorded ? DataRole::Training : DataRole::Independent;
+  }
+  if (split.empty()) return DataRole::Independent;
+  const std::string trainSplit = dataConfig.value("train_split", "train");
+  const std::string valSplit = dataConfig.value("val_split", "val");
+  try {
+    auto limited = [](LabeledImageSet set, std::size_t limit) {
+      if (limit == 0 || limit >= set.size()) return set;
+      std::vector<std::size_t> first(limit);
+      for (std::size_t i = 0; i < limit; ++i) first[i] = i;
+      return set.subset(first);
+    };
+    const auto train = limited(LabeledImageSet::fromNpz(data, trainSplit),
+                               dataConfig.value("train_limit", std::size_t{0}));
+    const auto val = limited(LabeledImageSet::fromNpz(data, valSplit),
+                             dataConfig.value("val_limit", std::size_t{0}));
+    if (Sha256::ofString(train.contentHash() + val.contentHash()) != recorded) {
+      return DataRole::Independent;
+    }
+  } catch (const Error&) {
+    return DataRole::Independent;  // not an NPZ with the training splits: not the training file
+  }
+  if (split == trainSplit) return DataRole::Training;
+  if (split == valSplit) return DataRole::ModelSelection;
+  return DataRole::Independent;
 }
 
 }  // namespace
@@ -72,6 +111,7 @@ ValidationDataset ValidationDataset::load(const std::filesystem::path& data,
   }
   d.hash = d.set.contentHash();
   d.role = roleFor(data, d.split, manifest);
+  if (d.role == DataRole::Independent) d.role = roleByContent(data, d.split, d.hash, manifest);
   switch (d.role) {
     case DataRole::Training:
       d.roleTitle = "Training data";
@@ -90,8 +130,10 @@ ValidationDataset ValidationDataset::load(const std::filesystem::path& data,
     case DataRole::Independent:
       d.roleTitle = "Data not used in training or model selection";
       d.roleNote =
-          "According to the model's manifest these images were not used to fit, select or "
-          "calibrate the model.";
+          "This file is not the training data recorded in the model's manifest, by name or by "
+          "content (SHA-256), and the split is not one the model was fitted or selected on. "
+          "Single images copied out of the training data cannot be told apart this way: check "
+          "that these images come from patients the model was not built on.";
       break;
     case DataRole::Unknown:
       d.roleTitle = "Data of unknown relation to the model";

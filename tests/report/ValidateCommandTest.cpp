@@ -223,6 +223,34 @@ TEST(ValidateCommand, RejectsDataThatDoesNotFitTheModel) {
   EXPECT_FALSE(std::filesystem::exists(out)) << "a rejected validation must not write a report";
 }
 
+// A renamed copy of the training data is still recognised as such, by the SHA-256 the manifest
+// records of its training and validation splits; a file that is not it is independent.
+TEST(ValidateCommand, ARenamedCopyOfTheTrainingDataIsNotCalledIndependent) {
+  const auto& blob = test::trainedBlobModel();
+  const auto dir = test::temporaryDirectory("validate-renamed");
+  std::filesystem::copy_file(blob.data.npz, dir / "renamed.npz");
+  std::string out, err;
+  for (const auto& [split, role] : {std::pair{"train", "training"}, {"val", "model-selection"}}) {
+    ASSERT_EQ(run(std::string("--json validate --model ") + blob.folder.string() + " --data " +
+                      (dir / "renamed.npz").string() + " --split " + split + " --out " +
+                      (dir / split).string() + " --no-pdf --bootstrap 50",
+                  &out, &err),
+              0)
+        << err;
+    EXPECT_EQ(nlohmann::json::parse(std::ifstream(dir / split / "report.json"))["data"]["role"],
+              role)
+        << split;
+  }
+  const auto other = test::writeBlobDataset(dir / "other.npz", 12, 12, 99).npz;
+  ASSERT_EQ(run("--json validate --model " + blob.folder.string() + " --data " + other.string() +
+                    " --split train --out " + (dir / "o").string() + " --no-pdf --bootstrap 50",
+                &out, &err),
+            0)
+      << err;
+  EXPECT_EQ(nlohmann::json::parse(std::ifstream(dir / "o" / "report.json"))["data"]["role"],
+            "independent");
+}
+
 TEST(ExplainSanityCommand, PrintsRandomisationAndDeletionFigures) {
   const auto& blob = test::trainedBlobModel();
   std::string out, err;
