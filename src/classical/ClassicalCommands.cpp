@@ -129,7 +129,8 @@ class ClassicalCommand : public Command {
     train_->add_option("--inner-folds", innerFolds_, "Folds of the hyper-parameter search")
         ->check(CLI::Range(2, 50));
     train_->add_option("--repeats", repeats_, "Repeats of the outer CV")->check(CLI::Range(1, 100));
-    train_->add_option("--seed", seed_, "Random seed (folds, shuffles)");
+    train_->add_option("--seed", seed_, "Random seed (folds, shuffles)")
+        ->check(CLI::NonNegativeNumber);
     train_->add_option("--permutation-repeats", permutationRepeats_,
                        "Shuffles per feature for permutation importance (0 = off)");
     train_->add_flag("--no-nested-cv", noNested_, "Skip the nested CV estimate");
@@ -139,7 +140,8 @@ class ClassicalCommand : public Command {
     eval_ = app.add_subcommand("eval", "Evaluate a model package on labelled data");
     evalInput_.add(eval_, true);
     eval_->add_option("--model", model_, "Model package folder")->required();
-    eval_->add_option("--bootstrap", bootstrap_, "Bootstrap replicates for the CIs");
+    eval_->add_option("--bootstrap", bootstrap_, "Bootstrap replicates for the CIs")
+        ->check(CLI::Range(50, 1000000));
 
     predict_ = app.add_subcommand("predict", "Predict probabilities with a model package");
     predictInput_.add(predict_, false);

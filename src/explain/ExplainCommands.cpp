@@ -51,9 +51,11 @@ class ExplainCommand : public Command {
     app.add_option("--steps", options_.integratedGradientSteps, "Integrated-gradients steps")
         ->capture_default_str();
     app.add_option("--patch", options_.occlusionPatch, "Occlusion patch in model pixels (0 = auto)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(0, 4096));
     app.add_option("--stride", options_.occlusionStride, "Occlusion stride (0 = half the patch)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(0, 4096));
     app.add_option("--array", array_, "npz array (default *_images)");
     app.add_option("--index", indices_, "npz image indices (default 0)");
     app.add_flag("--no-dicom", noDicom_, "Do not write the DICOM Secondary Capture");

@@ -74,7 +74,8 @@ class LanguageCommand : public Command {
     extract_->add_option("text", text_, "Report text (or use --file)");
     extract_->add_option("--file,-f", file_, "Read the report from a UTF-8 file");
     extract_->add_option("--lang", lang_, "en, zh or auto (default: per sentence by script)");
-    extract_->add_option("--max-bytes", maxBytes_, "Largest document accepted (default 32 MiB)");
+    extract_->add_option("--max-bytes", maxBytes_, "Largest document accepted (default 32 MiB)")
+        ->check(CLI::PositiveNumber);
     extract_->add_flag("--json", jsonFlag_, "Print JSON");
 
     eval_ = app.add_subcommand("eval", "Score negation/temporality/experiencer on a TSV corpus");

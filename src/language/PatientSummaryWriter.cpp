@@ -95,6 +95,19 @@ SignedStudy PatientSummaryWriter::parse(const nlohmann::json& json, const std::s
       }
       f.count = item["count"].get<int>();
     }
+    // The same finding signed both present and absent (same concept, side and place) would
+    // tell the patient two opposite things in one letter.
+    for (std::size_t k = 0; k < study.findings.size(); ++k) {
+      const auto& g = study.findings[k];
+      if (g.conceptId == f.conceptId && g.laterality == f.laterality && g.location == f.location &&
+          g.present != f.present) {
+        throw Error(ErrorCode::InvalidArgument,
+                    where + ": says " + f.conceptId + " is " + (f.present ? "present" : "absent") +
+                        " where findings[" + std::to_string(k) + "] says it is " +
+                        (g.present ? "present" : "absent") +
+                        "; a signed report must say one or the other");
+      }
+    }
     study.findings.push_back(std::move(f));
   }
   return study;

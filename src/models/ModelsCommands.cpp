@@ -26,6 +26,19 @@ namespace {
 
 using nlohmann::json;
 
+/// A probability: a number from 0 to 1 (NaN is not, though no range comparison refuses it).
+const CLI::Validator kProbability(
+    [](const std::string& v) -> std::string {
+      try {
+        std::size_t used = 0;
+        const double d = std::stod(v, &used);
+        if (used == v.size() && d >= 0.0 && d <= 1.0) return {};
+      } catch (const std::exception&) {
+      }
+      return "a probability from 0 to 1, not " + v;
+    },
+    "PROBABILITY");
+
 /// A training run writes its weights, manifest and card into `out`: over an existing package
 /// (or a data folder) it would leave a mix of old and new members that loads as one model.
 /// Only --resume continues in a folder that holds files.
@@ -115,9 +128,15 @@ class EvalCommand : public Command {
     app.add_option("--image-column", imageColumn_, "CSV column with image paths")
         ->capture_default_str();
     app.add_option("--label-column", labelColumn_, "CSV column with labels (default from model)");
-    app.add_option("--threshold", threshold_, "Operating threshold (default: the model's)");
-    app.add_option("--bootstrap", replicates_, "Bootstrap replicates")->capture_default_str();
-    app.add_option("--seed", seed_, "Bootstrap seed")->capture_default_str();
+    app.add_option("--threshold", threshold_, "Operating threshold (default: the model's)")
+        ->check(kProbability);
+    // Fewer than 100 replicates give no usable 95% interval.
+    app.add_option("--bootstrap", replicates_, "Bootstrap replicates")
+        ->capture_default_str()
+        ->check(CLI::Range(100, 1000000));
+    app.add_option("--seed", seed_, "Bootstrap seed")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
   }
   int run(const CommandContext& context) override {
     const ImageClassifier classifier = ImageClassifier::load(model_, context.threads);

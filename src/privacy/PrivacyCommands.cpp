@@ -196,15 +196,29 @@ class AuditCommand : public Command {
     verify_->add_option("--key", key_, "Key file if the log is keyed (HMAC chain)");
     show_ = app.add_subcommand("show", "Print the records");
     show_->add_option("log", log_, "Audit log file")->required();
-    show_->add_option("--tail", tail_, "Only the last N records");
+    show_->add_option("--tail", tail_, "Only the last N records")->check(CLI::NonNegativeNumber);
     app.require_subcommand(1);
   }
   int run(const CommandContext& context) override {
     std::optional<KeyFile> key;
     if (!key_.empty()) key = KeyFile::load(key_);
+    if (std::error_code ec; std::filesystem::is_directory(log_, ec)) {
+      throw Error(ErrorCode::InvalidArgument, log_ + ": is a folder; give the audit log file");
+    }
     const AuditLog log = AuditLog::openFile(log_, key);
     if (show_->parsed()) {
       const auto records = log.records();
+      // Only audit records are printed: any other file (a DICOM, random bytes) is named as such
+      // instead of being dumped to the terminal.
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        const auto j = nlohmann::json::parse(records[i], nullptr, false);
+        if (j.is_discarded() || !j.is_object() || !j.contains("seq") || !j.contains("hash")) {
+          throw Error(ErrorCode::IntegrityViolation,
+                      log_ + ": line " + std::to_string(i + 1) +
+                          " is not an audit record (is this an audit log?); run `medsight audit "
+                          "verify`");
+        }
+      }
       const std::size_t from = tail_ > 0 && tail_ < records.size() ? records.size() - tail_ : 0;
       for (std::size_t i = from; i < records.size(); ++i) std::cout << records[i] << '\n';
       return 0;
@@ -230,9 +244,14 @@ class AuditCommand : public Command {
     }
     if (!result.intact()) {
       const auto& first = result.problems.front();
-      throw Error(ErrorCode::IntegrityViolation, log_ + ": audit chain broken at line " +
-                                                     std::to_string(first.line) + " (" +
-                                                     first.kind + ": " + first.detail + ")");
+      // A keyed (HMAC) chain checked without its key fails at its first record as "edited".
+      const bool maybeKeyed = !key && first.line == 1 && first.kind == "edited";
+      throw Error(ErrorCode::IntegrityViolation,
+                  log_ + ": audit chain broken at line " + std::to_string(first.line) + " (" +
+                      first.kind + ": " + first.detail + ")" +
+                      (maybeKeyed ? "; if the log was written with a project key (deid --key), "
+                                    "check it with --key"
+                                  : ""));
     }
     return 0;
   }

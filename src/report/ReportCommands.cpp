@@ -54,9 +54,13 @@ class ValidateCommand : public Command {
     app.add_option("--image-column", imageColumn_, "CSV column with image paths")
         ->capture_default_str();
     app.add_option("--label-column", labelColumn_, "CSV column with labels (default from model)");
+    // Fewer than 50 replicates give no usable 95% interval.
     app.add_option("--bootstrap", options_.bootstrap.replicates, "Bootstrap replicates")
-        ->capture_default_str();
-    app.add_option("--seed", options_.bootstrap.seed, "Bootstrap seed")->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(50, 1000000));
+    app.add_option("--seed", options_.bootstrap.seed, "Bootstrap seed")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
     app.add_option("--gallery", options_.galleryPerKind,
                    "Most confident false positives and false negatives shown (each)")
         ->capture_default_str();
@@ -68,7 +72,8 @@ class ValidateCommand : public Command {
                  "(cross-fitted)");
     app.add_flag("--no-pdf", noPdf_, "Skip the PDF");
     app.add_option("--pdf-timeout", pdfTimeout_, "Seconds allowed for printing the PDF")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(1, 3600));
   }
   int run(const CommandContext& context) override {
     ReportAssets::require();  // before any long computation
@@ -110,6 +115,14 @@ class ValidateCommand : public Command {
     AtomicFile::write(out / "report.html", report.html());
     PdfResult pdf;
     if (!noPdf_) pdf = PdfPrinter::print(out / "report.html", out / "report.pdf", pdfTimeout_);
+    // A PDF of an earlier run beside this run's HTML and JSON would be read as this run's.
+    if (!pdf.written && std::filesystem::exists(out / "report.pdf", ec)) {
+      std::filesystem::remove(out / "report.pdf", ec);
+      pdf.message += std::string(pdf.message.empty() ? "" : "; ") +
+                     "the report.pdf of an earlier run in this folder was removed";
+      std::fprintf(stderr, "warning: removed %s: it described an earlier run\n",
+                   (out / "report.pdf").string().c_str());
+    }
 
     const auto& m = report.models.front();
     json summary{{"html", (out / "report.html").string()},
@@ -175,11 +188,13 @@ class ExplainSanityCommand : public Command {
         ->capture_default_str();
     app.add_option("--method", methods_, "gradcam, occlusion, ig or all")->capture_default_str();
     app.add_option("--curve-steps", options_.curveSteps, "Points of the deletion/insertion curves")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(2, 1000));
     app.add_option("--stages", options_.maxStages, "Cascade stages (0 = all blocks)")
         ->capture_default_str();
     app.add_option("--seed", options_.seed, "Seed (sample, randomisation, tie order)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
   }
   int run(const CommandContext& context) override {
     options_.methods = parseMethods(methods_);

@@ -88,6 +88,30 @@ TEST(PatientSummaryWriter, NoFindingsSaysSoAndFemalePronoun) {
   EXPECT_TRUE(contains(text, "She is happy")) << text;
 }
 
+// One finding signed both present and absent would make the letter contradict itself; the
+// same concept on two sides is two findings.
+TEST(PatientSummaryWriter, RefusesAFindingSignedBothPresentAndAbsent) {
+  auto json = nlohmann::json::parse(R"({
+    "signed_by": {"name": "Dr. Chen", "gender": "male"},
+    "findings": [
+      {"concept": "pneumonia", "present": false},
+      {"concept": "nodule", "present": true, "laterality": "left"},
+      {"concept": "nodule", "present": false, "laterality": "right"},
+      {"concept": "pneumonia", "present": true}
+    ]})");
+  try {
+    PatientSummaryWriter::parse(json, "f.json");
+    FAIL() << "contradictory findings were accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("findings[3]: says pneumonia is present"),
+              std::string::npos)
+        << e.what();
+  }
+  json["findings"].erase(3);
+  EXPECT_EQ(PatientSummaryWriter::parse(json, "f.json").findings.size(), 3u);
+}
+
 TEST(PatientSummaryWriter, RefusesUnsignedOrUnknownFindings) {
   EXPECT_THROW(PatientSummaryWriter::parse(
                    nlohmann::json::parse(R"({"findings": [{"concept": "pneumonia"}]})"), "f.json"),

@@ -265,6 +265,16 @@ TEST_F(DeidCliE2E, RecordsAreNeverOverwrittenAndAreCheckedBeforeTheBatch) {
   EXPECT_NE(bad.err.find("garbage.log: last audit record is malformed"), std::string::npos)
       << bad.err;
   EXPECT_FALSE(fs::exists(dir_ / "o3"));
+  // `audit` reads audit logs only: a DICOM file is not dumped, a folder is not "0 records,
+  // intact", and a keyed log checked without its key says so.
+  const CliRun dicom = medsight("audit show " + firstSlice);
+  EXPECT_EQ(dicom.status, 43) << dicom.err;
+  EXPECT_TRUE(dicom.out.empty());
+  EXPECT_EQ(medsight("audit verify " + input.string()).status, 2);
+  const CliRun unkeyed = medsight("audit verify " + log.string());
+  EXPECT_EQ(unkeyed.status, 43);
+  EXPECT_NE(unkeyed.err.find("check it with --key"), std::string::npos) << unkeyed.err;
+  EXPECT_EQ(medsight("audit show " + log.string() + " --tail -1").status, 2);
 }
 
 }  // namespace

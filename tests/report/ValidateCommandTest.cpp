@@ -242,6 +242,9 @@ TEST(ValidateCommand, ARenamedCopyOfTheTrainingDataIsNotCalledIndependent) {
         << split;
   }
   const auto other = test::writeBlobDataset(dir / "other.npz", 12, 12, 99).npz;
+  // A PDF left from an earlier run would be read as this run's: it is removed when none is made.
+  std::filesystem::create_directories(dir / "o");
+  std::ofstream(dir / "o" / "report.pdf") << "%PDF an earlier run";
   ASSERT_EQ(run("--json validate --model " + blob.folder.string() + " --data " + other.string() +
                     " --split train --out " + (dir / "o").string() + " --no-pdf --bootstrap 50",
                 &out, &err),
@@ -249,6 +252,8 @@ TEST(ValidateCommand, ARenamedCopyOfTheTrainingDataIsNotCalledIndependent) {
       << err;
   EXPECT_EQ(nlohmann::json::parse(std::ifstream(dir / "o" / "report.json"))["data"]["role"],
             "independent");
+  EXPECT_FALSE(std::filesystem::exists(dir / "o" / "report.pdf"));
+  EXPECT_NE(err.find("described an earlier run"), std::string::npos) << err;
 }
 
 TEST(ExplainSanityCommand, PrintsRandomisationAndDeletionFigures) {
