@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -295,6 +296,18 @@ ModelManifest ModelTrainer::run(bool resume) {
     dataHash = all.contentHash();
     trainCount = all.size();
     const auto x = pre.toUnitBatch(all.images, threads_);
+    // Every fold needs a case of each class to be validated on.
+    std::size_t positives = 0;
+    for (const int y : all.labels) positives += y == 1 ? 1 : 0;
+    const std::size_t smaller = std::min(positives, all.labels.size() - positives);
+    if (smaller < static_cast<std::size_t>(config_.crossValidationFolds)) {
+      throw Error(ErrorCode::InvalidConfiguration,
+                  config_.dataPath.string() + ": cv_folds " +
+                      std::to_string(config_.crossValidationFolds) +
+                      " needs at least as many "
+                      "images of each label; the smaller class has " +
+                      std::to_string(smaller));
+    }
     const auto folds =
         StratifiedSplitter::folds(all.labels, config_.crossValidationFolds, config_.splitSeed);
     validationLogits.assign(all.size(), 0.0);
@@ -337,6 +350,16 @@ ModelManifest ModelTrainer::run(bool resume) {
   manifest.allowFlip = config_.augmentation.horizontalFlip;
   manifest.acceptedModalities = config_.acceptedModalities;
   manifest.gradcamLayer = members.front().network->featureLayerName();
+  // A run that diverged (too high a learning rate) gives NaN or infinite outputs: that is a
+  // failed training, not a metrics problem.
+  const auto bad = std::count_if(validationLogits.begin(), validationLogits.end(),
+                                 [](double z) { return !std::isfinite(z); });
+  if (bad > 0) {
+    throw Error(ErrorCode::TrainingFailed,
+                config_.name + ": training diverged: " + std::to_string(bad) + " of " +
+                    std::to_string(validationLogits.size()) +
+                    " validation outputs are not finite; lower train.learning_rate");
+  }
   manifest.temperature =
       config_.calibrate ? TemperatureScaler::fit(validationLogits, validationLabels) : 1.0;
   std::vector<double> probabilities;

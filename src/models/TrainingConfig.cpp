@@ -92,12 +92,15 @@ TrainingConfig TrainingConfig::fromJson(const nlohmann::json& j,
   if (c.dataFormat != "npz" && c.dataFormat != "csv") {
     throw Error(ErrorCode::InvalidConfiguration, ctx + ": data.format must be npz or csv");
   }
-  if (c.epochs < 1 || c.batchSize < 2 || !(c.learningRate > 0) || c.patience < 1 || c.members < 1 ||
-      c.crossValidationFolds < 2) {
+  // A learning rate above 1 makes AdamW diverge at once (NaN weights), reported only after
+  // the run as unusable scores.
+  if (c.epochs < 1 || c.batchSize < 2 || !(c.learningRate > 0) || !(c.learningRate <= 1.0) ||
+      c.patience < 1 || c.members < 1 || c.crossValidationFolds < 2 ||
+      c.crossValidationFolds > 20) {
     throw Error(ErrorCode::InvalidConfiguration,
                 ctx +
-                    ": epochs >= 1, batch_size >= 2, learning_rate > 0, patience >= 1, "
-                    "members >= 1 and cv_folds >= 2 are required");
+                    ": epochs >= 1, batch_size >= 2, 0 < learning_rate <= 1, patience >= 1, "
+                    "members >= 1 and 2 <= cv_folds <= 20 are required");
   }
   if (c.classWeighting != "balanced" && c.classWeighting != "none") {
     throw Error(ErrorCode::InvalidConfiguration, ctx + ": class_weighting is balanced or none");

@@ -149,6 +149,11 @@ TEST(TrainingConfig, RejectsUnknownKeysBadValuesAndMissingData) {
   bad = good;
   bad["train"] = {{"epochs", 0}};
   EXPECT_THROW(TrainingConfig::fromJson(bad, "c.json"), Error);
+  bad["train"] = {{"learning_rate", 1e308}};  // diverges at once
+  EXPECT_THROW(TrainingConfig::fromJson(bad, "c.json"), Error);
+  bad = good;
+  bad["data"]["cv_folds"] = 100;
+  EXPECT_THROW(TrainingConfig::fromJson(bad, "c.json"), Error);
   bad = good;
   bad["data"]["path"] = "no/such/data.npz";
   try {
