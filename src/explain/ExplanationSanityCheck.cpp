@@ -211,11 +211,15 @@ std::string SanityCheckReport::toText() const {
                     m.meanCompletenessError);
       out += line;
     }
-    out += "  cascading randomisation (Spearman rho with the trained model's maps):\n";
+    // "rho of |maps|" is the rank correlation of the absolute maps (Adebayo et al. 2018), a
+    // correlation like the other and so possibly negative; not the absolute value of rho.
+    out +=
+        "  cascading randomisation (Spearman rho with the trained model's maps; rho|abs| of "
+        "their absolute values):\n";
     for (const auto& s : m.cascade) {
       std::snprintf(
-          line, sizeof line, "    %2zu  up to %-12s rho %+.3f +- %.3f  |rho| %+.3f%s\n", s.blocks,
-          s.block.c_str(), s.spearman, s.spearmanSd, s.spearmanAbs,
+          line, sizeof line, "    %2zu  up to %-12s rho %+.3f +- %.3f  rho|abs| %+.3f%s\n",
+          s.blocks, s.block.c_str(), s.spearman, s.spearmanSd, s.spearmanAbs,
           s.constantMaps ? ("  (" + std::to_string(s.constantMaps) + " constant)").c_str() : "");
       out += line;
     }

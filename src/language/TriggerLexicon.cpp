@@ -96,6 +96,10 @@ TriggerLexicon TriggerLexicon::load(const std::filesystem::path& path) {
         }
         lexicon.add(cols[0], rule, where);
       });
+  // An empty trigger file would switch off negation detection without a word.
+  if (lexicon.ruleCount() == 0) {
+    throw Error(ErrorCode::EmptyInput, path.string() + ": the trigger file holds no triggers");
+  }
   return lexicon;
 }
 
@@ -124,6 +128,10 @@ TriggerLexicon TriggerLexicon::loadNegEx(const std::filesystem::path& path) {
         }
         lexicon.add(cols[0], rule, where);
       });
+  // An empty trigger file would switch off negation detection without a word.
+  if (lexicon.ruleCount() == 0) {
+    throw Error(ErrorCode::EmptyInput, path.string() + ": the trigger file holds no triggers");
+  }
   return lexicon;
 }
 

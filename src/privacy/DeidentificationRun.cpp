@@ -158,6 +158,10 @@ DeidentificationSummary DeidentificationRun::run() {
   deidentifier.setDurableWrites(s.fsyncEachFile);
 
   const auto inputs = listInputs(s.input);
+  // An empty folder (a mount that failed, a wrong path level) is not a successful batch.
+  if (inputs.empty()) {
+    throw Error(ErrorCode::EmptyInput, s.input.string() + ": the input folder holds no files");
+  }
   std::error_code ec;
   std::filesystem::create_directories(s.output, ec);
   if (ec)

@@ -154,6 +154,10 @@ class DeidVerifyCommand : public Command {
     if (!originals_.empty()) verifier.addOriginals(originals_);
     if (!key_.empty()) verifier.setPairingKey(KeyFile::load(key_));
     const VerificationReport report = verifier.verify(folder_);
+    // Nothing checked is not a clean result (a wrong folder, a failed copy).
+    if (report.filesScanned == 0) {
+      throw Error(ErrorCode::EmptyInput, folder_ + ": no DICOM file to verify was found there");
+    }
     nlohmann::json json = report.toJson(maxFindings_);
     json["original_identifiers"] = verifier.identifierCount();
     if (context.json) {

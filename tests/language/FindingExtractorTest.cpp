@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "core/Error.h"
 #include "language/FindingExtractor.h"
+#include "language/TriggerLexicon.h"
+#include "support/TestData.h"
 
 namespace medsight {
 namespace {
@@ -59,6 +63,20 @@ TEST(FindingExtractor, TerminationEndsNegationScope) {
   EXPECT_EQ(find(r, "pneumothorax")->assertion, Assertion::Negated);
   ASSERT_NE(find(r, "effusion"), nullptr);
   EXPECT_EQ(find(r, "effusion")->assertion, Assertion::Affirmed);
+}
+
+// An empty trigger file would switch negation detection off without a word.
+TEST(TriggerLexicon, AnEmptyTriggerFileIsRefused) {
+  const auto tmp = test::temporaryDirectory("triggers");
+  std::ofstream(tmp / "empty.txt") << "";
+  for (auto load : {&TriggerLexicon::load, &TriggerLexicon::loadNegEx}) {
+    try {
+      load(tmp / "empty.txt");
+      FAIL() << "an empty trigger file was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::EmptyInput) << e.what();
+    }
+  }
 }
 
 TEST(FindingExtractor, PseudoTriggersDoNotNegate) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/Error.h"
 #include "support/TestData.h"
 
 namespace medsight {
@@ -275,6 +276,14 @@ TEST_F(DeidCliE2E, RecordsAreNeverOverwrittenAndAreCheckedBeforeTheBatch) {
   EXPECT_EQ(unkeyed.status, 43);
   EXPECT_NE(unkeyed.err.find("check it with --key"), std::string::npos) << unkeyed.err;
   EXPECT_EQ(medsight("audit show " + log.string() + " --tail -1").status, 2);
+  // Nothing to do is not success: an empty input folder, a folder with no DICOM to verify.
+  fs::create_directories(dir_ / "empty");
+  const CliRun none = medsight("deid " + (dir_ / "empty").string() + " " + (dir_ / "o4").string() +
+                               " --key " + key_.string());
+  EXPECT_EQ(none.status, errorCodeInfo(ErrorCode::EmptyInput).exitCode) << none.err;
+  EXPECT_FALSE(fs::exists(dir_ / "o4"));
+  EXPECT_EQ(medsight("deid-verify " + (dir_ / "empty").string()).status,
+            errorCodeInfo(ErrorCode::EmptyInput).exitCode);
 }
 
 }  // namespace
