@@ -60,18 +60,7 @@ std::filesystem::path OutputFileSet::claim(const std::filesystem::path& path,
                                            const std::string& option,
                                            const std::string& stagingFileName) {
   const auto folder = folderOf(path);
-  std::error_code ec;
-  if (!std::filesystem::is_directory(folder, ec)) {
-    throw Error(ErrorCode::FileNotFound, option + " " + path.string() + ": the folder " +
-                                             folder.string() + " does not exist");
-  }
-  // Checked now rather than when the finished output is moved into place, after all the work.
-  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
-    const int err = errno;
-    throw Error(ErrorCode::FileWriteFailed, option + " " + path.string() +
-                                                ": cannot write into the folder " +
-                                                folder.string() + ": " + std::strerror(err));
-  }
+  requireWritableFolder(path, option);
   const auto canonical = canonicalOf(path);
   for (const auto& d : declared_) {
     if (sameFile(d, canonical)) {
@@ -107,6 +96,23 @@ std::filesystem::path OutputFileSet::claim(const std::filesystem::path& path,
   }
   declared_.push_back(canonical);
   return folder / staging;
+}
+
+void OutputFileSet::requireWritableFolder(const std::filesystem::path& path,
+                                          const std::string& option) {
+  const auto folder = folderOf(path);
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) {
+    throw Error(ErrorCode::FileNotFound, option + " " + path.string() + ": the folder " +
+                                             folder.string() + " does not exist");
+  }
+  // Checked now rather than when the finished output is moved into place, after all the work.
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+    const int err = errno;
+    throw Error(ErrorCode::FileWriteFailed, option + " " + path.string() +
+                                                ": cannot write into the folder " +
+                                                folder.string() + ": " + std::strerror(err));
+  }
 }
 
 std::filesystem::path OutputFileSet::canonicalOf(const std::filesystem::path& path) {

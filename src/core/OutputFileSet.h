@@ -44,6 +44,10 @@ class OutputFileSet {
   /// staging folder to write into. Its parent must exist; InvalidArgument when it is a file or a
   /// folder that is not empty.
   std::filesystem::path addFolder(const std::filesystem::path& path, const std::string& option);
+  /// \brief Throws FileNotFound when the folder of `path` (given by `option`) does not exist
+  /// and FileWriteFailed, with the system's reason, when it cannot be written into: for an
+  /// output a command writes itself (a table updated in place) as for a declared one.
+  static void requireWritableFolder(const std::filesystem::path& path, const std::string& option);
   /// \brief The run succeeded: moves every staged output that was written onto its target (an
   /// output never written is skipped); throws FileWriteFailed naming one that cannot be moved.
   void commit();

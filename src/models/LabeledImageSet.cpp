@@ -62,6 +62,18 @@ std::string LabeledImageSet::contentHash() const {
   return Sha256::ofString(text);
 }
 
+LabeledImageSet LabeledImageSet::firstN(std::size_t limit) const {
+  if (limit == 0 || limit >= size()) return *this;
+  std::vector<std::size_t> first(limit);
+  std::iota(first.begin(), first.end(), 0);
+  return subset(first);
+}
+
+std::string LabeledImageSet::splitPairHash(const LabeledImageSet& train,
+                                           const LabeledImageSet& val) {
+  return Sha256::ofString(train.contentHash() + val.contentHash());
+}
+
 LabeledImageSet LabeledImageSet::subset(const std::vector<std::size_t>& indices) const {
   LabeledImageSet out;
   out.source = source;

@@ -29,6 +29,12 @@ struct LabeledImageSet {
   std::string contentHash() const;
   /// \brief The subset at `indices` (in that order).
   LabeledImageSet subset(const std::vector<std::size_t>& indices) const;
+  /// \brief The first `limit` images (all when `limit` is 0 or not smaller than the size), as a
+  /// training config's `train_limit`/`val_limit` select them.
+  LabeledImageSet firstN(std::size_t limit) const;
+  /// \brief The `data_sha256` a manifest records for a model trained on an NPZ's training and
+  /// validation splits, so that the data can be recognised again by content.
+  static std::string splitPairHash(const LabeledImageSet& train, const LabeledImageSet& val);
   /// \brief Throws LabelMismatch if a label is outside [0, classes) and EmptyInput if empty.
   void validateLabels(int classes, const std::string& context) const;
 

@@ -260,19 +260,13 @@ ModelManifest ModelTrainer::run(bool resume) {
   std::size_t trainCount = 0;
 
   if (config_.dataFormat == "npz") {
-    auto limited = [](LabeledImageSet set, std::size_t limit) {
-      if (limit == 0 || limit >= set.size()) return set;
-      std::vector<std::size_t> first(limit);
-      std::iota(first.begin(), first.end(), 0);
-      return set.subset(first);
-    };
     const auto train =
-        limited(LabeledImageSet::fromNpz(config_.dataPath, config_.trainSplit), config_.trainLimit);
+        LabeledImageSet::fromNpz(config_.dataPath, config_.trainSplit).firstN(config_.trainLimit);
     const auto val =
-        limited(LabeledImageSet::fromNpz(config_.dataPath, config_.valSplit), config_.valLimit);
+        LabeledImageSet::fromNpz(config_.dataPath, config_.valSplit).firstN(config_.valLimit);
     train.validateLabels(2, train.source);
     val.validateLabels(2, val.source);
-    dataHash = Sha256::ofString(train.contentHash() + val.contentHash());
+    dataHash = LabeledImageSet::splitPairHash(train, val);
     trainCount = train.size();
     const auto trainX = pre.toUnitBatch(train.images, threads_);
     const auto valX = pre.toUnitBatch(val.images, threads_);

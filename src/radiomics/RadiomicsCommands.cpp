@@ -1,12 +1,8 @@
 // `medsight radiomics IMAGE MASK`: IBSI-1 features of an image and its ROI mask.
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -26,22 +22,12 @@ namespace {
 /// The --table is rewritten in place after the features are computed (AtomicFile, in its
 /// folder): a folder that cannot take it is named before the work, not after.
 void requireWritableTable(const std::filesystem::path& table) {
-  const auto folder = table.has_parent_path() ? table.parent_path() : std::filesystem::path(".");
-  std::error_code ec;
-  if (!std::filesystem::is_directory(folder, ec)) {
-    throw Error(ErrorCode::FileNotFound, "--table " + table.string() + ": the folder " +
-                                             folder.string() + " does not exist");
-  }
-  if (std::filesystem::is_directory(table, ec)) {
+  // A folder given as the table exists in an existing folder: named before the folder checks.
+  if (std::error_code ec; std::filesystem::is_directory(table, ec)) {
     throw Error(ErrorCode::InvalidArgument,
                 "--table " + table.string() + ": is a folder; give a CSV file name");
   }
-  if (::access(folder.c_str(), W_OK | X_OK) != 0) {
-    const int err = errno;
-    throw Error(ErrorCode::FileWriteFailed, "--table " + table.string() +
-                                                ": cannot write into the folder " +
-                                                folder.string() + ": " + std::strerror(err));
-  }
+  OutputFileSet::requireWritableFolder(table, "--table");
 }
 
 class RadiomicsCommand : public Command {

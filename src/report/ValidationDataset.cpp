@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "core/Error.h"
-#include "core/Sha256.h"
 #include "models/EvaluationDataLoader.h"
 #include "models/LabeledImageSet.h"
 #include "models/ModelManifest.h"
@@ -41,17 +40,11 @@ DataRole roleByContent(const std::filesystem::path& data, const std::string& spl
   const std::string trainSplit = dataConfig.value("train_split", "train");
   const std::string valSplit = dataConfig.value("val_split", "val");
   try {
-    auto limited = [](LabeledImageSet set, std::size_t limit) {
-      if (limit == 0 || limit >= set.size()) return set;
-      std::vector<std::size_t> first(limit);
-      for (std::size_t i = 0; i < limit; ++i) first[i] = i;
-      return set.subset(first);
-    };
-    const auto train = limited(LabeledImageSet::fromNpz(data, trainSplit),
-                               dataConfig.value("train_limit", std::size_t{0}));
-    const auto val = limited(LabeledImageSet::fromNpz(data, valSplit),
-                             dataConfig.value("val_limit", std::size_t{0}));
-    if (Sha256::ofString(train.contentHash() + val.contentHash()) != recorded) {
+    const auto train = LabeledImageSet::fromNpz(data, trainSplit)
+                           .firstN(dataConfig.value("train_limit", std::size_t{0}));
+    const auto val = LabeledImageSet::fromNpz(data, valSplit)
+                         .firstN(dataConfig.value("val_limit", std::size_t{0}));
+    if (LabeledImageSet::splitPairHash(train, val) != recorded) {
       return DataRole::Independent;
     }
   } catch (const Error&) {
