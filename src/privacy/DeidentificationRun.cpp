@@ -124,13 +124,14 @@ DeidentificationRun::DeidentificationRun(DeidentificationRunSettings settings)
   requireOutside(s.quarantine, "quarantine folder", s.input, "input");
   requireOutside(s.quarantine, "quarantine folder", s.output, "output folder");
   requireOutside(s.output, "output folder", s.quarantine, "quarantine folder");
-  KeyFile::load(s.keyFile);  // fail on a missing or unsafe key before anything is written
+  // Fail on a missing or unsafe key before anything is written.
+  const KeyFile key = KeyFile::load(s.keyFile);
   if (s.safePrivateFile) SafePrivateList::load(*s.safePrivateFile);
   if (s.pixelRulesFile) BurnedInAnnotationScreen::loadRules(*s.pixelRulesFile);
   if (s.reidentificationTable) {
     requireOutside(*s.reidentificationTable, "re-identification table", s.output, "output folder");
     // A table that cannot be read or extended fails now, not after the batch was released.
-    ReidentificationTable::load(*s.reidentificationTable, KeyFile::load(s.keyFile));
+    ReidentificationTable::load(*s.reidentificationTable, key);
   }
   if (s.auditLog) {
     requireOutside(*s.auditLog, "audit log", s.output, "output folder");
