@@ -9,6 +9,7 @@
 
 #include "core/AtomicFile.h"
 #include "core/Error.h"
+#include "core/PathContainment.h"
 
 namespace medsight {
 namespace {
@@ -26,16 +27,6 @@ bool sameFile(const std::filesystem::path& a, const std::filesystem::path& b) {
   if (a == b) return true;
   std::error_code ec;
   return std::filesystem::equivalent(a, b, ec) && !ec;
-}
-
-/// `inner` lies inside the folder `outer` (both canonical).
-bool isInside(const std::filesystem::path& inner, const std::filesystem::path& outer) {
-  auto i = inner.begin();
-  for (auto o = outer.begin(); o != outer.end(); ++o, ++i) {
-    if (o->empty()) continue;  // trailing separator
-    if (i == inner.end() || *i != *o) return false;
-  }
-  return i != inner.end();
 }
 
 std::filesystem::path folderOf(const std::filesystem::path& path) {
@@ -71,7 +62,7 @@ std::filesystem::path OutputFileSet::claim(const std::filesystem::path& path,
   for (const auto& in : inputs_) {
     // A folder the command reads (a DICOM series) gets no new files either: they would be read
     // with it next time.
-    if (in.folder && isInside(canonical, in.canonical)) {
+    if (in.folder && PathContainment::isStrictlyInside(canonical, in.canonical)) {
       throw Error(ErrorCode::InvalidArgument, option + " " + path.string() + ": is inside the " +
                                                   in.option +
                                                   " this command reads; write it elsewhere");
@@ -136,7 +127,7 @@ void OutputFileSet::addInput(const std::filesystem::path& path, const std::strin
                                                   ": is also an output of this command; give the "
                                                   "output another name");
     }
-    if (folder && isInside(d, canonical)) {
+    if (folder && PathContainment::isStrictlyInside(d, canonical)) {
       throw Error(ErrorCode::InvalidArgument, option + " " + path.string() +
                                                   ": an output of this command is inside this "
                                                   "folder; write it elsewhere");

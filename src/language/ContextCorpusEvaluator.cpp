@@ -1,6 +1,8 @@
 #include "language/ContextCorpusEvaluator.h"
 
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -19,8 +21,15 @@ std::string lower(std::string s) {
   return s;
 }
 
+/// A ratio with an empty denominator is undefined, not perfect: a corpus with no negated
+/// sentence (or a model that never says "negated") has no precision to report.
 double ratio(std::size_t a, std::size_t b) {
-  return b == 0 ? 1.0 : double(a) / double(b);
+  return b == 0 ? std::numeric_limits<double>::quiet_NaN() : double(a) / double(b);
+}
+
+/// JSON has no NaN: an undefined figure is null.
+nlohmann::json figure(double v) {
+  return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v);
 }
 
 }  // namespace
@@ -32,8 +41,8 @@ double ContextEvaluationReport::negationRecall() const {
   return ratio(truePositive, truePositive + falseNegative);
 }
 double ContextEvaluationReport::negationF1() const {
-  const double p = negationPrecision(), r = negationRecall();
-  return p + r == 0 ? 0.0 : 2 * p * r / (p + r);
+  // F1 = 2 tp / (2 tp + fp + fn): defined whenever anything was predicted or expected negated.
+  return ratio(2 * truePositive, 2 * truePositive + falsePositive + falseNegative);
 }
 double ContextEvaluationReport::temporalityAccuracy() const {
   return ratio(temporalityCorrect, rows);
@@ -51,15 +60,15 @@ nlohmann::json ContextEvaluationReport::toJson() const {
   return {{"rows", rows},
           {"conditions_found", conditionsFound},
           {"negation",
-           {{"precision", negationPrecision()},
-            {"recall", negationRecall()},
-            {"f1", negationF1()},
+           {{"precision", figure(negationPrecision())},
+            {"recall", figure(negationRecall())},
+            {"f1", figure(negationF1())},
             {"true_positive", truePositive},
             {"false_positive", falsePositive},
             {"false_negative", falseNegative},
             {"predicted_possible", possible}}},
-          {"temporality", {{"accuracy", temporalityAccuracy()}, {"confusion", confusion}}},
-          {"experiencer", {{"accuracy", experiencerAccuracy()}}},
+          {"temporality", {{"accuracy", figure(temporalityAccuracy())}, {"confusion", confusion}}},
+          {"experiencer", {{"accuracy", figure(experiencerAccuracy())}}},
           {"errors", errors}};
 }
 

@@ -54,17 +54,17 @@ struct ContextEvaluationReport {
   /// \brief Mismatched rows (id, field, gold, predicted, evidence), up to the requested count.
   std::vector<nlohmann::json> errors;
 
-  /// \brief Negation precision (1 when nothing was predicted negated).
+  /// \brief Negation precision; NaN when nothing was predicted negated.
   double negationPrecision() const;
-  /// \brief Negation recall.
+  /// \brief Negation recall; NaN when no gold sentence is negated.
   double negationRecall() const;
-  /// \brief Negation F1.
+  /// \brief Negation F1; NaN when nothing was predicted or expected negated.
   double negationF1() const;
-  /// \brief Fraction of rows with the right temporality.
+  /// \brief Fraction of rows with the right temporality; NaN for no rows.
   double temporalityAccuracy() const;
-  /// \brief Fraction of rows with the right experiencer.
+  /// \brief Fraction of rows with the right experiencer; NaN for no rows.
   double experiencerAccuracy() const;
-  /// \brief All figures as JSON.
+  /// \brief All figures as JSON (an undefined figure is null).
   nlohmann::json toJson() const;
 };
 

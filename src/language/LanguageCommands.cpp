@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -20,6 +21,9 @@ namespace {
 
 std::string readTextFile(const std::string& path, std::size_t maxBytes) {
   std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error(ErrorCode::FileUnreadable, path + ": is a folder, not a file");
+  }
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw Error(ErrorCode::FileNotFound, path + ": file not found");
   }
@@ -180,11 +184,19 @@ class LanguageCommand : public Command {
       return 0;
     }
     std::printf("rows %zu (condition found in %zu)\n", report.rows, report.conditionsFound);
-    std::printf("negation     precision %.3f  recall %.3f  F1 %.3f  (tp %zu fp %zu fn %zu)\n",
-                report.negationPrecision(), report.negationRecall(), report.negationF1(),
-                report.truePositive, report.falsePositive, report.falseNegative);
-    std::printf("temporality  accuracy %.3f\n", report.temporalityAccuracy());
-    std::printf("experiencer  accuracy %.3f\n", report.experiencerAccuracy());
+    // An undefined figure (nothing predicted or expected negated) is printed as n/a, not 1.000.
+    const auto shown = [](double v) {
+      if (std::isnan(v)) return std::string("n/a");
+      char text[16];
+      std::snprintf(text, sizeof text, "%.3f", v);
+      return std::string(text);
+    };
+    std::printf("negation     precision %s  recall %s  F1 %s  (tp %zu fp %zu fn %zu)\n",
+                shown(report.negationPrecision()).c_str(), shown(report.negationRecall()).c_str(),
+                shown(report.negationF1()).c_str(), report.truePositive, report.falsePositive,
+                report.falseNegative);
+    std::printf("temporality  accuracy %s\n", shown(report.temporalityAccuracy()).c_str());
+    std::printf("experiencer  accuracy %s\n", shown(report.experiencerAccuracy()).c_str());
     for (const auto& e : report.errors) std::cout << e.dump() << '\n';
     return 0;
   }

@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "core/CsvLine.h"
 #include "core/Error.h"
 #include "core/ParallelFor.h"
 #include "core/Sha256.h"
@@ -14,38 +15,6 @@
 #include "io/NpzReader.h"
 
 namespace medsight {
-namespace {
-
-/// RFC 4180 CSV line splitting (quoted fields, doubled quotes).
-std::vector<std::string> splitCsvLine(const std::string& line) {
-  std::vector<std::string> fields;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.push_back(field);
-      field.clear();
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  fields.push_back(field);
-  return fields;
-}
-
-}  // namespace
 
 std::map<int, std::size_t> LabeledImageSet::classCounts() const {
   std::map<int, std::size_t> counts;
@@ -139,7 +108,9 @@ LabeledImageSet LabeledImageSet::fromCsv(const std::filesystem::path& path,
   if (!in) throw Error(ErrorCode::FileNotFound, path.string() + ": cannot open labels CSV");
   std::string line;
   if (!std::getline(in, line)) throw Error(ErrorCode::EmptyInput, path.string() + ": empty CSV");
-  const auto header = splitCsvLine(line);
+  // A spreadsheet's UTF-8 export may begin with a byte-order mark.
+  if (line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+  const auto header = CsvLine::split(line, path.string() + ":1");
   auto column = [&](const std::string& name) -> std::size_t {
     const auto it = std::find(header.begin(), header.end(), name);
     if (it == header.end()) {
@@ -158,7 +129,7 @@ LabeledImageSet LabeledImageSet::fromCsv(const std::filesystem::path& path,
   while (std::getline(in, line)) {
     ++row;
     if (line.empty() || line == "\r") continue;
-    const auto fields = splitCsvLine(line);
+    const auto fields = CsvLine::split(line, path.string() + ":" + std::to_string(row));
     if (fields.size() != header.size()) {
       throw Error(ErrorCode::CorruptData,
                   path.string() + ":" + std::to_string(row) + ": " + std::to_string(fields.size()) +

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/Error.h"
+#include "core/PathContainment.h"
 #include "core/ProgressReporter.h"
 #include "privacy/AuditLog.h"
 #include "privacy/KeyFile.h"
@@ -22,15 +23,6 @@ std::filesystem::path resolved(const std::filesystem::path& path) {
   std::error_code ec;
   auto out = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
   return ec ? std::filesystem::absolute(path).lexically_normal() : out;
-}
-
-bool isInside(const std::filesystem::path& inner, const std::filesystem::path& outer) {
-  auto i = inner.begin();
-  for (auto o = outer.begin(); o != outer.end(); ++o, ++i) {
-    if (o->empty()) continue;  // trailing separator
-    if (i == inner.end() || *i != *o) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -79,7 +71,7 @@ void DeidentificationRun::requireOutside(const std::filesystem::path& inner,
                                          const std::string& innerRole,
                                          const std::filesystem::path& outer,
                                          const std::string& outerRole) {
-  if (isInside(resolved(inner), resolved(outer))) {
+  if (PathContainment::isWithin(resolved(inner), resolved(outer))) {
     throw Error(ErrorCode::InvalidArgument, innerRole + " " + inner.string() + " is inside " +
                                                 outerRole + " " + outer.string() +
                                                 "; choose a separate folder");

@@ -26,5 +26,22 @@ TEST(CsvLine, UnterminatedQuoteIsCorruptDataNamingTheLine) {
   }
 }
 
+TEST(CsvLine, BinaryBytesAreRefusedButTabsCrAndNonAsciiTextAreNot) {
+  try {
+    CsvLine::split(std::string("PK\x03\x04\x14\0", 6), "x.csv:1");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::CorruptData);
+    EXPECT_NE(std::string(e.what()).find("x.csv:1: control byte 0x03 at character 3"),
+              std::string::npos)
+        << e.what();
+  }
+  // A tab inside a field, a CRLF line end, UTF-8 and a Windows-1252 e-acute all stay text.
+  const auto f = CsvLine::split("M\xc3\xbcller\t,Ren\xe9,\xe5\x8c\xbb\xe9\x99\xa2\r", "y.csv:2");
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_EQ(f[0], "M\xc3\xbcller\t");
+  EXPECT_EQ(f[1], "Ren\xe9");
+}
+
 }  // namespace
 }  // namespace medsight

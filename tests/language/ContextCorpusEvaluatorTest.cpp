@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 
 #include "core/Error.h"
@@ -50,6 +51,26 @@ TEST(ContextCorpusEvaluator, MetricsCountErrorsNotJustSuccesses) {
   EXPECT_DOUBLE_EQ(r.negationPrecision(), 0.75);
   EXPECT_DOUBLE_EQ(r.negationRecall(), 0.5);
   EXPECT_DOUBLE_EQ(r.negationF1(), 0.6);
+}
+
+TEST(ContextCorpusEvaluator, NothingNegatedIsUndefinedNotPerfect) {
+  // A corpus without a negated sentence, read by a model that says "negated" nowhere: precision
+  // and recall have no denominator. Reporting 1.000 would credit a model that was never tested.
+  ContextEvaluationReport r;
+  r.rows = 4;
+  EXPECT_TRUE(std::isnan(r.negationPrecision()));
+  EXPECT_TRUE(std::isnan(r.negationRecall()));
+  EXPECT_TRUE(std::isnan(r.negationF1()));
+  const auto j = r.toJson();
+  EXPECT_TRUE(j["negation"]["precision"].is_null());
+  EXPECT_TRUE(j["negation"]["f1"].is_null());
+  EXPECT_DOUBLE_EQ(j["temporality"]["accuracy"].get<double>(), 0.0);
+  // One false negative: recall 0 and F1 0 are defined; precision still is not.
+  r.falseNegative = 1;
+  EXPECT_TRUE(std::isnan(r.negationPrecision()));
+  EXPECT_DOUBLE_EQ(r.negationRecall(), 0.0);
+  EXPECT_DOUBLE_EQ(r.negationF1(), 0.0);
+  EXPECT_TRUE(std::isnan(ContextEvaluationReport{}.temporalityAccuracy()));
 }
 
 TEST(ContextCorpusEvaluator, MalformedCorpusNamesFileAndLine) {

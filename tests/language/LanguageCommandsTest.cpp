@@ -59,6 +59,14 @@ TEST(LanguageCommands, BadInputExitsWithTheTableCode) {
   EXPECT_NE(err.find("invalid UTF-8"), std::string::npos) << err;
   EXPECT_EQ(test::medsight("language extract --file /nonexistent.txt", &out, &err),
             exitCodeOf(ErrorCode::FileNotFound));
+  // A folder is named as a folder (it exists; "not found" would send the user looking for it).
+  const auto folder = test::temporaryDirectory("language-cli").string();
+  EXPECT_EQ(test::medsight("language extract --file " + folder, &out, &err),
+            exitCodeOf(ErrorCode::FileUnreadable));
+  EXPECT_NE(err.find("is a folder"), std::string::npos) << err;
+  EXPECT_EQ(test::medsight("language summary " + folder, &out, &err),
+            exitCodeOf(ErrorCode::FileUnreadable));
+  EXPECT_NE(err.find("is a folder"), std::string::npos) << err;
   EXPECT_EQ(test::medsight("language extract --lang fr 'No effusion.'", &out, &err),
             exitCodeOf(ErrorCode::InvalidArgument));
   const auto big = writeFile("big.txt", std::string(5000, 'a'));

@@ -156,7 +156,8 @@ TEST(ValidateCommand, ShowsSubgroupsOfALabelsCsv) {
   const auto blob = test::writeBlobDataset(dir / "blob.npz", 2, 24, 4);
   const auto val = LabeledImageSet::fromNpz(blob.npz, "val");
   std::ofstream csv(dir / "labels.csv");
-  csv << "image,label,sex,patient\n";
+  // With the byte-order mark a spreadsheet's "CSV UTF-8" export starts with.
+  csv << "\xEF\xBB\xBFimage,label,sex,patient\n";
   for (std::size_t i = 0; i < val.size(); ++i) {
     const std::string name = "img" + std::to_string(i) + ".png";
     RasterImageIO::writePng(val.images[i], dir / name);
@@ -211,6 +212,15 @@ TEST(ValidateCommand, RejectsDataThatDoesNotFitTheModel) {
                 nullptr, &err),
             exitCodeOf(ErrorCode::NotFound));
   EXPECT_NE(err.find("test"), std::string::npos) << err;
+  // A binary file named .csv is not read as a table whose column names are raw bytes. (A ZIP
+  // archive is recognised by its signature and read as an npz.)
+  std::ofstream(dir / "archive.csv", std::ios::binary)
+      << std::string("\xd3\x9a\x03\x00\x11image,label\n", 18);
+  EXPECT_EQ(run("validate --model " + model.string() + " --data " + (dir / "archive.csv").string() +
+                    " --out " + out.string(),
+                nullptr, &err),
+            exitCodeOf(ErrorCode::CorruptData));
+  EXPECT_NE(err.find("archive.csv:1: control byte 0x03"), std::string::npos) << err;
   // Missing data file and a model that is not a package.
   EXPECT_EQ(run("validate --model " + model.string() + " --data " + (dir / "nope.npz").string() +
                     " --out " + out.string(),
