@@ -238,7 +238,10 @@ DeidentificationSummary DeidentificationRun::run() {
     event.outcomeDescription = std::to_string(summary.done()) + " done, " +
                                std::to_string(summary.quarantined()) + " quarantined, " +
                                std::to_string(summary.failures.size()) + " failed";
-    event.participants.push_back({s.user.empty() ? "unknown" : s.user, "", "", true});
+    AuditParticipant operatorOfRun;
+    operatorOfRun.userId = s.user.empty() ? "unknown" : s.user;
+    operatorOfRun.isRequestor = true;
+    event.participants.push_back(operatorOfRun);
     std::set<std::string> patients;
     for (const auto& f : summary.files) patients.insert(f.pseudonym);
     for (const auto& p : patients) event.objects.push_back({1, 1, "2", p, "", "pseudonym"});

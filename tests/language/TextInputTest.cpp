@@ -31,7 +31,7 @@ TEST(TextInput, InvalidUtf8IsUnsupportedFormatNamingInputAndByte) {
 }
 
 TEST(TextInput, EmptyOrBlankTextIsEmptyInput) {
-  for (const std::string text : {std::string(), std::string(" \n\t  \r\n")}) {
+  for (const std::string& text : {std::string(), std::string(" \n\t  \r\n")}) {
     try {
       TextInput::require(text, "text");
       FAIL() << "expected EmptyInput";

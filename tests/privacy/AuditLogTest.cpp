@@ -16,7 +16,10 @@ AuditEvent event(const std::string& user, const std::string& study) {
   e.eventId = "110103";
   e.eventName = "DICOM Instances Accessed";
   e.action = 'R';
-  e.participants.push_back({user, "", "radiologist", true});
+  AuditParticipant reader;
+  reader.userId = user;
+  reader.role = "radiologist";
+  e.participants.push_back(reader);
   e.objects.push_back({2, 4, "110180", study, "", ""});
   return e;
 }

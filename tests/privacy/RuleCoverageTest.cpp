@@ -163,8 +163,12 @@ void checkRow(const ConfidentialityRule& rule, const DeidentificationProfile& pr
         EXPECT_NE(stringOf(*item, DCM_PatientName), "Roe^Richard") << where << " item not cleaned";
       } else {
         EXPECT_GT(after->getLength(), 0u) << where;
-        if (after->isaString()) EXPECT_NE(now, value) << where;
-        if (identity) EXPECT_EQ(now, kPseudonym) << where;
+        if (after->isaString()) {
+          EXPECT_NE(now, value) << where;
+        }
+        if (identity) {
+          EXPECT_EQ(now, kPseudonym) << where;
+        }
       }
       break;
     case DeidAction::Keep:
@@ -215,7 +219,8 @@ void checkRow(const ConfidentialityRule& rule, const DeidentificationProfile& pr
 
 TEST(RuleCoverage, EveryRowUnderTheBasicProfileAndEachOption) {
   const Pseudonymizer pseudonymizer(KeyFile::fromBytes(std::string(32, 'r')));
-  std::vector<std::pair<std::string, DeidentificationProfile>> profiles{{"basic", {}}};
+  std::vector<std::pair<std::string, DeidentificationProfile>> profiles{
+      {"basic", DeidentificationProfile{}}};
   for (std::size_t i = 0; i < kConfidentialityOptionColumns; ++i) {
     const auto option = static_cast<ConfidentialityOption>(i);
     profiles.emplace_back(DeidentificationProfile::optionName(option),

@@ -51,10 +51,12 @@ TEST_P(IbsiCtPhantomData, ConfigurationGivesEveryFeatureFinite) {
   EXPECT_GT(value(r, "morphology", "sphericity"), 0.3);
   EXPECT_LT(value(r, "morphology", "sphericity"), 1.0);
   // Re-segmentation bounds hold for every intensity feature.
-  if (settings.rangeLower)
+  if (settings.rangeLower) {
     EXPECT_GE(value(r, "intensity_statistics", "minimum"), *settings.rangeLower);
-  if (settings.rangeUpper)
+  }
+  if (settings.rangeUpper) {
     EXPECT_LE(value(r, "intensity_statistics", "maximum"), *settings.rangeUpper);
+  }
   if (settings.texture.method == DiscretisationMethod::FixedBinNumber) {
     EXPECT_LE(value(r, "intensity_histogram", "maximum"), settings.texture.binCount);
   }

@@ -17,8 +17,14 @@ AuditEvent reviewEvent(const std::string& user, int n) {
   e.eventId = "110103";
   e.eventName = "DICOM Instances Accessed";
   e.action = 'U';
-  e.participants.push_back({.userId = user, .role = "radiologist"});
-  e.objects.push_back({.idTypeCode = "110180", .id = "1.2.3." + std::to_string(n)});
+  AuditParticipant reader;
+  reader.userId = user;
+  reader.role = "radiologist";
+  e.participants.push_back(reader);
+  AuditObject study;
+  study.idTypeCode = "110180";
+  study.id = "1.2.3." + std::to_string(n);
+  e.objects.push_back(study);
   return e;
 }
 
