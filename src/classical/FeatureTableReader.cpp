@@ -40,8 +40,7 @@ CsvFile readCsv(const std::filesystem::path& path) {
   std::size_t number = 0, width = 0;
   while (std::getline(in, line)) {
     ++number;
-    if (number == 1 && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0)
-      line.erase(0, 3);
+    if (number == 1) CsvLine::dropByteOrderMark(line);
     if (line.empty() || line == "\r") continue;
     auto fields = splitLine(line, file.name + ":" + std::to_string(number));
     if (width == 0) width = fields.size();

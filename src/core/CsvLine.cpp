@@ -11,17 +11,21 @@ std::vector<std::string> CsvLine::split(const std::string& line, const std::stri
   bool quoted = false;
   for (std::size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
-    // A text table holds no control characters but tab and CR (RFC 4180 TEXTDATA is printable).
-    // Without this check a binary file (an image or archive renamed .csv) was read as a table
-    // whose "column names" were raw bytes. Bytes >= 0x80 stay allowed: UTF-8 or a legacy code
-    // page such as Windows-1252 in patient or site names.
+    // Binary data (an image or archive renamed .csv) would otherwise be read as a table whose
+    // "column names" are raw bytes. Text holds no NUL, and outside quotes no control byte but
+    // tab, vertical tab, form feed and CR. Inside quotes a free-text cell may carry any other
+    // (FileMaker writes line breaks in a field as 0x0B; pasted text brings form feeds). Bytes
+    // >= 0x80 are text: UTF-8, or a code page such as Windows-1252 in names.
     const auto byte = static_cast<unsigned char>(c);
-    if ((byte < 0x20 && c != '\t' && c != '\r') || byte == 0x7F) {
+    const bool control = byte < 0x20 || byte == 0x7F;
+    const bool allowedOutside = c == '\t' || c == '\v' || c == '\f' || c == '\r';
+    if (byte == 0 || (control && !quoted && !allowedOutside)) {
       char code[8];
       std::snprintf(code, sizeof code, "0x%02X", static_cast<unsigned>(byte));
-      throw Error(ErrorCode::CorruptData, where + ": control byte " + code + " at character " +
-                                              std::to_string(i + 1) +
-                                              "; not a text CSV file (binary data?)");
+      throw Error(ErrorCode::CorruptData, where + ": byte " + std::to_string(i + 1) + " is " +
+                                              code +
+                                              ", a control byte; not a text CSV file (binary "
+                                              "data?)");
     }
     if (quoted) {
       if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
@@ -42,6 +46,10 @@ std::vector<std::string> CsvLine::split(const std::string& line, const std::stri
   }
   if (quoted) throw Error(ErrorCode::CorruptData, where + ": unterminated quoted field");
   return fields;
+}
+
+void CsvLine::dropByteOrderMark(std::string& firstLine) {
+  if (firstLine.compare(0, 3, "\xEF\xBB\xBF") == 0) firstLine.erase(0, 3);
 }
 
 }  // namespace medsight

@@ -109,7 +109,7 @@ LabeledImageSet LabeledImageSet::fromCsv(const std::filesystem::path& path,
   std::string line;
   if (!std::getline(in, line)) throw Error(ErrorCode::EmptyInput, path.string() + ": empty CSV");
   // A spreadsheet's UTF-8 export may begin with a byte-order mark.
-  if (line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+  CsvLine::dropByteOrderMark(line);
   const auto header = CsvLine::split(line, path.string() + ":1");
   auto column = [&](const std::string& name) -> std::size_t {
     const auto it = std::find(header.begin(), header.end(), name);

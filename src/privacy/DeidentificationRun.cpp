@@ -105,7 +105,13 @@ DeidentificationRun::DeidentificationRun(DeidentificationRunSettings settings)
   }
   if (s.output.empty())
     throw Error(ErrorCode::InvalidArgument, "deid: an output folder is required");
-  if (s.quarantine.empty()) s.quarantine = s.output.string() + "-quarantine";
+  if (s.quarantine.empty()) {
+    // Beside the output folder: "out/" (as tab completion types it) must give "out-quarantine",
+    // not "out/-quarantine" inside the output.
+    auto output = s.output;
+    if (!output.has_filename()) output = output.parent_path();
+    s.quarantine = output.string() + "-quarantine";
+  }
   if (std::filesystem::exists(s.output, ec) && !std::filesystem::is_directory(s.output, ec)) {
     throw Error(ErrorCode::InvalidArgument,
                 s.output.string() + ": output exists and is not a folder");

@@ -62,6 +62,7 @@ IbsiReferenceTable IbsiReferenceTable::read(const std::filesystem::path& path) {
   std::map<std::string, std::size_t> column;
   while (std::getline(in, line)) {
     ++number;
+    if (number == 1) CsvLine::dropByteOrderMark(line);
     if (line.empty() || line == "\r") continue;
     const auto fields = CsvLine::split(line, path.string() + ":" + std::to_string(number));
     if (column.empty()) {

@@ -469,7 +469,9 @@ class SegmentCommand : public Command {
       // A label mask holds a few non-negative whole numbers; an image passed here by mistake
       // would make almost every voxel "inside".
       std::set<float> labels;
-      for (const float v : mask.castTo(PixelType::Float32).pixels<float>()) {
+      // Named: the pixels of a temporary cast would be freed before the loop body runs.
+      const Image asFloat = mask.castTo(PixelType::Float32);
+      for (const float v : asFloat.pixels<float>()) {
         if (v < 0 || v != std::floor(v) || (labels.insert(v).second && labels.size() > 256)) {
           throw Error(ErrorCode::InvalidArgument,
                       roiMask_ +

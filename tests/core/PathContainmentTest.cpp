@@ -20,6 +20,7 @@ TEST(PathContainment, TheFolderItselfIsWithinButNotStrictlyInside) {
   EXPECT_FALSE(PathContainment::isStrictlyInside("/data/ct", "/data/ct"));
   EXPECT_FALSE(PathContainment::isStrictlyInside("/data/ct/", "/data/ct"));
   EXPECT_FALSE(PathContainment::isStrictlyInside("/data/ct", "/data/ct/"));
+  EXPECT_TRUE(PathContainment::isWithin("/data/ct", "/data/ct/"));
 }
 
 }  // namespace

@@ -115,6 +115,19 @@ TEST_F(DeidCliE2E, MixedFolderDoesGoodFilesReportsBadOnesAndLeavesInputUntouched
   EXPECT_EQ(dump.status, 0) << "medsight info cannot load the output: " << dump.err;
 }
 
+TEST_F(DeidCliE2E, AnOutputFolderTypedWithATrailingSlashWorks) {
+  // Tab completion types "out/". The default quarantine folder goes beside it ("out-quarantine"),
+  // not inside it ("out/-quarantine", which the inside-the-output check then refused).
+  const fs::path input = mixedInput(dir_);
+  fs::remove(input / "series" / "notes.txt");
+  fs::remove(input / "series" / "broken.dcm");
+  const CliRun r = medsight("deid " + input.string() + " " + (dir_ / "out").string() + "/ --key " +
+                            key_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(countFiles(dir_ / "out", ".dcm"), 3u);
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "-quarantine"));
+}
+
 TEST_F(DeidCliE2E, SingleFileInputAndLeftoversOfAKilledRunAreCleanedUp) {
   const fs::path input = mixedInput(dir_);
   fs::create_directories(dir_ / "out" / "x");

@@ -215,12 +215,12 @@ TEST(ValidateCommand, RejectsDataThatDoesNotFitTheModel) {
   // A binary file named .csv is not read as a table whose column names are raw bytes. (A ZIP
   // archive is recognised by its signature and read as an npz.)
   std::ofstream(dir / "archive.csv", std::ios::binary)
-      << std::string("\xd3\x9a\x03\x00\x11image,label\n", 18);
+      << std::string("\xd3\x9a\x03\x00\x11image,label\n", 17);
   EXPECT_EQ(run("validate --model " + model.string() + " --data " + (dir / "archive.csv").string() +
                     " --out " + out.string(),
                 nullptr, &err),
             exitCodeOf(ErrorCode::CorruptData));
-  EXPECT_NE(err.find("archive.csv:1: control byte 0x03"), std::string::npos) << err;
+  EXPECT_NE(err.find("archive.csv:1: byte 3 is 0x03"), std::string::npos) << err;
   // Missing data file and a model that is not a package.
   EXPECT_EQ(run("validate --model " + model.string() + " --data " + (dir / "nope.npz").string() +
                     " --out " + out.string(),
