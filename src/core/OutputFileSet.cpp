@@ -52,7 +52,7 @@ std::filesystem::path OutputFileSet::claim(const std::filesystem::path& path,
                                            const std::string& stagingFileName) {
   const auto folder = folderOf(path);
   requireWritableFolder(path, option);
-  const auto canonical = canonicalOf(path);
+  const auto canonical = PathContainment::canonical(path);
   for (const auto& d : declared_) {
     if (sameFile(d, canonical)) {
       throw Error(ErrorCode::InvalidArgument,
@@ -106,19 +106,9 @@ void OutputFileSet::requireWritableFolder(const std::filesystem::path& path,
   }
 }
 
-std::filesystem::path OutputFileSet::canonicalOf(const std::filesystem::path& path) {
-  // weakly_canonical resolves any symbolic link on the way to an existing folder.
-  std::error_code ec;
-  auto canonical = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
-  if (ec) canonical = std::filesystem::absolute(path).lexically_normal();
-  // "dir/" and "dir" name one folder.
-  if (!canonical.has_filename()) canonical = canonical.parent_path();
-  return canonical;
-}
-
 void OutputFileSet::addInput(const std::filesystem::path& path, const std::string& option) {
   if (path.empty()) return;
-  const auto canonical = canonicalOf(path);
+  const auto canonical = PathContainment::canonical(path);
   std::error_code ec;
   const bool folder = std::filesystem::is_directory(canonical, ec);
   for (const auto& d : declared_) {

@@ -59,8 +59,6 @@ class OutputFileSet {
   struct Staged {
     std::filesystem::path target, staging;
   };
-  static std::filesystem::path canonicalOf(const std::filesystem::path& path);
-
   struct Input {
     std::filesystem::path canonical;
     std::string option;

@@ -37,4 +37,13 @@ bool PathContainment::isStrictlyInside(const std::filesystem::path& inner,
   return false;
 }
 
+std::filesystem::path PathContainment::canonical(const std::filesystem::path& path) {
+  // weakly_canonical resolves any symbolic link on the way to an existing folder.
+  std::error_code ec;
+  auto canonical = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+  if (ec) canonical = std::filesystem::absolute(path).lexically_normal();
+  if (!canonical.has_filename()) canonical = canonical.parent_path();
+  return canonical;
+}
+
 }  // namespace medsight

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "core/Error.h"
 
@@ -25,6 +26,39 @@ int ceilTo(double v, int m) {
 }
 
 }  // namespace
+
+void PlanningOptions::validate() const {
+  if (poolings < 0 || poolings > 6) {
+    throw Error(ErrorCode::InvalidArgument,
+                "plan: poolings (--poolings) must be 0..6, got " + std::to_string(poolings));
+  }
+  const int div = 1 << poolings;
+  // Patch extents are multiples of 2^poolings, so the smallest patch is div on every axis; a
+  // budget below that cannot be met (the planner's shrink loops would never end).
+  const auto minPixels = static_cast<std::size_t>(div) * div;
+  if (maxPatchPixels2d < minPixels) {
+    throw Error(ErrorCode::InvalidArgument,
+                "plan: a 2D patch budget (--max-patch-pixels) of " +
+                    std::to_string(maxPatchPixels2d) +
+                    " pixels is below the smallest patch a U-Net with " + std::to_string(poolings) +
+                    " poolings takes (" + std::to_string(div) + " x " + std::to_string(div) +
+                    " = " + std::to_string(minPixels) + ")");
+  }
+  if (maxPatchVoxels3d < minPixels * div) {
+    throw Error(ErrorCode::InvalidArgument,
+                "plan: a 3D patch budget (--max-patch-voxels) of " +
+                    std::to_string(maxPatchVoxels3d) +
+                    " voxels is below the smallest patch a U-Net with " + std::to_string(poolings) +
+                    " poolings takes (" + std::to_string(div) +
+                    "^3 = " + std::to_string(minPixels * div) + ")");
+  }
+  if (!(inPlaneSpacing >= 0) || !std::isfinite(inPlaneSpacing)) {
+    throw Error(ErrorCode::InvalidArgument,
+                "plan: the in-plane spacing (--in-plane-spacing) must be a finite number of mm >= "
+                "0 (0 = the median), got " +
+                    std::to_string(inPlaneSpacing));
+  }
+}
 
 nlohmann::json DatasetPlanner::plan(const DatasetFingerprint& fp, const PlanningOptions& o) {
   if (fp.cases.empty()) throw Error(ErrorCode::EmptyInput, "plan: no cases in the fingerprint");
@@ -52,6 +86,7 @@ nlohmann::json DatasetPlanner::plan(const DatasetFingerprint& fp, const Planning
     for (const auto& c : fp.cases) e.push_back(c.size[a] * c.spacing[a] / target[a]);
     shape[a] = percentileOf(e, 50);
   }
+  o.validate();
   const int div = 1 << o.poolings;
 
   // 3D patch: start at the median shape (rounded up), shrink the axis longest in mm until the

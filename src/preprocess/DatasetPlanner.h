@@ -21,6 +21,10 @@ struct PlanningOptions {
   /// \brief In-plane spacing to use instead of the median (0 = median): coarser spacing for a
   /// CPU budget.
   double inPlaneSpacing = 0.0;
+
+  /// \brief Throws InvalidArgument for limits no plan can meet (a budget below the smallest
+  /// patch 2^poolings on every axis, poolings outside 0..6, a negative spacing).
+  void validate() const;
 };
 
 /// \brief nnU-Net's planning rules applied to a fingerprint: target spacing = median spacing

@@ -177,9 +177,7 @@ class PlanCommand : public Command {
   }
   int run(const CommandContext& context) override {
     options_.modality = modality_;
-    if (options_.poolings < 0 || options_.poolings > 6) {
-      throw Error(ErrorCode::InvalidArgument, "plan: --poolings must be 0..6");
-    }
+    options_.validate();  // before the (slow) measuring of every case
     // The plan file is checked before the cases are measured.
     OutputFileSet outputs;
     const auto stagedPlan =

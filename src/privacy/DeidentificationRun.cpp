@@ -17,15 +17,6 @@
 #include "privacy/StagedOutputFile.h"
 
 namespace medsight {
-namespace {
-
-std::filesystem::path resolved(const std::filesystem::path& path) {
-  std::error_code ec;
-  auto out = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
-  return ec ? std::filesystem::absolute(path).lexically_normal() : out;
-}
-
-}  // namespace
 
 std::size_t DeidentificationSummary::done() const {
   return static_cast<std::size_t>(
@@ -71,7 +62,8 @@ void DeidentificationRun::requireOutside(const std::filesystem::path& inner,
                                          const std::string& innerRole,
                                          const std::filesystem::path& outer,
                                          const std::string& outerRole) {
-  if (PathContainment::isWithin(resolved(inner), resolved(outer))) {
+  if (PathContainment::isWithin(PathContainment::canonical(inner),
+                                PathContainment::canonical(outer))) {
     throw Error(ErrorCode::InvalidArgument, innerRole + " " + inner.string() + " is inside " +
                                                 outerRole + " " + outer.string() +
                                                 "; choose a separate folder");

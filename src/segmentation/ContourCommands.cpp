@@ -142,14 +142,16 @@ class RtStructCommand : public Command {
       RasterizationReport report;
       const Image mask = ContourRasterizer::rasterize(roi, image, &report);
       std::vector<std::string> warnings;
-      const std::size_t missed = report.contoursOutside + report.contoursOffSlice;
+      const std::size_t missed =
+          report.contoursOutside + report.contoursOffSlice + report.contoursBesideImage;
       if (missed > 0) {
         // A mask silently missing part of the structure would be read as the whole of it.
         const std::string what =
             "RTSTRUCT ROI '" + roi.name + "': " + std::to_string(missed) + " of its " +
             std::to_string(roi.contours.size()) + " contours are not on a slice of " + image_ +
             " (" + std::to_string(report.contoursOutside) + " beyond its first or last slice, " +
-            std::to_string(report.contoursOffSlice) + " between slices)";
+            std::to_string(report.contoursOffSlice) + " between slices, " +
+            std::to_string(report.contoursBesideImage) + " beside it in the slice plane)";
         if (!allowPartial_) {
           throw Error(ErrorCode::GeometryMismatch,
                       what +
@@ -166,7 +168,8 @@ class RtStructCommand : public Command {
              {"volume_ml", MaskComparison::volumeMl(mask)},
              {"contours_used", report.contoursUsed},
              {"contours_off_slice", report.contoursOffSlice},
-             {"contours_outside", report.contoursOutside}};
+             {"contours_outside", report.contoursOutside},
+             {"contours_beside_image", report.contoursBesideImage}};
       if (!reference_.empty()) {
         Image ref = ImageFileReader::read(reference_);
         if (!ref.sameGrid(mask, 1e-3)) {

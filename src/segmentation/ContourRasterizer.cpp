@@ -35,10 +35,20 @@ Image ContourRasterizer::rasterize(const RtRoi& roi, const Image& grid,
     }
     std::vector<std::array<double, 2>> poly;
     double zSum = 0;
+    double xMin = HUGE_VAL, xMax = -HUGE_VAL, yMin = HUGE_VAL, yMax = -HUGE_VAL;
     for (const auto& p : c.points) {
       const auto idx = g.physicalToIndex(p);
+      if (!std::isfinite(idx[0]) || !std::isfinite(idx[1]) || !std::isfinite(idx[2])) {
+        // The reader refuses non-finite ContourData; a finite point this far off (1e300 mm)
+        // still overflows the index transform.
+        throw Error(ErrorCode::CorruptData, "RTSTRUCT ROI '" + roi.name +
+                                                "': a contour point maps to no finite position "
+                                                "on the reference image grid");
+      }
       poly.push_back({idx[0], idx[1]});
       zSum += idx[2];
+      xMin = std::min(xMin, idx[0]), xMax = std::max(xMax, idx[0]);
+      yMin = std::min(yMin, idx[1]), yMax = std::max(yMax, idx[1]);
     }
     const double z = zSum / static_cast<double>(c.points.size());
     const long k = std::lround(z);
@@ -52,6 +62,13 @@ Image ContourRasterizer::rasterize(const RtRoi& roi, const Image& grid,
       ++r.contoursOffSlice;
       continue;
     }
+    // On a slice plane but beside the image: no voxel centre (integer index 0..n-1) can be
+    // inside it, so the structure would be missing from the mask without a word.
+    if (xMax < 0 || xMin > static_cast<double>(nx - 1) || yMax < 0 ||
+        yMin > static_cast<double>(ny - 1)) {
+      ++r.contoursBesideImage;
+      continue;
+    }
     slices[k].push_back(std::move(poly));
     ++r.contoursUsed;
   }
@@ -62,7 +79,10 @@ Image ContourRasterizer::rasterize(const RtRoi& roi, const Image& grid,
                                            " contours lies on a slice of the reference image (" +
                                            std::to_string(r.contoursOffSlice) +
                                            " between slices, " + std::to_string(r.contoursOutside) +
-                                           " outside); is it the right series?");
+                                           " beyond the first or last slice, " +
+                                           std::to_string(r.contoursBesideImage) +
+                                           " beside the image in its plane); is it the right "
+                                           "series?");
   }
 
   Image mask(PixelType::UInt8, {grid.size().x, grid.size().y, grid.size().z, 1}, 3, 1, g);
@@ -84,8 +104,13 @@ Image ContourRasterizer::rasterize(const RtRoi& roi, const Image& grid,
       }
       std::sort(crossings.begin(), crossings.end());
       for (std::size_t i = 0; i + 1 < crossings.size(); i += 2) {
-        const long x0 = std::max(0L, static_cast<long>(std::ceil(crossings[i])));
-        const long x1 = std::min(nx - 1, static_cast<long>(std::ceil(crossings[i + 1])) - 1);
+        // Clamped before the cast: a crossing far outside the image (a point 1e30 mm away) does
+        // not fit a long, and only the part over the image matters.
+        const auto column = [nx](double c) {
+          return static_cast<long>(std::ceil(std::clamp(c, -1.0, static_cast<double>(nx))));
+        };
+        const long x0 = std::max(0L, column(crossings[i]));
+        const long x1 = std::min(nx - 1, column(crossings[i + 1]) - 1);
         for (long x = x0; x <= x1; ++x) {
           // Even-odd across polygons: toggling makes nested contours holes.
           auto& v = m[static_cast<std::size_t>((k * ny + y) * nx + x)];

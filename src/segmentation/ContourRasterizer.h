@@ -10,8 +10,10 @@ namespace medsight {
 /// \brief What happened to an ROI's contours during rasterisation.
 struct RasterizationReport {
   std::size_t contoursUsed = 0;
-  std::size_t contoursOffSlice = 0;   ///< not within a quarter slice of any slice plane
-  std::size_t contoursOutside = 0;    ///< planes beyond the first or last slice
+  std::size_t contoursOffSlice = 0;  ///< not within a quarter slice of any slice plane
+  std::size_t contoursOutside = 0;   ///< planes beyond the first or last slice
+  /// \brief On a slice plane, but wholly beside the image's rows and columns.
+  std::size_t contoursBesideImage = 0;
   std::size_t contoursNotClosed = 0;  ///< POINT / OPEN_* contours (no inside to fill)
 };
 

@@ -110,6 +110,55 @@ TEST(ContourRasterizer, ReportsContoursBetweenAndBeyondTheSlicesApart) {
   EXPECT_GT(std::count(v.begin(), v.end(), std::uint8_t{1}), 0);
 }
 
+Image unitGrid(double spacing) {
+  ImageGeometry g;
+  g.spacing = {spacing, spacing, spacing};
+  return Image(PixelType::UInt8, {10, 10, 3, 1}, 3, 1, g);
+}
+
+// A contour on a slice plane but beside the image in that plane covers no voxel: it is counted
+// apart (the CLI refuses or warns), not as used.
+TEST(ContourRasterizer, CountsAContourBesideTheImageInItsPlaneApart) {
+  RtRoi roi;
+  roi.name = "x";
+  roi.contours = {{"CLOSED_PLANAR", {{2, 2, 1}, {6, 2, 1}, {6, 6, 1}}, {}},
+                  {"CLOSED_PLANAR", {{20, 2, 1}, {25, 2, 1}, {25, 6, 1}}, {}},
+                  {"CLOSED_PLANAR", {{2, -9, 2}, {6, -9, 2}, {6, -3, 2}}, {}}};
+  RasterizationReport report;
+  ContourRasterizer::rasterize(roi, unitGrid(1.0), &report);
+  EXPECT_EQ(report.contoursUsed, 1u);
+  EXPECT_EQ(report.contoursBesideImage, 2u);
+  roi.contours.erase(roi.contours.begin());
+  try {
+    ContourRasterizer::rasterize(roi, unitGrid(1.0));
+    FAIL() << "no contour is on the image";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::EmptyInput);
+    EXPECT_NE(std::string(e.what()).find("2 beside the image"), std::string::npos) << e.what();
+  }
+}
+
+// A vertex 1e30 mm away once overflowed the cast of its scan-line crossing to a column; only
+// the part of the polygon over the image is filled. A point beyond any finite index is refused.
+TEST(ContourRasterizer, FarAwayVerticesFillOnlyTheImageAndInfiniteOnesAreRefused) {
+  RtRoi roi;
+  roi.name = "x";
+  roi.contours = {{"CLOSED_PLANAR", {{2, 2, 1}, {1e30, 2, 1}, {1e30, 6, 1}, {2, 6, 1}}, {}}};
+  const Image mask = ContourRasterizer::rasterize(roi, unitGrid(1.0));
+  const auto& v = mask.pixels<std::uint8_t>();
+  EXPECT_EQ(std::count(v.begin(), v.end(), std::uint8_t{1}), 4 * 8);  // rows 2-5, columns 2-9
+  EXPECT_EQ(mask.valueAt(9, 3, 1), 1.0);
+  EXPECT_EQ(mask.valueAt(1, 3, 1), 0.0);
+
+  roi.contours = {{"CLOSED_PLANAR", {{1, 1, 1}, {1e308, 1, 1}, {1, 3, 1}}, {}}};
+  try {
+    ContourRasterizer::rasterize(roi, unitGrid(0.5));  // 1e308 / 0.5 mm is no finite index
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::CorruptData);
+  }
+}
+
 // A PET-like volume on a coarser grid that covers `working` (or is shifted away from it).
 Image coarseHotSpot(double shiftMm) {
   ImageGeometry g;
