@@ -78,6 +78,11 @@ VoxelBox BoundingBoxCropper::grow(const VoxelBox& box, const Image& image,
   VoxelBox out;
   for (int i = 0; i < 3; ++i) {
     const bool used = i < image.spatialDimension();
+    // Callers check their users' margins; this keeps the cast below defined for any caller.
+    if (used && !(marginMm[i] >= 0 && marginMm[i] <= 1e6)) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "crop: a margin of " + std::to_string(marginMm[i]) + " mm is not 0 to 1e6 mm");
+    }
     const auto m =
         used ? static_cast<std::size_t>(std::ceil(marginMm[i] / image.geometry().spacing[i] - 1e-9))
              : 0;

@@ -2,11 +2,24 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "core/Error.h"
 
 namespace medsight {
+namespace {
+
+// "6.96e+08": three significant digits, whatever the size.
+std::string roughly(double v) {
+  std::ostringstream out;
+  out << std::setprecision(3) << v;
+  return out.str();
+}
+
+}  // namespace
 
 void IntensityVolumeHistogramFeatures::compute(const RoiVolume& roi,
                                                const DiscretisationSettings& settings,
@@ -24,12 +37,25 @@ void IntensityVolumeHistogramFeatures::compute(const RoiVolume& roi,
   // FBN -> bins 1..N over the ROI's own minimum and maximum.
   double first = 0, step = 1;
   std::size_t levels = 0;
+  // The level count is checked as a double, before the cast: a bin width of 1e-300 gives more
+  // levels than a size_t holds (and the cast would be undefined).
+  const auto levelCount = [](double wanted) {
+    if (!(wanted >= 1)) {
+      throw Error(ErrorCode::InvalidConfiguration,
+                  "IVH: the intensity range is empty (its upper bound lies below its lower)");
+    }
+    if (!(wanted <= 50'000'000)) {
+      throw Error(ErrorCode::InvalidConfiguration,
+                  "IVH would need " + roughly(wanted) + " levels; use fixed_bin_number");
+    }
+    return static_cast<std::size_t>(wanted);
+  };
   std::vector<std::size_t> bin(values.size());
   switch (settings.method) {
     case DiscretisationMethod::None: {
       first = roi.rangeLower.value_or(lo);
       const double last = roi.rangeUpper.value_or(hi);
-      levels = static_cast<std::size_t>(last - first) + 1;
+      levels = levelCount(last - first + 1);
       for (std::size_t i = 0; i < values.size(); ++i) {
         if (values[i] != std::floor(values[i])) {
           throw Error(ErrorCode::InvalidConfiguration,
@@ -44,7 +70,7 @@ void IntensityVolumeHistogramFeatures::compute(const RoiVolume& roi,
       const double w = settings.binWidth;
       const double lower = roi.rangeLower.value_or(lo);
       const double upper = roi.rangeUpper.value_or(hi);
-      levels = static_cast<std::size_t>(std::ceil((upper - lower) / w)) + 1;
+      levels = levelCount(std::ceil((upper - lower) / w) + 1);
       first = lower + 0.5 * w;
       step = w;
       for (std::size_t i = 0; i < values.size(); ++i) {
@@ -63,10 +89,6 @@ void IntensityVolumeHistogramFeatures::compute(const RoiVolume& roi,
       }
       break;
     }
-  }
-  if (levels > 50'000'000) {
-    throw Error(ErrorCode::InvalidConfiguration,
-                "IVH would need " + std::to_string(levels) + " levels; use fixed_bin_number");
   }
   std::vector<double> count(levels, 0.0);
   for (std::size_t b : bin) count[b] += 1;

@@ -2,6 +2,8 @@
 
 #include "core/Error.h"
 #include "radiomics/IntensityDiscretiser.h"
+#include "radiomics/IntensityVolumeHistogramFeatures.h"
+#include "radiomics/RadiomicFeatureSet.h"
 #include "radiomics/RadiomicsSettings.h"
 
 namespace medsight {
@@ -90,6 +92,32 @@ TEST(IntensityDiscretiser, NoneRefusesNonIntegerIntensities) {
                Error);
   EXPECT_THROW(IntensityDiscretiser::discretise(line({0, 2}), {DiscretisationMethod::None, 0, 0}),
                Error);
+}
+
+// A bin width of 1e-300 once gave more levels than a size_t holds: the undefined cast produced
+// an IVH of zeros instead of an error.
+TEST(IntensityVolumeHistogramFeatures, RefusesMoreLevelsThanItCanHoldBeforeCounting) {
+  const RoiVolume roi = line({0, 100, 696});
+  for (double width : {1e-6, 1e-300}) {
+    RadiomicFeatureSet out;
+    try {
+      IntensityVolumeHistogramFeatures::compute(roi, {DiscretisationMethod::FixedBinSize, width, 0},
+                                                out);
+      FAIL() << "bin width " << width;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::InvalidConfiguration);
+      EXPECT_NE(std::string(e.what()).find("use fixed_bin_number"), std::string::npos);
+    }
+    EXPECT_EQ(out.size(), 0u);
+  }
+  RoiVolume wide = line({0, 1e15});
+  RadiomicFeatureSet out;
+  EXPECT_THROW(
+      IntensityVolumeHistogramFeatures::compute(wide, {DiscretisationMethod::None, 0, 0}, out),
+      Error);
+  EXPECT_NO_THROW(IntensityVolumeHistogramFeatures::compute(
+      roi, {DiscretisationMethod::FixedBinSize, 1, 0}, out));
+  EXPECT_GT(out.size(), 0u);
 }
 
 }  // namespace
