@@ -7,6 +7,7 @@
 
 #include "core/AtomicFile.h"
 #include "core/Error.h"
+#include "core/JsonText.h"
 #include "core/Sha256.h"
 #include "core/Version.h"
 
@@ -16,11 +17,7 @@ namespace {
 nlohmann::json readJson(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) throw Error(ErrorCode::ModelInvalid, path.string() + ": missing");
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::ModelInvalid, path.string() + ": invalid JSON: " + e.what());
-  }
+  return JsonText::parse(in, path.string(), ErrorCode::ModelInvalid);
 }
 
 std::string utcNow() {

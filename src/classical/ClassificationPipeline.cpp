@@ -6,6 +6,7 @@
 #include "classical/DecisionTreeClassifier.h"
 #include "core/AtomicFile.h"
 #include "core/Error.h"
+#include "core/JsonText.h"
 
 namespace medsight {
 
@@ -105,12 +106,7 @@ ClassificationPipeline ClassificationPipeline::load(const std::filesystem::path&
     const auto transformPath = folder / entry.at("transform_file").get<std::string>();
     std::ifstream in(transformPath);
     if (!in) throw Error(ErrorCode::ModelInvalid, transformPath.string() + ": missing");
-    nlohmann::json t;
-    try {
-      t = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(ErrorCode::ModelInvalid, transformPath.string() + ": invalid JSON: " + e.what());
-    }
+    const nlohmann::json t = JsonText::parse(in, transformPath.string(), ErrorCode::ModelInvalid);
     p.transform_ = FeatureTransform::fromJson(t, transformPath.string());
     p.classifier_ =
         Classifier::load(p.spec_.learner, folder / entry.at("model_file").get<std::string>());

@@ -12,6 +12,7 @@
 
 #include "core/AtomicFile.h"
 #include "core/Error.h"
+#include "core/JsonText.h"
 
 namespace medsight {
 
@@ -144,7 +145,7 @@ std::unique_ptr<DecisionTreeClassifier> DecisionTreeClassifier::load(
   auto out = std::make_unique<DecisionTreeClassifier>(std::move(spec));
   std::ifstream in(path);
   try {
-    const auto j = nlohmann::json::parse(in);
+    const auto j = JsonText::parse(in, path.string(), ErrorCode::ModelInvalid);
     out->features_ = j.at("features").get<std::size_t>();
     for (const auto& n : j.at("nodes")) {
       Node node;

@@ -10,6 +10,7 @@
 
 #include "core/AtomicFile.h"
 #include "core/Error.h"
+#include "core/JsonText.h"
 
 namespace medsight {
 namespace {
@@ -161,7 +162,7 @@ std::unique_ptr<SvmClassifier> SvmClassifier::load(LearnerSpec spec,
   auto out = std::make_unique<SvmClassifier>(std::move(spec));
   std::ifstream in(path);
   try {
-    const auto j = nlohmann::json::parse(in);
+    const auto j = JsonText::parse(in, path.string(), ErrorCode::ModelInvalid);
     out->rbf_ = j.at("kernel").get<std::string>() == "rbf";
     out->gamma_ = j.at("gamma").get<double>();
     out->bias_ = j.at("bias").get<double>();

@@ -1,4 +1,5 @@
 #include "core/StructuredFileReader.h"
+#include "core/JsonText.h"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
@@ -304,11 +305,7 @@ nlohmann::json StructuredFileReader::read(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   if (isYaml(path)) return fromYaml(text.str(), path.string());
-  try {
-    return nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::BadJson, path.string() + ": invalid JSON: " + e.what());
-  }
+  return JsonText::parse(text.str(), path.string());
 }
 
 }  // namespace medsight

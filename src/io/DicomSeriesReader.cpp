@@ -11,15 +11,47 @@
 
 namespace medsight {
 
-Image DicomSeriesReader::read(const DicomSeriesInfo& series, int threads) {
+void DicomSeriesReader::refuseMissingSlices(const DicomSeriesInfo& series,
+                                            const std::string& note) {
+  if (series.missingSlices.empty()) return;
+  std::size_t count = 0;
+  for (const auto& m : series.missingSlices) count += m.count;
+  throw Error(ErrorCode::InconsistentSeries,
+              "series " + series.seriesInstanceUid + ": " +
+                  series.missingSlices.front().description +
+                  (series.missingSlices.size() > 1
+                       ? " and " + std::to_string(series.missingSlices.size() - 1) +
+                             " more gap(s), " + std::to_string(count) + " slice(s) in all"
+                       : "") +
+                  "; stacking the slices present would put every slice beyond a gap where it was "
+                  "not acquired" +
+                  note +
+                  ". Give the complete series, or convert it with `medsight convert "
+                  "--interpolate-missing-slices` (each missing slice interpolated from its "
+                  "neighbours)");
+}
+
+Image DicomSeriesReader::read(const DicomSeriesInfo& series, int threads,
+                              bool interpolateMissingSlices) {
   const std::string where = "series " + series.seriesInstanceUid;
   if (!series.notAVolume.empty()) throw Error(ErrorCode::InconsistentSeries, series.notAVolume);
   if (series.instances.empty()) throw Error(ErrorCode::EmptyInput, where + ": no image instances");
+  if (!interpolateMissingSlices) refuseMissingSlices(series, "");
   const DicomHeader& first = series.instances.front();
-  const std::size_t slices = series.positions;
+  const std::size_t present = series.positions;
   const std::size_t frames = series.timePoints;
-  if (slices * frames != series.instances.size()) {
+  if (present * frames != series.instances.size()) {
     throw Error(ErrorCode::Internal, where + ": instance count does not match positions x time");
+  }
+  // Output slice of each sorted position, with the missing ones between them.
+  std::vector<std::size_t> outputSlice(present);
+  std::size_t slices = 0;
+  {
+    auto gap = series.missingSlices.begin();
+    for (std::size_t p = 0; p < present; ++p) {
+      outputSlice[p] = slices++;
+      if (gap != series.missingSlices.end() && gap->after == p) slices += (gap++)->count;
+    }
   }
   if (first.frames > 1 && series.instances.size() > 1) {
     throw Error(ErrorCode::InconsistentSeries,
@@ -63,13 +95,28 @@ Image DicomSeriesReader::read(const DicomSeriesInfo& series, int threads) {
   Image volume(type, size, 3, components, geometry);
   const std::size_t sliceBytes =
       size.x * size.y * static_cast<std::size_t>(components) * bytesPerSample(type);
-  for (std::size_t p = 0; p < slices; ++p) {
+  for (std::size_t p = 0; p < present; ++p) {
     for (std::size_t t = 0; t < frames; ++t) {
       const Image& s = decoded[p * frames + t];
       const Image converted = s.pixelType() == type ? Image() : s.castTo(type);
       const Image& src = s.pixelType() == type ? s : converted;
-      std::memcpy(volume.bytes().data() + (t * slices + p) * sliceBytes, src.bytes().data(),
-                  sliceBytes);
+      std::memcpy(volume.bytes().data() + (t * slices + outputSlice[p]) * sliceBytes,
+                  src.bytes().data(), sliceBytes);
+    }
+  }
+  // Missing slices: linear in position between the two acquired neighbours of the gap.
+  for (const auto& gap : series.missingSlices) {
+    const std::size_t below = outputSlice[gap.after], above = outputSlice[gap.after + 1];
+    for (std::size_t z = below + 1; z < above; ++z) {
+      const double w = static_cast<double>(z - below) / static_cast<double>(above - below);
+      for (std::size_t t = 0; t < frames; ++t)
+        for (std::size_t y = 0; y < size.y; ++y)
+          for (std::size_t x = 0; x < size.x; ++x)
+            for (int c = 0; c < components; ++c) {
+              volume.setValueAt((1 - w) * volume.valueAt(x, y, below, t, c) +
+                                    w * volume.valueAt(x, y, above, t, c),
+                                x, y, z, t, c);
+            }
     }
   }
   volume.setModality(decoded.front().modality());
@@ -84,12 +131,18 @@ Image DicomSeriesReader::read(const DicomSeriesInfo& series, int threads) {
   meta["source.format"] = "DICOM series";
   std::string warnings;
   for (const auto& w : series.warnings) warnings += (warnings.empty() ? "" : "\n") + w;
+  for (const auto& m : series.missingSlices) {
+    warnings += (warnings.empty() ? "" : "\n") + where + ": interpolated " +
+                std::to_string(m.count) + " missing slice(s) from their neighbours (" +
+                m.description + ")";
+  }
   if (!warnings.empty()) meta["series.warnings"] = warnings;
   return volume;
 }
 
 Image DicomSeriesReader::readFolder(const std::filesystem::path& folder,
-                                    const std::string& seriesUid, int threads) {
+                                    const std::string& seriesUid, int threads,
+                                    bool interpolateMissingSlices) {
   const DicomScanResult scan = DicomSeriesScanner::scan(folder, true, threads);
   const DicomSeriesInfo* chosen = nullptr;
   for (const auto& s : scan.series) {
@@ -113,7 +166,13 @@ Image DicomSeriesReader::readFolder(const std::filesystem::path& folder,
     throw Error(scan.failures.empty() ? ErrorCode::EmptyInput : ErrorCode::CorruptData,
                 folder.string() + ": " + why);
   }
-  return read(*chosen, threads);
+  if (!interpolateMissingSlices && !scan.failures.empty()) {
+    refuseMissingSlices(*chosen, "; " + std::to_string(scan.failures.size()) + " file(s) in " +
+                                     folder.string() + " could not be read, first " +
+                                     scan.failures.front().first + ": " +
+                                     scan.failures.front().second);
+  }
+  return read(*chosen, threads, interpolateMissingSlices);
 }
 
 }  // namespace medsight

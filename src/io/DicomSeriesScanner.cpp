@@ -134,12 +134,14 @@ DicomSeriesInfo DicomSeriesScanner::analyse(std::vector<DicomHeader> instances) 
       const double g = gaps[p];
       const double ratio = g / median;
       if (ratio > 1.5) {
-        const long missing = std::lround(ratio) - 1;
-        info.warnings.push_back(where + ": " + std::to_string(std::max(1L, missing)) +
-                                " slice(s) missing between positions " +
-                                fmt(depth(instances[groups[p].front()])) + " and " +
-                                fmt(depth(instances[groups[p + 1].front()])) + " mm (gap " +
-                                fmt(g) + " mm, spacing " + fmt(median) + " mm)");
+        const long missing = std::max(1L, std::lround(std::min(ratio, 1e7)) - 1);
+        info.missingSlices.push_back(
+            {p, static_cast<std::size_t>(missing),
+             std::to_string(missing) + " slice(s) missing between positions " +
+                 fmt(depth(instances[groups[p].front()])) + " and " +
+                 fmt(depth(instances[groups[p + 1].front()])) + " mm (gap " + fmt(g) +
+                 " mm, spacing " + fmt(median) + " mm)"});
+        info.warnings.push_back(where + ": " + info.missingSlices.back().description);
       } else if (std::abs(g - median) > std::max(0.01, 0.01 * median)) {
         info.warnings.push_back(where + ": non-uniform spacing: slice " + std::to_string(p + 1) +
                                 " is " + fmt(g) + " mm from its neighbour, median " + fmt(median) +

@@ -31,6 +31,15 @@ struct DicomSeriesInfo {
   /// \brief Angle between the slice normal and the direction in which slices are stacked
   /// (a tilted CT gantry), in degrees.
   double gantryTiltDegrees = 0.0;
+  /// \brief A run of slices absent from the series: the gap after sorted position `after` is
+  /// `count` + 1 slice spacings wide.
+  struct MissingSlices {
+    std::size_t after = 0;
+    std::size_t count = 0;
+    std::string description;  ///< "1 slice(s) missing between positions ... mm (gap ...)"
+  };
+  /// \brief Every gap of a whole number of slice spacings (at least 1.5 spacings wide).
+  std::vector<MissingSlices> missingSlices;
   /// \brief Missing or duplicate slices, non-uniform spacing, tilt: each named precisely.
   std::vector<std::string> warnings;
   /// \brief Why the series cannot be read as one volume (empty when it can).

@@ -84,7 +84,8 @@ Image ImageFileReader::read(const std::filesystem::path& path, const ImageReadOp
     case ImageFileFormat::Dicom:
       return DicomFileReader::read(path);
     case ImageFileFormat::DicomFolder:
-      return DicomSeriesReader::readFolder(path, options.selector, options.threads);
+      return DicomSeriesReader::readFolder(path, options.selector, options.threads,
+                                           options.interpolateMissingSlices);
     case ImageFileFormat::Nifti:
       return NiftiReader::read(path);
     case ImageFileFormat::Png:

@@ -27,6 +27,9 @@ struct ImageReadOptions {
   std::size_t index = 0;
   /// \brief Worker threads for DICOM series decoding (0 = all cores).
   int threads = 0;
+  /// \brief For DICOM folders: read a series with slices missing by interpolating them
+  /// (DicomSeriesReader) instead of refusing it.
+  bool interpolateMissingSlices = false;
 };
 
 /// \brief Reads one image from any supported file or DICOM folder, dispatching on content.

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
@@ -202,6 +203,9 @@ class ConvertCommand : public Command {
     app.add_option("--array", array_, "Array of an npz archive (default: *_images)");
     app.add_option("--index", index_, "Image index within an npz/npy stack");
     app.add_option("--limit", limit_, "For npz -> PNG folder: at most this many images");
+    app.add_flag("--interpolate-missing-slices", interpolateMissingSlices_,
+                 "Read a DICOM series with slices missing by interpolating each from its "
+                 "neighbours (refused otherwise; the output's warnings list them)");
   }
 
   int run(const CommandContext& context) override {
@@ -227,8 +231,13 @@ class ConvertCommand : public Command {
     }
     if (inFormat == ImageFileFormat::Npz && ext.empty()) return npzToPngFolder(window);
 
-    const Image image = ImageFileReader::read(
-        input_, {inFormat == ImageFileFormat::Npz ? array_ : series_, index_, context.threads});
+    const Image image =
+        ImageFileReader::read(input_, {inFormat == ImageFileFormat::Npz ? array_ : series_, index_,
+                                       context.threads, interpolateMissingSlices_});
+    if (const auto w = image.metadata().find("series.warnings"); w != image.metadata().end()) {
+      std::istringstream lines(w->second);
+      for (std::string line; std::getline(lines, line);) std::cerr << "warning: " << line << '\n';
+    }
     if (ext == ".nii" || ext == ".nii.gz") {
       NiftiWriter::write(image, output_);
     } else if (ext == ".png" || ext == ".jpg" || ext == ".jpeg") {
@@ -304,6 +313,7 @@ class ConvertCommand : public Command {
   long slice_ = -1;
   std::size_t index_ = 0;
   long limit_ = 0;
+  bool interpolateMissingSlices_ = false;
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/JsonText.h"
 #include "language/ContextCorpusEvaluator.h"
 #include "language/FindingComparator.h"
 #include "language/FindingExtractor.h"
@@ -42,11 +43,7 @@ std::string readTextFile(const std::string& path, std::size_t maxBytes) {
 
 nlohmann::json readJsonFile(const std::string& path) {
   const std::string text = readTextFile(path, std::size_t{64} << 20);
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::BadJson, path + ": " + e.what());
-  }
+  return JsonText::parse(text, path);
 }
 
 nlohmann::json mentionJson(const FindingMention& f) {

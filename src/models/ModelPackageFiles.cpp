@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "core/Error.h"
+#include "core/JsonText.h"
 #include "core/Sha256.h"
 
 namespace medsight {
@@ -14,11 +15,7 @@ nlohmann::json ModelPackageFiles::readManifest(const std::filesystem::path& fold
     throw Error(ErrorCode::ModelInvalid,
                 folder.string() + ": not a model package (no manifest.json)");
   }
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::ModelInvalid, path.string() + ": invalid JSON: " + e.what());
-  }
+  return JsonText::parse(in, path.string(), ErrorCode::ModelInvalid);
 }
 
 void ModelPackageFiles::verifyFile(const std::filesystem::path& folder, const std::string& file,

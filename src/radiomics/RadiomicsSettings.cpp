@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/Error.h"
+#include "core/JsonText.h"
 
 namespace medsight {
 namespace {
@@ -95,12 +96,7 @@ const std::set<std::string>& RadiomicsSettings::allFamilies() {
 }
 
 RadiomicsSettings RadiomicsSettings::fromJson(const std::string& text, const std::string& source) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw Error(ErrorCode::BadJson, source + ": " + e.what());
-  }
+  const json j = JsonText::parse(text, source);
   rejectUnknownKeys(j,
                     {"name", "interpolation", "resegmentation", "discretisation",
                      "ivh_discretisation", "aggregation", "families", "ngldm_alpha", "mask_label"},

@@ -1,6 +1,7 @@
 #include "server/ApiRouter.h"
 
 #include "core/Error.h"
+#include "core/JsonText.h"
 
 namespace medsight {
 
@@ -10,10 +11,7 @@ nlohmann::json ApiRequest::jsonBody(std::size_t maxBytes) const {
                                                 std::to_string(body.size()) + " bytes exceeds " +
                                                 std::to_string(maxBytes));
   }
-  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded()) {
-    throw Error(ErrorCode::BadJson, method + " " + path + ": body is not valid JSON");
-  }
+  const nlohmann::json j = JsonText::parse(body, method + " " + path + ": body");
   if (!j.is_object())
     throw Error(ErrorCode::BadJson, method + " " + path + ": body must be a JSON object");
   return j;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
+#include "core/JsonText.h"
 
 namespace medsight {
 namespace {
@@ -67,11 +68,7 @@ ModelRouter ModelRouter::fromJson(const nlohmann::json& j, const std::string& so
 ModelRouter ModelRouter::fromFile(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) throw Error(ErrorCode::FileNotFound, path.string() + ": routing table not found");
-  try {
-    return fromJson(nlohmann::json::parse(in), path.string());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(ErrorCode::BadJson, path.string() + ": " + e.what());
-  }
+  return fromJson(JsonText::parse(in, path.string()), path.string());
 }
 
 RouteDecision ModelRouter::route(const std::string& modality, const std::string& bodyPart,

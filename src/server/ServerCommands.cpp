@@ -10,6 +10,7 @@
 #include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
+#include "core/JsonText.h"
 #include "privacy/AccessPolicy.h"
 #include "server/DemoDataLoader.h"
 #include "server/MedSightServer.h"
@@ -131,8 +132,7 @@ class ServeCommand : public Command {
     if (!configFile_.empty()) {
       std::ifstream in(configFile_);
       if (!in) throw Error(ErrorCode::FileNotFound, configFile_ + ": settings file not found");
-      nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-      if (j.is_discarded()) throw Error(ErrorCode::BadJson, configFile_ + ": not valid JSON");
+      const nlohmann::json j = JsonText::parse(in, configFile_);
       config = ServerConfig{};
       config.modelsDir = MEDSIGHT_SOURCE_MODELS_DIR;
       config.webRoot = MEDSIGHT_SOURCE_WEB_DIR;

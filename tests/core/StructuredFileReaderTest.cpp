@@ -81,6 +81,26 @@ TEST(StructuredFileReader, BadFilesAreNamedWithTheirPosition) {
   }
 }
 
+// JSON gets the YAML reader's limits: `register --settings` crashed (stack overflow) on a file
+// nested 100,000 deep, and a repeated key silently took its last value.
+TEST(StructuredFileReader, JsonNestedTooDeepOrWithARepeatedKeyIsRefused) {
+  const auto tmp = test::temporaryDirectory("structured-reader-json-limits");
+  {
+    std::ofstream deep(tmp / "deep.json");
+    deep << "{\"rigid\":";
+    for (int i = 0; i < 100000; ++i) deep << "{\"a\":";
+    deep << "1";
+    for (int i = 0; i < 100000; ++i) deep << "}";
+    deep << "}";
+    std::ofstream(tmp / "twice.json")
+        << R"({"steps": [{"step": "median", "radius": 1, "radius": 5}]})";
+  }
+  EXPECT_EQ(test::codeOf([&] { StructuredFileReader::read(tmp / "deep.json"); }),
+            ErrorCode::BadJson);
+  EXPECT_EQ(test::codeOf([&] { StructuredFileReader::read(tmp / "twice.json"); }),
+            ErrorCode::BadJson);
+}
+
 TEST(StructuredFileReader, CoreSchemaTagsAndIntegerForms) {
   const json y = StructuredFileReader::fromYaml(R"(hex: 0x1F
 octal: 0o17

@@ -100,6 +100,66 @@ TEST(DicomSeriesReaderData, MissingAndDuplicateSlicesAreReported) {
   EXPECT_EQ(scan.series.front().positions, 58u);
 }
 
+// Stacking the 58 slices left would put slices 30..57 3.27 mm from where they were acquired
+// (a mask from the RTSTRUCT one slice off the image); the series is refused, or read with the
+// missing slice interpolated so that every other slice keeps its position.
+TEST(DicomSeriesReaderData, ASeriesWithASliceMissingIsRefusedOrInterpolatedInPlace) {
+  MEDSIGHT_DATASET(ct, "sts/dicom/STS_001/CT/image");
+  const auto dir = copySeries(ct, "missing-slice");
+  std::filesystem::remove(dir / "000030.dcm");
+  try {
+    DicomSeriesReader::readFolder(dir);
+    FAIL() << "a series with a slice missing was read";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InconsistentSeries);
+    const std::string m = e.what();
+    EXPECT_NE(m.find("1 slice(s) missing between positions"), std::string::npos) << m;
+    EXPECT_NE(m.find("--interpolate-missing-slices"), std::string::npos) << m;
+  }
+  const Image original = DicomSeriesReader::readFolder(ct);
+  const Image filled = DicomSeriesReader::readFolder(dir, "", 0, true);
+  ASSERT_EQ(filled.size(), original.size());
+  EXPECT_TRUE(filled.geometry().approxEqual(original.geometry(), 1e-6));
+  // Find the interpolated slice: the only one that differs from the original.
+  std::vector<std::size_t> differing;
+  for (std::size_t z = 0; z < original.size().z; ++z) {
+    bool same = true;
+    for (std::size_t y = 0; y < original.size().y && same; y += 7)
+      for (std::size_t x = 0; x < original.size().x && same; x += 7)
+        same = filled.valueAt(x, y, z) == original.valueAt(x, y, z);
+    if (!same) differing.push_back(z);
+  }
+  ASSERT_EQ(differing.size(), 1u);
+  const std::size_t z = differing.front();
+  ASSERT_GT(z, 0u);
+  double worst = 0;
+  for (std::size_t y = 0; y < original.size().y; ++y)
+    for (std::size_t x = 0; x < original.size().x; ++x) {
+      const double mean = 0.5 * (original.valueAt(x, y, z - 1) + original.valueAt(x, y, z + 1));
+      worst = std::max(worst, std::abs(filled.valueAt(x, y, z) - mean));
+    }
+  EXPECT_LE(worst, 0.5) << "the midpoint of the two neighbours, rounded to the stored integer";
+  EXPECT_NE(filled.metadata().at("series.warnings").find("interpolated 1 missing slice(s)"),
+            std::string::npos);
+}
+
+// A slice that cannot be read leaves the same gap; the refusal names the unreadable file.
+TEST(DicomSeriesReaderData, TheRefusalNamesTheFileThatCouldNotBeRead) {
+  MEDSIGHT_DATASET(ct, "sts/dicom/STS_001/CT/image");
+  const auto dir = copySeries(ct, "unreadable-slice");
+  std::filesystem::resize_file(dir / "000030.dcm", 700);
+  try {
+    DicomSeriesReader::readFolder(dir);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InconsistentSeries);
+    EXPECT_NE(
+        std::string(e.what()).find("could not be read, first " + (dir / "000030.dcm").string()),
+        std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(DicomSeriesReaderData, OneBadSliceIsListedAndGoodSeriesStillFound) {
   MEDSIGHT_DATASET(ct, "sts/dicom/STS_001/CT/image");
   const auto dir = copySeries(ct, "badslice");

@@ -44,6 +44,39 @@ TEST(IoCommandsData, ConvertDicomSeriesToNifti) {
   EXPECT_EQ(mr.size(), (ImageSize{174, 158, 59, 1}));
 }
 
+// The MR series with one slice removed: the RTSTRUCT's mask would come out one slice off the
+// image from slice 30 up, so both commands refuse it; convert can interpolate the slice.
+TEST(IoCommandsData, ASeriesWithASliceMissingIsRefusedUnlessInterpolated) {
+  MEDSIGHT_DATASET(patient, "sts/dicom/STS_001/MR_T1");
+  const auto tmp = test::temporaryDirectory("convert-gap");
+  std::filesystem::create_directories(tmp / "series");
+  for (const auto& e : std::filesystem::directory_iterator(patient / "image")) {
+    if (e.path().filename() != "000030.dcm") {
+      std::filesystem::copy_file(e.path(), tmp / "series" / e.path().filename());
+    }
+  }
+  std::string out, err;
+  const int inconsistent = errorCodeInfo(ErrorCode::InconsistentSeries).exitCode;
+  EXPECT_EQ(medsight("convert " + (tmp / "series").string() + " " + (tmp / "a.nii.gz").string(),
+                     &out, &err),
+            inconsistent);
+  EXPECT_NE(err.find("1 slice(s) missing"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "a.nii.gz"));
+  EXPECT_EQ(medsight("rtstruct to-mask " + (patient / "mask" / "RS.dcm").string() + " " +
+                         (tmp / "series").string() + " " + (tmp / "m.nii.gz").string(),
+                     &out, &err),
+            inconsistent);
+  EXPECT_FALSE(std::filesystem::exists(tmp / "m.nii.gz"));
+  ASSERT_EQ(medsight("convert --interpolate-missing-slices " + (tmp / "series").string() + " " +
+                         (tmp / "a.nii.gz").string(),
+                     &out, &err),
+            0)
+      << err;
+  EXPECT_NE(err.find("warning: "), std::string::npos);
+  EXPECT_NE(err.find("interpolated 1 missing slice(s)"), std::string::npos) << err;
+  EXPECT_EQ(NiftiReader::read(tmp / "a.nii.gz").size(), (ImageSize{174, 158, 59, 1}));
+}
+
 TEST(IoCommandsData, ConvertNpzToPngFolder) {
   MEDSIGHT_DATASET(npz, "pneumoniamnist/pneumoniamnist.npz");
   const auto out = test::temporaryDirectory("pngs") / "val";
