@@ -3,10 +3,22 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
+#include <string>
 
 #include "core/Error.h"
 
 namespace medsight {
+namespace {
+
+// 1e-09 rather than 0.000000; 6.96e+08 rather than 696000000.000000.
+std::string shortNumber(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+}  // namespace
 
 DiscretisedRoi IntensityDiscretiser::discretise(const RoiVolume& roi,
                                                 const DiscretisationSettings& settings,
@@ -67,7 +79,7 @@ DiscretisedRoi IntensityDiscretiser::discretise(const RoiVolume& roi,
       const double top = std::floor((hi - anchor) / w) + 1;
       if (!(w > 0) || top > maxLevels) {
         throw Error(ErrorCode::InvalidConfiguration,
-                    "fixed bin size " + std::to_string(w) + " gives " + std::to_string(top) +
+                    "fixed bin size " + shortNumber(w) + " gives " + shortNumber(top) +
                         " grey levels (at most " + std::to_string(maxLevels) + " allowed)");
       }
       int maxLevel = 1;

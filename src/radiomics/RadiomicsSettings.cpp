@@ -189,7 +189,14 @@ RadiomicsSettings RadiomicsSettings::fromJson(const std::string& text, const std
       s.families.insert(name);
     }
   }
-  if (j.contains("ngldm_alpha")) s.ngldmAlpha = number(j["ngldm_alpha"], source, "ngldm_alpha");
+  if (j.contains("ngldm_alpha")) {
+    s.ngldmAlpha = number(j["ngldm_alpha"], source, "ngldm_alpha");
+    // IBSI 3.11: alpha is the grey-level difference within which neighbours count as
+    // dependent; below 0 no neighbour ever does and every feature degenerates.
+    if (!(s.ngldmAlpha >= 0 && s.ngldmAlpha <= 1e6)) {
+      invalid(source, "ngldm_alpha must be a grey-level difference of 0 or more (IBSI uses 0)");
+    }
+  }
   if (j.contains("mask_label") && !j["mask_label"].is_null()) {
     s.maskLabel = number(j["mask_label"], source, "mask_label");
   }

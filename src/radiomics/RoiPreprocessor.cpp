@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/Error.h"
+#include "core/MemoryBudget.h"
 
 namespace medsight {
 namespace {
@@ -235,8 +236,17 @@ RoiVolume RoiPreprocessor::prepare(const Image& image, const Image& mask,
     std::array<double, 3> step{}, gridOrigin{};
     std::array<std::ptrdiff_t, 3> newSize{};
     for (int a = 0; a < 3; ++a) {
-      newSize[a] =
-          std::ptrdiff_t(std::ceil(double(limit[a]) * g.spacing[a] / newSpacing[a] - 1e-9));
+      // Checked as a double first: a spacing of 1e-300 mm gives more voxels than any integer
+      // holds.
+      const double wanted = std::ceil(double(limit[a]) * g.spacing[a] / newSpacing[a] - 1e-9);
+      if (!(wanted <= static_cast<double>(MemoryBudget::maxAxisLength()))) {
+        throw Error(ErrorCode::TooLarge, "radiomics interpolation: a spacing of " +
+                                             std::to_string(newSpacing[a]) + " mm gives " +
+                                             std::to_string(wanted) + " voxels along axis " +
+                                             std::to_string(a) + ", over the limit of " +
+                                             std::to_string(MemoryBudget::maxAxisLength()));
+      }
+      newSize[a] = std::ptrdiff_t(wanted);
       step[a] = newSpacing[a] / g.spacing[a];
       gridOrigin[a] = 0.5 * (double(limit[a]) - 1.0) - 0.5 * (double(newSize[a]) - 1.0) * step[a];
     }
@@ -268,6 +278,10 @@ RoiVolume RoiPreprocessor::prepare(const Image& image, const Image& mask,
       out.size[a] = size[a];
     }
     out.spacing = newSpacing;
+    // Before ITK allocates: the ROI box at a fine spacing can exceed the memory budget (it
+    // was an Internal "Failed to allocate memory", or minutes of swapping).
+    MemoryBudget::checkedBytes("radiomics interpolation of the ROI box", sizeof(double),
+                               {size[0], size[1], size[2]});
     const auto resampledImage =
         resample(itkImage, origin, spacing, size, settings.imageInterpolator, false);
     const auto resampledMask =

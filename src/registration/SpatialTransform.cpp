@@ -4,12 +4,14 @@
 #include <itkBSplineTransform.h>
 #include <itkEuler3DTransform.h>
 #include <itkLinearInterpolateImageFunction.h>
+#include <itkMatrixOffsetTransformBase.h>
 #include <itkNearestNeighborInterpolateImageFunction.h>
 #include <itkResampleImageFilter.h>
 #include <itkTransformFactory.h>
 #include <itkTransformFileWriter.h>
 #include <itkTxtTransformIO.h>
 #include <itkTxtTransformIOFactory.h>
+#include <vnl/algo/vnl_determinant.h>
 
 #include <spdlog/spdlog.h>
 
@@ -17,6 +19,7 @@
 #include <itkMath.h>
 #include <itkMultiThreaderBase.h>
 
+#include <cmath>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -237,6 +240,9 @@ SpatialTransform SpatialTransform::rigid(std::array<double, 3> rotation,
 SpatialTransform SpatialTransform::read(const std::filesystem::path& path) {
   registerTransformIo();
   std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error(ErrorCode::FileUnreadable, path.string() + ": is a folder, not a transform file");
+  }
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw Error(ErrorCode::FileNotFound, path.string() + ": transform file not found");
   }
@@ -258,6 +264,26 @@ SpatialTransform SpatialTransform::read(const std::filesystem::path& path) {
     if (dynamic_cast<Impl::Composite*>(t.GetPointer())) continue;
     auto* three = dynamic_cast<itk::Transform<double, 3, 3>*>(t.GetPointer());
     if (!three) throw Error(ErrorCode::CorruptData, path.string() + ": not a 3D transform");
+    const auto& parameters = three->GetParameters();
+    for (unsigned i = 0; i < parameters.GetSize(); ++i) {
+      if (!std::isfinite(parameters[i])) {
+        throw Error(ErrorCode::CorruptData, path.string() + ": " + three->GetNameOfClass() +
+                                                " parameter " + std::to_string(i) +
+                                                " is not a finite number");
+      }
+    }
+    // A linear part with a (near) zero determinant maps the whole volume onto a plane, a line
+    // or a point: resampling through it gives one value everywhere, not an image.
+    if (const auto* linear =
+            dynamic_cast<const itk::MatrixOffsetTransformBase<double, 3, 3>*>(three)) {
+      const double det = vnl_determinant(linear->GetMatrix().GetVnlMatrix());
+      if (!(std::abs(det) > 1e-6)) {
+        throw Error(ErrorCode::CorruptData,
+                    path.string() + ": " + three->GetNameOfClass() +
+                        " is singular (matrix determinant " + std::to_string(det) +
+                        "): it collapses the volume onto a plane, line or point");
+      }
+    }
     out.impl_->chain->AddTransform(three);
   }
   if (out.impl_->chain->GetNumberOfTransforms() == 0) {

@@ -67,6 +67,20 @@ TEST(RoiPreprocessor, InterpolationUsesIbsiGridAlignment) {
   EXPECT_EQ(count, 12u * 4u);
 }
 
+// A fine interpolation grid is refused before ITK allocates it (it was an Internal "Failed to
+// allocate memory" at 0.0001 mm and an undefined cast at 1e-300 mm).
+TEST(RoiPreprocessor, AnInterpolationGridOverTheMemoryBudgetIsRefused) {
+  Scene s;
+  RadiomicsSettings settings;
+  settings.interpolate = true;
+  for (double spacing : {1e-4, 1e-300}) {
+    settings.spacing = {spacing, spacing, spacing};
+    EXPECT_EQ(codeOf([&] { RoiPreprocessor::prepare(s.image, s.mask, settings, "img", "mask"); }),
+              ErrorCode::TooLarge)
+        << spacing;
+  }
+}
+
 TEST(RoiPreprocessor, ResegmentationSplitsIntensityFromMorphologicalMask) {
   Scene s;
   RadiomicsSettings settings;

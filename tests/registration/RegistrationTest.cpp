@@ -294,6 +294,32 @@ TEST(SpatialTransform, WritesAndReadsTfmFiles) {
   for (int k = 0; k < 3; ++k) EXPECT_NEAR(a[k], c[k], 1e-6);
 }
 
+// `fuse --transform` once resampled through an all-zero matrix and wrote one value everywhere
+// with exit 0.
+TEST(SpatialTransform, RefusesASingularMatrixAndAFolder) {
+  const auto dir = test::temporaryDirectory("tfm-singular");
+  const std::string header =
+      "#Insight Transform File V1.0\n#Transform 0\nTransform: AffineTransform_double_3_3\n";
+  std::ofstream(dir / "zero.tfm") << header
+                                  << "Parameters: 0 0 0 0 0 0 0 0 0 84.47 9.27 -786.48\n"
+                                     "FixedParameters: 0 0 0\n";
+  std::ofstream(dir / "flat.tfm")
+      << header << "Parameters: 1 0 0 0 1 0 0 0 0 0 0 0\nFixedParameters: 0 0 0\n";
+  std::ofstream(dir / "fine.tfm")
+      << header << "Parameters: 1 0 0 0 1 0 0 0 -2 0 0 0\nFixedParameters: 0 0 0\n";
+  for (const char* name : {"zero.tfm", "flat.tfm"}) {
+    try {
+      SpatialTransform::read(dir / name);
+      FAIL() << name;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::CorruptData);
+      EXPECT_NE(std::string(e.what()).find("is singular"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_NEAR(SpatialTransform::read(dir / "fine.tfm").apply({1, 1, 1})[2], -2, 1e-9);
+  EXPECT_EQ(codeOf([&] { SpatialTransform::read(dir); }), ErrorCode::FileUnreadable);
+}
+
 TEST(SpatialTransform, ReadsACompositeFileInItsOrder) {
   // ITK's composite file: the header, then the parts; the first listed applies last
   // (T0(T1(x))), so here x -> 2x + (1, 0, 0), not 2(x + (1, 0, 0)).
