@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "core/Image.h"
+
 namespace medsight {
 
 /// \brief The DICOM Modality (0008,0060) defined terms of image modalities MedSight reads (PS3.3
@@ -16,6 +18,10 @@ class ImageModality {
                                                  "DX", "MG", "XA", "RF", "OT"};
     return values;
   }
+  /// \brief Gives `image` the modality of a `--modality` option (nothing when `given` is
+  /// empty). WrongModality when the file already states another one: the option is for files
+  /// that do not say (NIfTI), and must not turn an MR into a CT for a HU window.
+  static void applyOption(Image& image, const std::string& given);
 };
 
 }  // namespace medsight

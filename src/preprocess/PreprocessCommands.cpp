@@ -99,7 +99,7 @@ class PreprocessCommand : public Command {
       }
     }
     for (const auto& w : warnings) std::cerr << "warning: " << w << '\n';
-    if (!modality_.empty()) subject.image.setModality(modality_);
+    ImageModality::applyOption(subject.image, modality_);
     if (!mask_.empty()) {
       Image m = ImageFileReader::read(mask_);
       if (!m.sameGrid(subject.image, 1e-3)) {

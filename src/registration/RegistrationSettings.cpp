@@ -53,6 +53,18 @@ void readSetting(const nlohmann::json& j, const char* key, T& target, const std:
                       std::to_string(std::numeric_limits<T>::max()) + ", not " + v.dump());
     }
   }
+  if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+    // nlohmann truncates 50.7 to 50 without complaint.
+    const auto& v = j.at(key);
+    if (v.is_number_float()) {
+      const double d = v.get<double>();
+      if (!(d == std::floor(d) && d >= static_cast<double>(std::numeric_limits<T>::min()) &&
+            d <= static_cast<double>(std::numeric_limits<T>::max()))) {
+        throw Error(ErrorCode::InvalidConfiguration,
+                    where + ": '" + key + "' must be a whole number, not " + v.dump());
+      }
+    }
+  }
   try {
     target = j.at(key).get<T>();
   } catch (const nlohmann::json::exception& e) {

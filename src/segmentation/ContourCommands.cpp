@@ -254,9 +254,16 @@ class LungsCommand : public Command {
     app.add_option("out_mask", out_, "Output lung mask (.nii/.nii.gz)");
     app.add_flag("--require-gate", require_,
                  "Fail (WrongModality) when the image does not pass the chest-CT gate");
-    app.add_option("--threshold", settings_.airThresholdHu, "Air threshold in HU");
+    app.add_option("--threshold", settings_.airThresholdHu, "Air threshold in HU (-1024 to 0)");
   }
   int run(const CommandContext& context) override {
+    // Lung parenchyma lies near -850 HU and soft tissue above -100: a threshold outside air's
+    // range (or NaN) gives an empty or whole-body mask, not lungs.
+    if (!(settings_.airThresholdHu >= -1024 && settings_.airThresholdHu <= 0)) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "lungs: --threshold must be an air threshold from -1024 to 0 HU, got " +
+                      std::to_string(settings_.airThresholdHu));
+    }
     OutputFileSet outputs;
     outputs.addInput(ct_, "CT");
     const auto staged = out_.empty() ? std::filesystem::path()

@@ -281,7 +281,7 @@ class SegmentCommand : public Command {
     segmenter.setIntensityCheck(!noIntensityCheck_);
     Image image = ImageFileReader::read(image_);
     ImageContentCheck::requireFinite(image, image_);
-    if (!modality_.empty()) image.setModality(modality_);
+    ImageModality::applyOption(image, modality_);
     // The reference is checked before the inference, whose mask lies on the input's grid.
     std::optional<Image> reference;
     if (!reference_.empty()) {

@@ -198,6 +198,28 @@ TEST(PreprocessCommandsE2E, UnknownStepFailsClearlyAndWritesNothing) {
   EXPECT_NE(err.find("must end in .nii or .nii.gz"), std::string::npos) << err;
 }
 
+// `--modality CT` on a DICOM MR once applied a lung window to it (73 % of voxels clipped).
+TEST(PreprocessCommandsE2E, AModalityOptionContradictingTheFileIsRefused) {
+  MEDSIGHT_DATASET(mr, "sts/dicom/STS_001/MR_T1/image");
+  const auto tmp = test::temporaryDirectory("preprocess-modality");
+  std::ofstream(tmp / "p.json") << R"({"steps": [{"step": "ct_window", "preset": "lung"}]})";
+  std::string out, err;
+  EXPECT_EQ(medsight("preprocess --pipeline " + (tmp / "p.json").string() + " " + mr.string() +
+                         " " + (tmp / "o.nii.gz").string() + " --modality CT",
+                     &out, &err),
+            errorCodeInfo(ErrorCode::WrongModality).exitCode);
+  EXPECT_NE(err.find("--modality CT contradicts the file, which says its modality is MR"),
+            std::string::npos)
+      << err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "o.nii.gz"));
+  std::ofstream(tmp / "z.json") << R"({"steps": [{"step": "zscore"}]})";
+  EXPECT_EQ(medsight("preprocess --pipeline " + (tmp / "z.json").string() + " " + mr.string() +
+                         " " + (tmp / "o.nii.gz").string() + " --modality mr",
+                     &out, &err),
+            0)
+      << err;
+}
+
 TEST(PreprocessCommandsE2E, PlanWritesAPlanFile) {
   MEDSIGHT_DATASET(dir, "sts/nifti");
   const auto tmp = test::temporaryDirectory("plan-cli");

@@ -241,6 +241,10 @@ TEST(ImageRegistration, MisspeltOrMistypedSettingsAreNamedNotIgnored) {
   EXPECT_NE(messageOf({{"histogram_bins", "fifty"}}).find("'histogram_bins' has the wrong type"),
             std::string::npos);
   EXPECT_NE(messageOf({{"metric", "mean_squares"}}).find("metric"), std::string::npos);
+  // 50.7 bins was silently 50.
+  EXPECT_NE(messageOf({{"histogram_bins", 50.7}}).find("'histogram_bins' must be a whole number"),
+            std::string::npos);
+  EXPECT_EQ(RegistrationSettings::fromJson({{"histogram_bins", 40.0}}, "s.json").histogramBins, 40);
   // The B-spline stage has no step size to set (L-BFGS-B), and its displacement bound stops
   // short of where a cubic B-spline can fold.
   EXPECT_NE(messageOf({{"bspline", {{"max_step_mm", 1.0}}}}).find("max_displacement_mm"),

@@ -18,6 +18,7 @@
 #include "segmentation/SlidingWindowInferer.h"
 #include "segmentation/TumourPatchSampler.h"
 #include "segmentation/TumourSegmenter.h"
+#include "support/TestData.h"
 
 namespace medsight {
 namespace {
@@ -108,6 +109,20 @@ TEST(ContourRasterizer, ReportsContoursBetweenAndBeyondTheSlicesApart) {
   EXPECT_EQ(report.contoursOutside, 3u);   // 15.2 and 12.8 beyond the last, 2.0 before the first
   const auto& v = mask.pixels<std::uint8_t>();
   EXPECT_GT(std::count(v.begin(), v.end(), std::uint8_t{1}), 0);
+}
+
+// NaN and 1e30 HU were accepted and wrote an empty mask; checked before the CT is read.
+TEST(LungsCommandE2E, AThresholdOutsideAirIsRefused) {
+  const auto tmp = test::temporaryDirectory("lungs-threshold");
+  for (const char* t : {"nan", "1e30", "-2000", "100"}) {
+    std::string out, err;
+    EXPECT_EQ(test::medsight("lungs " + (tmp / "ct.nii.gz").string() + " " +
+                                 (tmp / "m.nii.gz").string() + " --threshold " + t,
+                             &out, &err),
+              errorCodeInfo(ErrorCode::InvalidArgument).exitCode)
+        << t << ": " << err;
+    EXPECT_NE(err.find("--threshold must be an air threshold"), std::string::npos) << err;
+  }
 }
 
 Image unitGrid(double spacing) {
