@@ -18,6 +18,7 @@
 #include "core/Error.h"
 #include "core/Version.h"
 #include "io/DicomUid.h"
+#include "preprocess/MaskComparison.h"
 
 namespace medsight {
 namespace {
@@ -45,7 +46,8 @@ std::string decimal(double v) {
 void DicomSegWriter::write(const ExportedStructure& structure, const ReferencedSeries& reference,
                            const std::filesystem::path& path) {
   reference.requireGrid(structure.mask, "DICOM SEG '" + structure.name + "'");
-  const Image mask = structure.mask.castTo(PixelType::UInt8);
+  // Any non-zero voxel is inside, as everywhere else (a cast would round a 0.4 away).
+  const Image mask = MaskComparison::binary(structure.mask);
   const auto& g = reference.image.geometry();
   const auto& instances = reference.series.instances;
   const std::size_t nx = mask.size().x, ny = mask.size().y, nz = mask.size().z;

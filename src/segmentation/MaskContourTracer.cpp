@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "core/Error.h"
+#include "preprocess/MaskComparison.h"
 
 namespace medsight {
 namespace {
@@ -18,7 +19,8 @@ std::vector<SliceContour> MaskContourTracer::trace(const Image& mask) {
   if (mask.components() != 1 || mask.size().t != 1) {
     throw Error(ErrorCode::InvalidArgument, "contour tracing needs a single-frame scalar mask");
   }
-  const Image m = mask.castTo(PixelType::UInt8);
+  // Any non-zero voxel is inside, as everywhere else (a cast would round a 0.4 away).
+  const Image m = MaskComparison::binary(mask);
   const auto px = m.pixels<std::uint8_t>();
   const int nx = static_cast<int>(m.size().x), ny = static_cast<int>(m.size().y);
   std::vector<SliceContour> out;

@@ -69,6 +69,23 @@ TEST(MaskContourTracer, OutlinesRasteriseBackExactly) {
   EXPECT_EQ(diff, 0u);
 }
 
+// A float mask holding 0.4 inside (a mask written by another tool as 0/0.5, or a soft label)
+// was cast to 0 and exported as "the mask is empty"; any non-zero voxel is inside.
+TEST(MaskContourTracer, AnyNonZeroVoxelIsInsideWhateverItsType) {
+  ImageGeometry g;
+  Image m(PixelType::Float32, {12, 12, 1, 1}, 3, 1, g);
+  for (std::size_t y = 3; y < 8; ++y)
+    for (std::size_t x = 2; x < 9; ++x) m.setValueAt(0.4, x, y, 0);
+  const auto contours = MaskContourTracer::trace(m);
+  ASSERT_EQ(contours.size(), 1u);
+  RtRoi roi;
+  roi.name = "soft";
+  roi.contours.push_back({"CLOSED_PLANAR", contours.front().points, {}});
+  const Image back = ContourRasterizer::rasterize(roi, m);
+  const auto& v = back.pixels<std::uint8_t>();
+  EXPECT_EQ(std::count(v.begin(), v.end(), std::uint8_t{1}), 5 * 7);
+}
+
 TEST(ContourRasterizer, RefusesAnotherFrameOfReferenceAndOffGridContours) {
   Image grid = emptyMask(10, 10, 3);
   grid.metadata()["FrameOfReferenceUID"] = "1.2.3";
