@@ -1,6 +1,7 @@
 #include "core/ImageContentCheck.h"
 
 #include <cmath>
+#include <set>
 #include <sstream>
 #include <type_traits>
 
@@ -38,6 +39,17 @@ void ImageContentCheck::requireVarying(const Image& image, const std::string& wh
   v << lo;
   throw Error(ErrorCode::EmptyInput, what + ": every voxel has the same value (" + v.str() +
                                          "), a blank image: " + consequence);
+}
+
+std::size_t ImageContentCheck::distinctValues(const Image& image, std::size_t limit) {
+  std::set<double> seen;
+  visitPixelType(image.pixelType(), [&](auto tag) {
+    using T = decltype(tag);
+    for (const T v : image.pixels<T>()) {
+      if (seen.insert(static_cast<double>(v)).second && seen.size() > limit) return;
+    }
+  });
+  return seen.size();
 }
 
 }  // namespace medsight

@@ -19,6 +19,9 @@ class ImageContentCheck {
   /// why that cannot be used (e.g. "there is nothing to register").
   static void requireVarying(const Image& image, const std::string& what,
                              const std::string& consequence);
+  /// \brief Number of distinct sample values, counted up to `limit` (then `limit` + 1): a
+  /// label mask has a handful, an acquired image thousands.
+  static std::size_t distinctValues(const Image& image, std::size_t limit);
 };
 
 }  // namespace medsight

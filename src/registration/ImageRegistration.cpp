@@ -340,9 +340,28 @@ nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
   try {
     reg->Update();
   } catch (const itk::ExceptionObject& e) {
+    // The two usual causes: images too small for the coarsest shrink level (a few voxels
+    // left to sample), or images that do not overlap where the stage starts.
+    const auto fs = fixed->GetLargestPossibleRegion().GetSize();
+    const auto ms = moving->GetLargestPossibleRegion().GetSize();
+    const int coarsest = s.shrinkFactors.empty()
+                             ? 1
+                             : *std::max_element(s.shrinkFactors.begin(), s.shrinkFactors.end());
+    std::string hint = " (do the images overlap in patient space? try initialization geometry)";
+    for (unsigned a = 0; a < 3; ++a) {
+      if (fs[a] < static_cast<unsigned>(4 * coarsest) ||
+          ms[a] < static_cast<unsigned>(4 * coarsest)) {
+        hint = " (the images, " + std::to_string(fs[0]) + " x " + std::to_string(fs[1]) + " x " +
+               std::to_string(fs[2]) + " and " + std::to_string(ms[0]) + " x " +
+               std::to_string(ms[1]) + " x " + std::to_string(ms[2]) +
+               " voxels, are too small for shrink factor " + std::to_string(coarsest) +
+               ": registration needs at least " + std::to_string(4 * coarsest) +
+               " voxels along each axis at full resolution)";
+        break;
+      }
+    }
     throw Error(ErrorCode::NotConverged,
-                "registration (" + name + " stage) failed: " + e.GetDescription() +
-                    " (do the images overlap in patient space? try initialization geometry)");
+                "registration (" + name + " stage) failed: " + e.GetDescription() + hint);
   }
   closeLevel();
 

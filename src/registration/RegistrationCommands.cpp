@@ -270,6 +270,20 @@ class RegisterCommand : public Command {
     const Image moving = ImageFileReader::read(moving_);
     ImageContentCheck::requireFinite(moving, moving_);
     ImageContentCheck::requireVarying(moving, moving_, "there is nothing to register");
+    // A mask given as an image registers "successfully" to whatever its edges meet: said, as
+    // the transform may still be what the user wants (mask to mask).
+    std::vector<std::string> inputWarnings;
+    for (const auto& [image, name] : {std::pair<const Image*, std::string>{&fixed, fixed_},
+                                      std::pair<const Image*, std::string>{&moving, moving_}}) {
+      const std::size_t n = ImageContentCheck::distinctValues(*image, 8);
+      if (n <= 8) {
+        inputWarnings.push_back(
+            name + ": holds only " + std::to_string(n) +
+            " distinct values, like a label mask rather than an acquired image; mutual "
+            "information then aligns the mask's edges only (register the images, and move a "
+            "mask with --moving-mask)");
+      }
+    }
     std::optional<Image> mMask, fMask;
     if (!movingMask_.empty()) {
       mMask = ImageFileReader::read(movingMask_);
@@ -308,6 +322,10 @@ class RegisterCommand : public Command {
     lap("resampled the moving image");
 
     json report = r.report;
+    if (!inputWarnings.empty()) {
+      if (!report.contains("warnings")) report["warnings"] = json::array();
+      for (const auto& w : inputWarnings) report["warnings"].push_back(w);
+    }
     report["fixed"] = fixed_;
     if (!metricMask_.empty()) {
       report["metric_mask"] = {{"file", metricMask_}, {"margin_mm", metricMarginMm_}};
@@ -428,6 +446,14 @@ class FuseCommand : public Command {
     fusion_.checkAgainst(base, base_);
     // An overlay outside the base's field of view would give a blank fusion that looks like
     // "no uptake": refused when nothing overlaps, a warning when under half does.
+    if (base.spatialDimension() != 3 || overlay.spatialDimension() != 3) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "fuse: needs two 3D volumes; " +
+                      (base.spatialDimension() != 3 ? base_ : overlay_) + " is " +
+                      std::to_string(base.spatialDimension() != 3 ? base.spatialDimension()
+                                                                  : overlay.spatialDimension()) +
+                      "D");
+    }
     const double coverage = overlayCoverage(base, overlay, t);
     if (coverage == 0.0) {
       throw Error(ErrorCode::GeometryMismatch,

@@ -83,6 +83,22 @@ TumourSegmentation TumourSegmenter::segmentChecked(const Image& image,
                                               manifest_.modality + " images, got " +
                                               image.modality());
   }
+  {
+    // A few voxels or millimetres collapse to one voxel on the working grid, where the
+    // normalisation then fails with a message about constant intensity.
+    const auto& g = image.geometry();
+    const double widthMm = static_cast<double>(image.size().x) * g.spacing[0];
+    const double heightMm = static_cast<double>(image.size().y) * g.spacing[1];
+    if (image.size().x < 8 || image.size().y < 8 || widthMm < 20 || heightMm < 20) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "segment: the image is only " + std::to_string(image.size().x) + " x " +
+                      std::to_string(image.size().y) + " voxels (" +
+                      std::to_string(std::lround(widthMm)) + " x " +
+                      std::to_string(std::lround(heightMm)) +
+                      " mm) in-plane; the network needs the lesion and tissue around it (at "
+                      "least 8 x 8 voxels and 20 x 20 mm)");
+    }
+  }
   if (checkIntensity) refuseUnlikeIntensities(image);
   // Another patient's image is refused before the preprocessing replay, the costly part.
   for (std::size_t i = 0; i < auxiliary.size(); ++i) {

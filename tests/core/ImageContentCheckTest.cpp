@@ -70,5 +70,16 @@ TEST(ImageContentCheck, ABlankImageIsRefusedAndAnyVariationPasses) {
   EXPECT_NO_THROW(ImageContentCheck::requireVarying(b, "pet.nii.gz", "x"));
 }
 
+TEST(ImageContentCheck, DistinctValuesAreCountedUpToTheLimit) {
+  Image mask = volume(PixelType::UInt8);
+  mask.pixels<std::uint8_t>()[3] = 1;
+  EXPECT_EQ(ImageContentCheck::distinctValues(mask, 8), 2u);
+  Image ramp = volume(PixelType::Float32);
+  float v = 0.0f;
+  for (float& x : ramp.pixels<float>()) x = (v += 0.5f);
+  EXPECT_EQ(ImageContentCheck::distinctValues(ramp, 8), 9u) << "stops one past the limit";
+  EXPECT_EQ(ImageContentCheck::distinctValues(ramp, 100), 24u);
+}
+
 }  // namespace
 }  // namespace medsight

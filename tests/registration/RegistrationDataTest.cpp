@@ -355,6 +355,17 @@ TEST(RegistrationCommandsE2E, FuseRefusesAnOverlayOutsideTheBaseAndErrorsAreOneL
       0)
       << err;
   EXPECT_FALSE(json::parse(out)["warnings"].empty()) << out;
+  // A 2D overlay inside the base was reported as "not in the same patient coordinates".
+  Image flat(PixelType::Float32, {mr.size().x, mr.size().y, 1, 1}, 2, 1, thin);
+  for (float& v : flat.pixels<float>()) v = (value += 0.01f);
+  NiftiWriter::write(flat, tmp / "flat.nii.gz");
+  EXPECT_EQ(
+      medsight("fuse " + (root / "STS_003" / "MR_T1_image.nii.gz").string() + " " +
+                   (tmp / "flat.nii.gz").string() + " --fuse-png " + (tmp / "flat.png").string(),
+               &out, &err),
+      errorCodeInfo(ErrorCode::InvalidArgument).exitCode)
+      << err;
+  EXPECT_NE(err.find("needs two 3D volumes"), std::string::npos) << err;
   // ITK's multi-line exception text (a JSON file given as a transform) is reported on one line.
   std::ofstream(tmp / "t.json") << R"({"not": "a transform"})";
   EXPECT_NE(medsight("fuse " + (root / "STS_003" / "MR_T1_image.nii.gz").string() + " " +

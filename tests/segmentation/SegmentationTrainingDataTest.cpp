@@ -10,6 +10,7 @@
 
 #include "core/Error.h"
 #include "io/ImageFileReader.h"
+#include "io/NiftiWriter.h"
 #include "preprocess/PreprocessPipeline.h"
 #include "segmentation/SegmentationCrossValidation.h"
 #include "segmentation/SegmentationEnsembleBuilder.h"
@@ -246,6 +247,22 @@ TEST(SegmentationTrainingE2E, CrossValidatesByPatientAndShipsAVerifiedPackage) {
                      &out, &err),
             0)
       << err;
+
+  // A few voxels are refused by size, not with a message about constant intensity (the
+  // image collapsed to one voxel on the working grid).
+  {
+    ImageGeometry g;
+    Image tiny(PixelType::Float32, {3, 3, 3, 1}, 3, 1, g);
+    for (std::size_t i = 0; i < 27; ++i) tiny.pixels<float>()[i] = 400.0f + 37.0f * float(i % 11);
+    NiftiWriter::write(tiny, tmp / "tiny.nii.gz");
+    EXPECT_EQ(medsight("segment --model " + (tmp / "pkg").string() + " " +
+                           (tmp / "tiny.nii.gz").string() + " " + (tmp / "t.nii.gz").string(),
+                       &out, &err),
+              errorCodeInfo(ErrorCode::InvalidArgument).exitCode)
+        << err;
+    EXPECT_NE(err.find("the image is only 3 x 3 voxels (3 x 3 mm) in-plane"), std::string::npos)
+        << err;
+  }
 
   // A tampered weights file is refused before use.
   test::flipByte(tmp / "pkg" / "fold1.pt", 200);
