@@ -448,6 +448,22 @@ TEST(PreprocessSteps, FatReferenceFindsTheBrightTissue) {
   EXPECT_NEAR(boxStats(out, 10, 18, 0, 30, 0, 4).first, 0.3, 0.02);
 }
 
+// 1e-300 mm was cast to a voxel count unchecked and reported as "every extent must be at
+// least 1"; both it and 1e-6 mm are over the memory budget.
+TEST(PreprocessSteps, ResamplingToAMicroscopicSpacingIsTooLarge) {
+  const Image img = syntheticVolume(8, 8, 4, [](auto x, auto, auto) { return float(x); });
+  for (double spacing : {1e-6, 1e-300}) {
+    try {
+      PreprocessPipeline::fromJson(
+          json::array({{{"step", "resample"}, {"spacing", {spacing, spacing, spacing}}}}), "test")
+          .run(img);
+      FAIL() << spacing;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::TooLarge) << spacing << ": " << e.what();
+    }
+  }
+}
+
 TEST(PreprocessSteps, ResampleKeepsPhysicalPositions) {
   // A bright cube; its physical centroid must not move when the spacing doubles.
   Image img = syntheticVolume(40, 36, 12, [](auto x, auto y, auto z) {
