@@ -228,18 +228,25 @@ Image NiftiReader::read(const std::filesystem::path& path) {
   if (gzseek(in.get(), static_cast<z_off_t>(voxOffset), SEEK_SET) < 0) {
     throw Error(ErrorCode::CorruptData, name + ": vox_offset beyond the end of the file");
   }
-  std::vector<std::byte> voxels(storedBytes);
+  // Reserved, not sized: the buffer's pages are touched only as data arrives, so a header of a
+  // few hundred bytes claiming 4 GB of voxels costs what the file holds, not 4 GB of memory,
+  // before it is found truncated.
+  std::vector<std::byte> voxels;
+  voxels.reserve(static_cast<std::size_t>(storedBytes));
   std::size_t done = 0;
-  while (done < voxels.size()) {
-    const auto chunk = static_cast<unsigned>(std::min<std::size_t>(voxels.size() - done, 1 << 26));
+  while (done < storedBytes) {
+    const auto chunk =
+        static_cast<unsigned>(std::min<std::uint64_t>(storedBytes - done, std::uint64_t{1} << 26));
+    voxels.resize(done + chunk);
     const int n = gzread(in.get(), voxels.data() + done, chunk);
     if (n <= 0) break;
     done += static_cast<std::size_t>(n);
   }
-  if (done != voxels.size()) {
+  voxels.resize(done);
+  if (done != storedBytes) {
     throw Error(ErrorCode::CorruptData, name + ": NIfTI voxel data truncated (" +
                                             std::to_string(done) + " of " +
-                                            std::to_string(voxels.size()) + " bytes)");
+                                            std::to_string(storedBytes) + " bytes)");
   }
   if (swapped) {
     int nbyper = 0, swapsize = 0;
