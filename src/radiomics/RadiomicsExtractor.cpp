@@ -41,7 +41,7 @@ RadiomicsResult RadiomicsExtractor::extract(const RoiVolume& roi) const {
   int levelCount = 0;
   if (needsLevels) {
     const DiscretisedRoi levels =
-        IntensityDiscretiser::discretise(roi, s.texture, kMaxTextureLevels);
+        IntensityDiscretiser::discretise(roi, s.texture, RadiomicsSettings::kMaxTextureLevels);
     levelCount = levels.levelCount;
     if (s.wants("intensity_histogram")) IntensityHistogramFeatures::compute(levels, out);
     if (s.wants("intensity_volume_histogram")) {

@@ -33,9 +33,6 @@ class RadiomicsExtractor {
   /// \brief The settings.
   const RadiomicsSettings& settings() const { return settings_; }
 
-  /// \brief Largest number of grey levels allowed for texture matrices (dense GLCM: Ng^2).
-  static constexpr int kMaxTextureLevels = 1024;
-
  private:
   RadiomicsSettings settings_;
 };

@@ -51,7 +51,7 @@ std::string methodName(DiscretisationMethod m) {
 
 DiscretisationSettings parseDiscretisation(const json& j, const std::string& source,
                                            const std::string& where,
-                                           DiscretisationSettings settings) {
+                                           DiscretisationSettings settings, int maxBinCount) {
   rejectUnknownKeys(j, {"method", "bin_width", "bin_count"}, source, where);
   if (j.contains("method")) {
     if (!j["method"].is_string()) invalid(source, where + ".method must be a string");
@@ -60,8 +60,8 @@ DiscretisationSettings parseDiscretisation(const json& j, const std::string& sou
   if (j.contains("bin_width")) settings.binWidth = number(j["bin_width"], source, "bin_width");
   if (j.contains("bin_count")) {
     const double n = number(j["bin_count"], source, "bin_count");
-    if (n < 1 || n > 100000 || n != static_cast<int>(n)) {
-      invalid(source, where + ".bin_count must be an integer in 1..100000");
+    if (!(n >= 1 && n <= maxBinCount) || n != static_cast<int>(n)) {
+      invalid(source, where + ".bin_count must be an integer in 1.." + std::to_string(maxBinCount));
     }
     settings.binCount = static_cast<int>(n);
   }
@@ -160,10 +160,12 @@ RadiomicsSettings RadiomicsSettings::fromJson(const std::string& text, const std
     }
   }
   if (j.contains("discretisation")) {
-    s.texture = parseDiscretisation(j["discretisation"], source, "discretisation", s.texture);
+    s.texture = parseDiscretisation(j["discretisation"], source, "discretisation", s.texture,
+                                    RadiomicsSettings::kMaxTextureLevels);
   }
   if (j.contains("ivh_discretisation")) {
-    s.ivh = parseDiscretisation(j["ivh_discretisation"], source, "ivh_discretisation", s.ivh);
+    s.ivh =
+        parseDiscretisation(j["ivh_discretisation"], source, "ivh_discretisation", s.ivh, 100000);
   }
   if (j.contains("aggregation")) {
     if (!j["aggregation"].is_array()) invalid(source, "aggregation must be an array");

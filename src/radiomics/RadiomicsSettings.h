@@ -26,6 +26,9 @@ enum class ImageInterpolator { Nearest, Linear, CubicBSpline };
 /// re-segmentation, discretisation) and which feature families and aggregation methods to
 /// compute. Read from JSON (`--config`) or built from the IBSI-1 CT-phantom configurations A-E.
 struct RadiomicsSettings {
+  /// \brief Largest number of grey levels allowed for texture matrices (dense GLCM: Ng^2).
+  static constexpr int kMaxTextureLevels = 1024;
+
   // Interpolation (IBSI 2.4): off unless a spacing is given.
   bool interpolate = false;
   bool inPlaneOnly = false;                ///< 2D interpolation: z keeps its spacing

@@ -46,7 +46,8 @@ TEST(RadiomicsSettings, RejectsUnknownKeysAndBadValuesNamingTheFile) {
        {R"({"discretisaton": {}})", R"({"resegmentation": {"range": [400, -500]}})",
         R"({"discretisation": {"method": "fbn", "bin_count": 0}})",
         R"({"interpolation": {"spacing_mm": [1, 1]}})", R"({"families": ["glcm", "foo"]})",
-        R"({"aggregation": ["4D"]})", R"({"ngldm_alpha": -3})"}) {
+        R"({"aggregation": ["4D"]})", R"({"ngldm_alpha": -3})",
+        R"({"discretisation": {"method": "fixed_bin_number", "bin_count": 5000}})"}) {
     try {
       RadiomicsSettings::fromJson(text, "config.json");
       FAIL() << text;
