@@ -168,6 +168,8 @@ class ClassicalCommand : public Command {
  private:
   int runTrain(const CommandContext& context) {
     const auto start = std::chrono::steady_clock::now();
+    // Before the cross-validation, not after it: a folder of the user's files is refused.
+    AtomicFile::requireReplaceableFolder(out_, "--out");
     RawLabels raw;
     std::vector<ColumnBlock> blocks;
     const FeatureTable table = trainInput_.read(&raw, true, &blocks);

@@ -98,9 +98,26 @@ void AtomicFile::writeWith(const std::filesystem::path& target,
   }
 }
 
+void AtomicFile::requireReplaceableFolder(const std::filesystem::path& target,
+                                          const std::string& option) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(target, ec)) return;
+  if (!fs::is_directory(target, ec)) {
+    throw Error(ErrorCode::InvalidArgument,
+                option + " " + target.string() + " is a file; give a new folder for the package");
+  }
+  if (fs::is_empty(target, ec) || fs::exists(target / "manifest.json", ec)) return;
+  throw Error(ErrorCode::InvalidArgument,
+              option + " " + target.string() +
+                  " is a folder of other files, not a package MedSight wrote; writing the "
+                  "package would replace them all, so give a new or empty folder");
+}
+
 void AtomicFile::writeFolder(const std::filesystem::path& folder,
                              const std::function<void(const std::filesystem::path&)>& producer) {
   namespace fs = std::filesystem;
+  requireReplaceableFolder(folder, "output folder");
   const fs::path target = fs::absolute(folder).lexically_normal();
   // "out/" names the folder "out": the staging folder goes next to it, never inside.
   const fs::path named = target.filename().empty() ? target.parent_path() : target;

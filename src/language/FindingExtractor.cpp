@@ -82,13 +82,16 @@ const TermSense* nearestAnatomy(const std::vector<PhraseMatcher::Match>& matches
       }
     }
     if (sense == nullptr) continue;
+    // The distance is checked before the clause scan, which would otherwise walk the tokens
+    // to every anatomy term of the segment for every finding (a run-on text of repeated terms
+    // took seconds per kilobyte).
     std::uint32_t distance = 0;
     if (m.last <= first) {
       distance = wordIndex[first] - wordIndex[m.last];
-      if (clauseBreak(m.last, first)) continue;
+      if (distance >= bestDistance || clauseBreak(m.last, first)) continue;
     } else if (m.first >= last) {
       distance = wordIndex[m.first] - wordIndex[last] + 1;  // +1: before wins a tie
-      if (clauseBreak(last, m.first)) continue;
+      if (distance >= bestDistance || clauseBreak(last, m.first)) continue;
     } else {
       distance = 0;  // inside the finding's own words ("left lower lobe pneumonia")
     }

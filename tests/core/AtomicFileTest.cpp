@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/Error.h"
 #include "support/TestData.h"
 
 namespace medsight {
@@ -31,8 +32,10 @@ std::vector<std::string> entries(const std::filesystem::path& folder) {
 TEST(AtomicFile, WriteFolderSwapsInACompleteFolderAndKeepsTheOldOneOnFailure) {
   const auto tmp = test::temporaryDirectory("atomic-folder");
   const auto pkg = tmp / "pkg";
-  AtomicFile::writeFolder(
-      pkg, [](const std::filesystem::path& stage) { std::ofstream(stage / "a.txt") << "one"; });
+  AtomicFile::writeFolder(pkg, [](const std::filesystem::path& stage) {
+    std::ofstream(stage / "a.txt") << "one";
+    std::ofstream(stage / "manifest.json") << "{}";
+  });
   EXPECT_EQ(readText(pkg / "a.txt"), "one");
 
   // A producer that throws part-way leaves the old folder as it was, and no staging folder.
@@ -52,6 +55,31 @@ TEST(AtomicFile, WriteFolderSwapsInACompleteFolderAndKeepsTheOldOneOnFailure) {
   });
   EXPECT_EQ(entries(pkg), std::vector<std::string>{"b.txt"});
   EXPECT_EQ(entries(tmp), std::vector<std::string>{"pkg"});
+}
+
+// `classical train --out mydata` once swapped a package in for the user's folder, deleting the
+// input table with it; a file as the folder was replaced too.
+TEST(AtomicFile, WriteFolderNeverReplacesAFolderOfOtherFilesOrAFile) {
+  const auto tmp = test::temporaryDirectory("atomic-folder-refuse");
+  std::filesystem::create_directories(tmp / "mydata");
+  std::ofstream(tmp / "mydata" / "table.csv") << "id,x\n";
+  std::ofstream(tmp / "table.csv") << "id,x\n";
+  const auto produce = [](const std::filesystem::path& stage) {
+    std::ofstream(stage / "manifest.json") << "{}";
+  };
+  for (const char* target : {"mydata", "table.csv"}) {
+    try {
+      AtomicFile::writeFolder(tmp / target, produce);
+      FAIL() << target;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+    }
+  }
+  EXPECT_EQ(readText(tmp / "mydata" / "table.csv"), "id,x\n");
+  EXPECT_EQ(readText(tmp / "table.csv"), "id,x\n");
+  std::filesystem::create_directories(tmp / "empty");
+  AtomicFile::writeFolder(tmp / "empty", produce);
+  EXPECT_TRUE(std::filesystem::exists(tmp / "empty" / "manifest.json"));
 }
 
 }  // namespace
