@@ -46,7 +46,8 @@ SignedStudy PatientSummaryWriter::parse(const nlohmann::json& json, const std::s
   } else {
     throw Error(ErrorCode::BadJson, inputName + ": \"signed_by\" must be a name or an object");
   }
-  if (study.signedBy.empty()) {
+  // A name of spaces is no signature ("...      checked and signed these results").
+  if (study.signedBy.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw Error(ErrorCode::InvalidArgument,
                 inputName +
                     ": findings are not signed (\"signed_by\" is missing); patient "

@@ -153,15 +153,32 @@ std::uint64_t AuditLog::record(const AuditEvent& event) {
 void AuditLog::requireAppendable() const {
   const auto lines = sink_->records();
   if (lines.empty()) return;
+  json previous;
   try {
-    const json previous = json::parse(lines.back());
+    previous = json::parse(lines.back());
     previous.at("hash").get<std::string>();
     previous.at("seq").get<std::uint64_t>();
+    previous.at("prev").get<std::string>();
   } catch (const json::exception&) {
     throw Error(ErrorCode::IntegrityViolation,
                 sink_->location() +
                     ": last audit record is malformed (is this an audit log?); run `medsight "
                     "audit verify` before appending");
+  }
+  // A record chained under another key (or none) would break the chain for good: under either
+  // key, one part of the log would read as edited.
+  json body = previous;
+  body.erase("hash");
+  if (chainHash(previous["prev"].get<std::string>(), body.dump()) !=
+      previous["hash"].get<std::string>()) {
+    throw Error(
+        ErrorCode::IntegrityViolation,
+        sink_->location() + ": the last audit record does not match its hash " +
+            (key_ ? std::string("under the given key") : std::string("without a key")) +
+            ": the log was written " +
+            (key_ ? std::string("with another key or without one") : std::string("with a key")) +
+            ", or edited; give the log's own key (`medsight audit verify LOG --key "
+            "KEY` tells) or start a new log");
   }
 }
 

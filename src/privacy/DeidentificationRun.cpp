@@ -120,6 +120,14 @@ DeidentificationRun::DeidentificationRun(DeidentificationRunSettings settings)
   if (s.pixelRulesFile) BurnedInAnnotationScreen::loadRules(*s.pixelRulesFile);
   if (s.reidentificationTable) {
     requireOutside(*s.reidentificationTable, "re-identification table", s.output, "output folder");
+    // Its folder must exist now: the table is written after every file, when a missing folder
+    // would leave a released batch without its mapping.
+    const auto folder = std::filesystem::absolute(*s.reidentificationTable).parent_path();
+    if (!std::filesystem::is_directory(folder, ec)) {
+      throw Error(ErrorCode::FileNotFound, s.reidentificationTable->string() +
+                                               ": the re-identification table's folder " +
+                                               folder.string() + " does not exist");
+    }
     // A table that cannot be read or extended fails now, not after the batch was released.
     ReidentificationTable::load(*s.reidentificationTable, key);
   }
@@ -130,7 +138,7 @@ DeidentificationRun::DeidentificationRun(DeidentificationRunSettings settings)
                   s.auditLog->string() + ": the audit log is a folder; give a file");
     }
     if (std::filesystem::exists(*s.auditLog, ec))
-      AuditLog::openFile(*s.auditLog).requireAppendable();
+      AuditLog::openFile(*s.auditLog, key).requireAppendable();
   }
 }
 

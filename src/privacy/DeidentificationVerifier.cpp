@@ -121,9 +121,20 @@ DeidentificationVerifier::DeidentificationVerifier(DeidentificationProfile profi
 
 void DeidentificationVerifier::addOriginals(const std::filesystem::path& originals) {
   const auto& table = ConfidentialityRuleTable::standard();
+  // Without originals the leftover-identifier check finds nothing, and a leak would pass as
+  // "0 findings".
+  std::error_code ec;
+  if (!std::filesystem::exists(originals, ec)) {
+    throw Error(ErrorCode::FileNotFound,
+                originals.string() +
+                    ": --originals not found; the check for identifiers left "
+                    "in the outputs needs the original files");
+  }
+  std::size_t read = 0;
   for (const auto& path : DeidentificationRun::listInputs(originals)) {
     DcmFileFormat file;
     if (!loadUtf8(file, path, nullptr)) continue;
+    ++read;
     OFString sop;
     file.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, sop);
     auto& ownNames = containedBySop_[sop.c_str()];
@@ -178,6 +189,11 @@ void DeidentificationVerifier::addOriginals(const std::filesystem::path& origina
         }
       }
     });
+  }
+  if (read == 0) {
+    throw Error(ErrorCode::EmptyInput, originals.string() +
+                                           ": --originals holds no readable DICOM file; the "
+                                           "check for leftover identifiers needs them");
   }
   for (const auto& value : kept_) exact_.erase(value);
   contained_.erase(std::remove_if(contained_.begin(), contained_.end(),

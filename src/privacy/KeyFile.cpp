@@ -68,6 +68,12 @@ KeyFile KeyFile::load(const std::filesystem::path& path) {
 
 KeyFile KeyFile::create(const std::filesystem::path& path) {
   SodiumRuntime::ensure();
+  std::error_code ec;
+  if (path.empty()) throw Error(ErrorCode::InvalidArgument, "keygen: give a file name for the key");
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error(ErrorCode::InvalidArgument,
+                path.string() + ": is a folder; give a file name for the key inside it");
+  }
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     if (errno == EEXIST) {

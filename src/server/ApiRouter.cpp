@@ -1,5 +1,9 @@
 #include "server/ApiRouter.h"
 
+#include <stdexcept>
+
+#include <algorithm>
+
 #include "core/Error.h"
 #include "core/JsonText.h"
 
@@ -20,6 +24,21 @@ nlohmann::json ApiRequest::jsonBody(std::size_t maxBytes) const {
 std::string ApiRequest::queryValue(const std::string& key, const std::string& fallback) const {
   const auto it = query.find(key);
   return it == query.end() ? fallback : it->second;
+}
+
+std::int64_t ApiRequest::integerQuery(const std::string& key, std::int64_t fallback,
+                                      std::int64_t max) const {
+  const std::string v = queryValue(key);
+  if (v.empty()) return fallback;
+  try {
+    std::size_t used = 0;
+    const long long n = std::stoll(v, &used);
+    if (used != v.size() || n < 0) throw std::invalid_argument(v);
+    return std::min<std::int64_t>(n, max);
+  } catch (const std::exception&) {
+    throw Error(ErrorCode::InvalidArgument,
+                path + ": ?" + key + "=" + v + " is not a non-negative integer");
+  }
 }
 
 ApiResponse ApiResponse::json(const nlohmann::json& value, int status) {

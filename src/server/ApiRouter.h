@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -37,6 +38,9 @@ struct ApiRequest {
   nlohmann::json jsonBody(std::size_t maxBytes) const;
   /// \brief A query parameter or `fallback`.
   std::string queryValue(const std::string& key, const std::string& fallback = "") const;
+  /// \brief A non-negative integer query parameter capped at `max` (`fallback` when absent);
+  /// anything else ("abc", "5x", "-1", "1e3") is InvalidArgument.
+  std::int64_t integerQuery(const std::string& key, std::int64_t fallback, std::int64_t max) const;
 };
 
 /// \brief One HTTP response.

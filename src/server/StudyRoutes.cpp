@@ -10,21 +10,6 @@
 namespace medsight {
 namespace {
 
-std::int64_t intQuery(const ApiRequest& r, const std::string& key, std::int64_t fallback,
-                      std::int64_t max) {
-  const std::string v = r.queryValue(key);
-  if (v.empty()) return fallback;
-  try {
-    std::size_t used = 0;
-    const long long n = std::stoll(v, &used);
-    if (used != v.size() || n < 0) throw std::invalid_argument(v);
-    return std::min<std::int64_t>(n, max);
-  } catch (const std::exception&) {
-    throw Error(ErrorCode::InvalidArgument,
-                r.path + ": ?" + key + "=" + v + " is not a non-negative integer");
-  }
-}
-
 /// A study in a list (worklist or study list): the role's view of the study, its AI findings
 /// in brief and the modalities of its acquired series (the reader's worklist columns).
 nlohmann::json listRow(ServerServices& s, const StudyRecord& study, Role role) {
@@ -78,8 +63,9 @@ void StudyRoutes::install(ApiRouter& router, ServerServices& s) {
               Access::Permission, Permission::ViewDeidentifiedStudy, "", "application/json",
               [&s](const ApiRequest& r) {
                 nlohmann::json out = nlohmann::json::array();
-                for (const auto& study : s.studies->listStudies(
-                         intQuery(r, "limit", 100, 1000), intQuery(r, "offset", 0, 1LL << 40))) {
+                for (const auto& study :
+                     s.studies->listStudies(r.integerQuery("limit", 100, 1000),
+                                            r.integerQuery("offset", 0, 1LL << 40))) {
                   out.push_back(listRow(s, study, r.user->role));
                 }
                 return ApiResponse::json({{"studies", out}});
@@ -122,7 +108,7 @@ void StudyRoutes::install(ApiRouter& router, ServerServices& s) {
               [&s](const ApiRequest& r) {
                 nlohmann::json out = nlohmann::json::array();
                 for (const auto& study : s.studies->worklist(r.queryValue("all") == "1",
-                                                             intQuery(r, "limit", 200, 1000))) {
+                                                             r.integerQuery("limit", 200, 1000))) {
                   out.push_back(listRow(s, study, r.user->role));
                 }
                 return ApiResponse::json({{"worklist", out}});
@@ -139,7 +125,7 @@ void StudyRoutes::install(ApiRouter& router, ServerServices& s) {
                   throw Error(ErrorCode::InvalidArgument,
                               "/api/jobs: unknown state '" + state + "'");
                 nlohmann::json out = nlohmann::json::array();
-                for (const auto& j : s.jobs->list(state, intQuery(r, "limit", 200, 1000)))
+                for (const auto& j : s.jobs->list(state, r.integerQuery("limit", 200, 1000)))
                   out.push_back(StudyViews::job(j));
                 return ApiResponse::json({{"jobs", out}});
               }});

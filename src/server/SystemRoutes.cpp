@@ -103,9 +103,7 @@ void SystemRoutes::install(RestServer& server, ServerServices& s) {
                 nlohmann::json problems = nlohmann::json::array();
                 for (const auto& p : check.problems)
                   problems.push_back({{"line", p.line}, {"kind", p.kind}, {"detail", p.detail}});
-                std::size_t limit = 200;
-                if (const auto v = r.queryValue("limit"); !v.empty())
-                  limit = std::strtoul(v.c_str(), nullptr, 10);
+                const auto limit = static_cast<std::size_t>(r.integerQuery("limit", 200, 1 << 30));
                 nlohmann::json out = nlohmann::json::array();
                 for (std::size_t i = records.size() > limit ? records.size() - limit : 0;
                      i < records.size(); ++i) {

@@ -1,5 +1,9 @@
 #include "store/UserStore.h"
 
+#include <cctype>
+
+#include <algorithm>
+
 #include "core/Error.h"
 
 namespace medsight {
@@ -21,6 +25,19 @@ UserRecord userFromRow(const SqlRow& r) {
 
 UserRecord UserStore::create(const std::string& username, const std::string& passwordHash,
                              const std::string& role, const std::string& displayName) {
+  // A login name is what the audit trail records as who decided: an empty one, spaces, control
+  // bytes (a NUL hides what follows) or path parts make that record ambiguous.
+  const bool valid = !username.empty() && username.size() <= 64 && username != "." &&
+                     username != ".." &&
+                     std::all_of(username.begin(), username.end(), [](unsigned char c) {
+                       return std::isalnum(c) || c == '.' || c == '_' || c == '-' || c == '@';
+                     });
+  if (!valid) {
+    throw Error(ErrorCode::InvalidArgument,
+                "a user name is 1 to 64 letters, digits and . _ - @ (no spaces or other "
+                "characters); got one of " +
+                    std::to_string(username.size()) + " bytes");
+  }
   return db_.transact([&](SqlConnection& c) {
     const auto rows = c.query(
         "INSERT INTO users (username, password_hash, role, display_name, created_at) VALUES "

@@ -125,6 +125,10 @@ TEST(PatientSummaryWriter, RefusesUnsignedOrUnknownFindings) {
                                            "f.json"),
                Error);
   EXPECT_THROW(PatientSummaryWriter::parse(nlohmann::json::parse("[1,2]"), "f.json"), Error);
+  // A signer of spaces signs nothing.
+  EXPECT_THROW(PatientSummaryWriter::parse(
+                   nlohmann::json::parse(R"({"signed_by": "   ", "findings": []})"), "f.json"),
+               Error);
   auto study = sampleStudy();
   study.findings[0].conceptId = "unicorn";
   try {

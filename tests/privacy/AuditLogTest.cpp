@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -125,6 +126,28 @@ TEST(AuditLog, KeyedChainCannotBeRecomputedWithoutTheKey) {
   // A forger without the key who re-hashes with plain SHA-256 produces a chain the keyed
   // verifier rejects.
   EXPECT_FALSE(AuditLog::openFile(path).verify().intact());
+}
+
+// `deid --audit-log` with another project's key appended a record that broke the chain for
+// good (under either key part of the log read as edited); the check before the run refuses it.
+TEST(AuditLog, AppendingUnderAnotherKeyIsRefusedBeforeTheRun) {
+  const auto path = test::temporaryDirectory("audit") / "keyed.log";
+  const KeyFile mine = KeyFile::fromBytes(std::string(32, 'k'));
+  const KeyFile other = KeyFile::fromBytes(std::string(32, 'o'));
+  AuditLog::openFile(path, mine).record(event("a", "1"));
+  EXPECT_NO_THROW(AuditLog::openFile(path, mine).requireAppendable());
+  for (const std::optional<KeyFile>& wrong :
+       {std::optional<KeyFile>(other), std::optional<KeyFile>()}) {
+    try {
+      AuditLog::openFile(path, wrong).requireAppendable();
+      FAIL();
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::IntegrityViolation);
+      EXPECT_NE(std::string(e.what()).find("does not match its hash"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(readLines(path).size(), 1u);
+  EXPECT_TRUE(AuditLog::openFile(path, mine).verify().intact());
 }
 
 TEST(AuditLog, ConcurrentWritersKeepTheChainIntact) {

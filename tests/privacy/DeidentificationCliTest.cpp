@@ -154,6 +154,40 @@ TEST_F(DeidCliE2E, OutputInsideInputIsRefusedBeforeWritingAnything) {
   EXPECT_EQ(snapshot(input), before);
 }
 
+// The table's folder was found missing only after every file was released, leaving the batch
+// without its mapping; an audit log chained under another key was appended to and broken;
+// deid-verify with --originals that do not exist checked nothing and passed.
+TEST_F(DeidCliE2E, TableFolderAuditKeyAndOriginalsAreCheckedBeforeAnyWork) {
+  const fs::path input = mixedInput(dir_);
+  CliRun r = medsight("deid " + input.string() + " " + (dir_ / "out").string() + " --key " +
+                      key_.string() + " --reid-table " + (dir_ / "nodir" / "x.tbl").string());
+  EXPECT_EQ(r.status, errorCodeInfo(ErrorCode::FileNotFound).exitCode) << r.err;
+  EXPECT_NE(r.err.find("re-identification table's folder"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+
+  const fs::path otherKey = dir_ / "other.key";
+  ASSERT_EQ(medsight("keygen " + otherKey.string()).status, 0);
+  // (The mixed input's broken link fails, exit DeidentificationFailed; the run is recorded.)
+  medsight("deid " + input.string() + " " + (dir_ / "a").string() + " --key " + key_.string() +
+           " --audit-log " + (dir_ / "audit.log").string());
+  ASSERT_TRUE(fs::exists(dir_ / "audit.log"));
+  r = medsight("deid " + input.string() + " " + (dir_ / "b").string() + " --key " +
+               otherKey.string() + " --audit-log " + (dir_ / "audit.log").string());
+  EXPECT_EQ(r.status, errorCodeInfo(ErrorCode::IntegrityViolation).exitCode) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "b"));
+  EXPECT_EQ(
+      medsight("audit verify " + (dir_ / "audit.log").string() + " --key " + key_.string()).status,
+      0);
+
+  r = medsight("deid-verify " + (dir_ / "a").string() + " --originals " +
+               (dir_ / "nowhere").string());
+  EXPECT_EQ(r.status, errorCodeInfo(ErrorCode::FileNotFound).exitCode) << r.err;
+  fs::create_directories(dir_ / "empty");
+  r = medsight("deid-verify " + (dir_ / "a").string() + " --originals " +
+               (dir_ / "empty").string());
+  EXPECT_EQ(r.status, errorCodeInfo(ErrorCode::EmptyInput).exitCode) << r.err;
+}
+
 TEST_F(DeidCliE2E, MissingOrWorldReadableKeyIsRefusedBeforeWritingAnything) {
   const fs::path input = mixedInput(dir_);
   CliRun r = medsight("deid " + input.string() + " " + (dir_ / "out").string() + " --key " +

@@ -165,6 +165,11 @@ TEST_F(RestApi, EveryStepIsAuditedAndOnlyAdministratorsReadTheTrail) {
   const std::string text = audit["records"].dump();
   EXPECT_NE(text.find("User Authentication"), std::string::npos);
   EXPECT_NE(text.find("u-administrator"), std::string::npos);
+  // ?limit= was read with strtoul: "abc" gave none, "1e3" one, "-1" all.
+  for (const char* bad : {"abc", "1e3", "5x", "-1"}) {
+    harness_->getJson(std::string("/api/audit?limit=") + bad, "administrator", &status);
+    EXPECT_EQ(status, 400) << bad;
+  }
   EXPECT_EQ(harness_->client().Get("/api/health")->status, 200) << "server went down";
 }
 
