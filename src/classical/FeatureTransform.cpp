@@ -69,6 +69,14 @@ FeatureTransform FeatureTransform::fit(const FeatureTable& table, std::span<cons
     mean[c] /= double(n);
     for (double v : column[c]) sd[c] += (v - mean[c]) * (v - mean[c]);
     sd[c] = std::sqrt(sd[c] / double(n));
+    // Finite values near 1e300 overflow the variance: the scale would be stored as null and
+    // the package could not be read back (and the fold models were fitted on infinities).
+    if (!std::isfinite(mean[c]) || !std::isfinite(sd[c])) {
+      throw Error(ErrorCode::InvalidArgument,
+                  source + ": column '" + table.columns[c] +
+                      "' holds values too large to standardise (its variance overflows a "
+                      "double); check it for a unit or export error");
+    }
     if (sd[c] > 1e-12 * (1.0 + std::abs(mean[c]))) candidates.push_back(c);
   }
   if (candidates.empty()) {

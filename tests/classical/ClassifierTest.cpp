@@ -141,5 +141,22 @@ TEST(FeatureTransform, SelectsInformativeFeaturesAndPrunesDuplicates) {
   EXPECT_NEAR(mean / double(z.rows), 0.0, 1e-9);
 }
 
+// Two cells of +-1e300 once gave a scale of infinity, written as null: a package that trained
+// with exit 0 and could not be read back.
+TEST(FeatureTransform, AColumnWhoseVarianceOverflowsIsRefusedByName) {
+  std::vector<int> y;
+  FeatureTable t = test::syntheticTable(60, 3, 3, true, &y);
+  t.values[5 * 3 + 1] = 1e300;
+  t.values[6 * 3 + 1] = -1e300;
+  try {
+    FeatureTransform::fit(t, y, FeatureTransformSettings{}, "t.csv");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("column '" + t.columns[1] + "'"), std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace medsight
