@@ -36,6 +36,14 @@ std::string toRegex(const std::string& path) {
 class RestServer::Impl {
  public:
   std::unique_ptr<httplib::Server> server;
+  /// Every API route as httplib sees it, for the checks made before a body is read.
+  struct Dispatch {
+    std::string method;
+    std::regex pattern;
+    Access access;
+    httplib::Server::Handler handler;
+  };
+  std::vector<Dispatch> routes;
 };
 
 RestServer::RestServer(ServerServices& services)
@@ -56,6 +64,61 @@ RestServer::RestServer(ServerServices& services)
   }
   auto& server = *impl_->server;
   server.set_payload_max_length(static_cast<std::size_t>(cfg.maxUploadBytes));
+  // Before httplib reads a body (it reads it whole before any handler runs):
+  // - POST/PUT without Content-Length or chunked encoding has no body (RFC 9112 section 6.3),
+  //   but httplib would wait for one until the read timeout, a thread held for 30 s;
+  // - a Content-Length that is not a byte count gets no answer at all from httplib;
+  // - a large body to a route that needs a login is refused before it is buffered (up to the
+  //   upload limit, 512 MiB, per anonymous request otherwise).
+  server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    using Result = httplib::Server::HandlerResponse;
+    if (req.method != "POST" && req.method != "PUT" && req.method != "PATCH") {
+      return Result::Unhandled;
+    }
+    const auto refuse = [&res](const ApiResponse& out) {
+      write(out, res);
+      res.set_header("Connection", "close");  // the unread body must not be taken as a request
+      return Result::Handled;
+    };
+    const bool chunked = req.has_header("Transfer-Encoding");
+    const bool hasLength = req.has_header("Content-Length");
+    std::uint64_t length = 0;
+    if (hasLength) {
+      const std::string v = req.get_header_value("Content-Length");
+      if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
+        return refuse(errorResponse(
+            ErrorCode::InvalidArgument, 400,
+            req.method + " " + req.path + ": Content-Length '" + v + "' is not a byte count"));
+      }
+      length = std::stoull(v);
+    }
+    for (const auto& route : impl_->routes) {
+      std::smatch m;
+      if (route.method != req.method || !std::regex_match(req.path, m, route.pattern)) continue;
+      if (!hasLength && !chunked) {
+        httplib::Request empty = req;
+        empty.body.clear();
+        std::regex_match(empty.path, empty.matches, route.pattern);
+        route.handler(empty, res);
+        res.set_header("Connection", "close");
+        return Result::Handled;
+      }
+      if (route.access != Access::Public && (chunked || length > (std::uint64_t{64} << 10))) {
+        try {
+          authenticator_.authenticate(req.get_header_value("Authorization"));
+        } catch (const Error& e) {
+          ++services_.metrics->httpClientErrors;
+          return refuse(errorResponse(e.code(), e.httpStatus(), e.what()));
+        }
+      }
+      return Result::Unhandled;
+    }
+    if (!hasLength && !chunked) {
+      return refuse(errorResponse(ErrorCode::NotFound, 404,
+                                  req.method + " " + req.path + ": no such API route"));
+    }
+    return Result::Unhandled;
+  });
   server.set_tcp_nodelay(true);
   server.set_read_timeout(30, 0);
   server.set_write_timeout(30, 0);
@@ -138,6 +201,7 @@ void RestServer::add(ApiRoute route) {
   };
   auto& server = *impl_->server;
   const std::string pattern = toRegex(route.path);
+  impl_->routes.push_back({route.method, std::regex(pattern), route.access, handler});
   if (route.method == "GET")
     server.Get(pattern, handler);
   else if (route.method == "POST")

@@ -1,4 +1,9 @@
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "ServerTestHarness.h"
 #include "server/DicomObject.h"
@@ -26,6 +31,31 @@ void expectError(const httplib::Result& res, int status, const std::string& code
   ASSERT_TRUE(j.is_object()) << res->body;
   EXPECT_EQ(j["error"]["code"], code) << res->body;
   EXPECT_FALSE(j["error"]["message"].get<std::string>().empty());
+}
+
+/// Sends `head` (a request line and headers, no body) on a raw connection and returns the
+/// status line of the answer, or "" when none comes within 10 s.
+std::string rawStatusLine(int port, const std::string& head) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return "";
+  timeval timeout{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  std::string reply;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::send(fd, head.data(), head.size(), 0) == static_cast<ssize_t>(head.size())) {
+    char buffer[512];
+    while (reply.find("\r\n") == std::string::npos) {
+      const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      reply.append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+  ::close(fd);
+  return reply.substr(0, reply.find("\r\n"));
 }
 
 class RestApi : public ::testing::Test {
@@ -153,6 +183,34 @@ TEST_F(RestApi, UnknownIdsAreNotFoundAndMalformedIdsAreBadRequests) {
       "NotFound");
   expectError(c.Get("/api/jobs?state=bogus", dr), 400, "InvalidArgument");
   expectError(c.Get("/api/studies?limit=-3", dr), 400, "InvalidArgument");
+}
+
+// A POST without Content-Length held a server thread until the 30 s read timeout (60 of them
+// stalled the API); a bad Content-Length got no answer; an anonymous upload was buffered whole
+// before the 401.
+TEST_F(RestApi, BodiesAreCheckedBeforeTheyAreRead) {
+  const int port = harness_->server().httpPort();
+  const std::string token = harness_->token("radiologist");
+  EXPECT_EQ(rawStatusLine(port,
+                          "POST /api/findings/abc/review HTTP/1.1\r\nHost: x\r\n"
+                          "Authorization: Bearer " +
+                              token + "\r\n\r\n"),
+            "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(rawStatusLine(port, "PUT /api/no-such-route HTTP/1.1\r\nHost: x\r\n\r\n"),
+            "HTTP/1.1 404 Not Found");
+  for (const char* length : {"-5", "99999999999999999999999", "12abc"}) {
+    EXPECT_EQ(rawStatusLine(port, std::string("POST /api/studies HTTP/1.1\r\nHost: x\r\n"
+                                              "Content-Length: ") +
+                                      length + "\r\n\r\n"),
+              "HTTP/1.1 400 Bad Request")
+        << length;
+  }
+  // 200 kB announced, nothing sent, no login: refused at once, not after waiting for the body.
+  EXPECT_EQ(rawStatusLine(port,
+                          "POST /api/studies HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                          "application/dicom\r\nContent-Length: 200000\r\n\r\n"),
+            "HTTP/1.1 401 Unauthorized");
+  EXPECT_EQ(harness_->client().Get("/api/health")->status, 200) << "server went down";
 }
 
 TEST_F(RestApi, EveryStepIsAuditedAndOnlyAdministratorsReadTheTrail) {
