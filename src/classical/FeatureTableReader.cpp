@@ -61,6 +61,8 @@ bool parseNumber(const std::string& s, double* out) {
     *out = NAN;
     return true;
   }
+  // strtod also reads C99 hexadecimal ("0x10" is 16), which no feature export writes.
+  if (s.find_first_of("xX") != std::string::npos) return false;
   char* end = nullptr;
   *out = std::strtod(s.c_str(), &end);
   return end != s.c_str() && *end == '\0';
@@ -122,8 +124,15 @@ ParsedFile parse(const CsvFile& csv, const TableReadOptions& options, bool wantL
         }
       }
     }
+    std::set<std::string> names;
     for (std::size_t c = 0; c < width; ++c) {
-      if (long(c) != idCol && long(c) != labelCol) p.columns.push_back(h[c]);
+      if (long(c) == idCol || long(c) == labelCol) continue;
+      // Two columns of one name cannot be told apart in the model, its card or --explain.
+      if (!names.insert(h[c]).second) {
+        throw Error(ErrorCode::InvalidArgument,
+                    csv.name + ": the column name '" + h[c] + "' appears twice in the header");
+      }
+      p.columns.push_back(h[c]);
     }
   } else {
     for (std::size_t c = 0; c < width; ++c) p.columns.push_back(std::to_string(c));
@@ -299,7 +308,15 @@ RawLabels FeatureTableReader::readLabels(const std::filesystem::path& file,
   }
   std::map<std::string, std::string> byId;
   for (std::size_t r = 1; r < csv.rows.size(); ++r) {
-    byId[csv.rows[r][std::size_t(idCol)]] = csv.rows[r][std::size_t(labelCol)];
+    // A repeated ID took its last label silently, whichever the two said.
+    const auto& id = csv.rows[r][std::size_t(idCol)];
+    const auto& label = csv.rows[r][std::size_t(labelCol)];
+    const auto [it, fresh] = byId.emplace(id, label);
+    if (!fresh) {
+      throw Error(ErrorCode::InvalidArgument,
+                  file.string() + ": ID '" + id + "' appears twice (line " + std::to_string(r + 1) +
+                      ", labels '" + it->second + "' and '" + label + "')");
+    }
   }
   std::vector<std::string> missing;
   for (const auto& id : table.ids) {

@@ -81,6 +81,23 @@ TEST(FeatureTableReader, RejectsMismatchedRowsDuplicateIdsAndText) {
   EXPECT_EQ(codeOf([&] { FeatureTableReader::read({a, mixed}, {}); }), ErrorCode::InvalidArgument);
   EXPECT_EQ(codeOf([&] { FeatureTableReader::read({d / "none.csv"}, {}); }),
             ErrorCode::FileNotFound);
+  // Silently accepted once: hexadecimal numbers, a column name given twice, and a label file
+  // naming one ID twice with two labels (the last won).
+  const auto hex = write(d, "hex.csv", "id,x\nP1,0x10\n");
+  EXPECT_EQ(codeOf([&] { FeatureTableReader::read({hex}, {}); }), ErrorCode::InvalidArgument);
+  const auto twice = write(d, "twice.csv", "id,x,x\nP1,1,2\n");
+  EXPECT_EQ(codeOf([&] { FeatureTableReader::read({twice}, {}); }), ErrorCode::InvalidArgument);
+  const FeatureTable t = FeatureTableReader::read({mixed}, {});
+  const auto labels = write(d, "y.csv", "id,label\nP1,M\nP2,B\nP1,B\n");
+  try {
+    FeatureTableReader::readLabels(labels, t, true, {});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("ID 'P1' appears twice"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(
+      FeatureTableReader::read({write(d, "sci.csv", "id,x\nP1,1.5e-3\nP2,-2E4\n")}, {}).at(1, 0),
+      -2e4);
 }
 
 TEST(FeatureTableReader, NonFiniteValuesAreKeptUntilAFitRefusesThem) {
