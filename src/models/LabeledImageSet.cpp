@@ -1,5 +1,7 @@
 #include "models/LabeledImageSet.h"
 
+#include <map>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -125,6 +127,7 @@ LabeledImageSet LabeledImageSet::fromCsv(const std::filesystem::path& path,
   LabeledImageSet set;
   set.source = path.filename().string() + ":" + labelColumn;
   std::vector<std::filesystem::path> files;
+  std::map<std::string, std::size_t> firstRow;
   std::size_t row = 1;
   while (std::getline(in, line)) {
     ++row;
@@ -147,6 +150,13 @@ LabeledImageSet LabeledImageSet::fromCsv(const std::filesystem::path& path,
     }
     std::filesystem::path image = fields[imageIdx];
     if (image.is_relative()) image = path.parent_path() / image;
+    // An image listed twice counts twice in every figure (N, the CIs) and, in training, in
+    // both a fold's training and validation part.
+    if (const auto [it, fresh] = firstRow.emplace(image.lexically_normal().string(), row); !fresh) {
+      throw Error(ErrorCode::InvalidArgument,
+                  path.string() + ":" + std::to_string(row) + ": image '" + fields[imageIdx] +
+                      "' is listed again (first on line " + std::to_string(it->second) + ")");
+    }
     files.push_back(image);
     set.labels.push_back(label);
     set.ids.push_back(fields[imageIdx]);

@@ -181,6 +181,21 @@ TEST(TrainingConfig, RejectsUnknownKeysBadValuesAndMissingData) {
   }
 }
 
+// The same image listed twice was counted twice (N and the CIs of eval and validate); caught
+// while the rows are read, before any image is loaded.
+TEST(LabeledImageSet, AnImageListedTwiceIsRefused) {
+  const auto dir = test::temporaryDirectory("labels-twice");
+  std::ofstream(dir / "labels.csv") << "image,label\na.png,0\nb.png,1\n./a.png,1\n";
+  try {
+    LabeledImageSet::fromCsv(dir / "labels.csv", "image", "label", 1);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("is listed again (first on line 2)"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(ModelTraining, SingleClassTrainingSetIsRefused) {
   const auto dir = test::temporaryDirectory("oneclass");
   NpzWriter writer(dir / "one.npz");
