@@ -77,6 +77,15 @@ class ValidateCommand : public Command {
   }
   int run(const CommandContext& context) override {
     ReportAssets::require();  // before any long computation
+    {
+      std::error_code ec;
+      if (std::filesystem::exists(out_, ec) && !std::filesystem::is_directory(out_, ec)) {
+        throw Error(ErrorCode::InvalidArgument,
+                    "--out " + out_ +
+                        " is a file; the report needs a folder (report.html, .pdf, "
+                        ".json)");
+      }
+    }
     std::vector<ImageClassifier> classifiers;
     classifiers.push_back(ImageClassifier::load(model_, context.threads));
     if (!compare_.empty()) {
