@@ -2,6 +2,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "core/AtomicFile.h"
 #include "core/CommandRegistry.h"
 #include "core/Error.h"
@@ -250,12 +252,21 @@ class AuditCommand : public Command {
       const auto& first = result.problems.front();
       // A keyed (HMAC) chain checked without its key fails at its first record as "edited".
       const bool maybeKeyed = !key && first.line == 1 && first.kind == "edited";
+      // Under the wrong key every record reads as edited, which no forger who kept the key
+      // would produce.
+      const auto edited = static_cast<std::size_t>(
+          std::count_if(result.problems.begin(), result.problems.end(),
+                        [](const AuditProblem& p) { return p.kind == "edited"; }));
+      const bool maybeWrongKey = key && result.records > 0 && edited == result.records;
       throw Error(ErrorCode::IntegrityViolation,
                   log_ + ": audit chain broken at line " + std::to_string(first.line) + " (" +
                       first.kind + ": " + first.detail + ")" +
                       (maybeKeyed ? "; if the log was written with a project key (deid --key), "
                                     "check it with --key"
-                                  : ""));
+                                  : "") +
+                      (maybeWrongKey ? "; no record matches its hash under this key: check that "
+                                       "it is the key the log was written with"
+                                     : ""));
     }
     return 0;
   }

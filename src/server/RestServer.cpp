@@ -134,13 +134,13 @@ RestServer::RestServer(ServerServices& services)
   });
   server.set_error_handler([metrics](const httplib::Request& req, httplib::Response& res) {
     // Statuses httplib decides itself (404 unknown path, 413 body over the limit, 400 bad
-    // request line) get the same JSON shape as MedSight's own errors.
+    // request line, 414 URI too long) get the same JSON shape as MedSight's own errors.
     if (!res.body.empty()) return;
     ErrorCode code = ErrorCode::NotFound;
     if (res.status == 413)
       code = ErrorCode::PayloadTooLarge;
-    else if (res.status == 400)
-      code = ErrorCode::InvalidArgument;
+    else if (res.status == 400 || res.status == 414 || res.status == 431)
+      code = ErrorCode::InvalidArgument;  // bad request line, URI or headers too long
     else if (res.status >= 500)
       code = ErrorCode::Internal;
     (res.status >= 500 ? metrics->httpServerErrors : metrics->httpClientErrors)++;

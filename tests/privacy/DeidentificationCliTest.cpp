@@ -178,6 +178,9 @@ TEST_F(DeidCliE2E, TableFolderAuditKeyAndOriginalsAreCheckedBeforeAnyWork) {
   EXPECT_EQ(
       medsight("audit verify " + (dir_ / "audit.log").string() + " --key " + key_.string()).status,
       0);
+  r = medsight("audit verify " + (dir_ / "audit.log").string() + " --key " + otherKey.string());
+  EXPECT_EQ(r.status, errorCodeInfo(ErrorCode::IntegrityViolation).exitCode);
+  EXPECT_NE(r.err.find("no record matches its hash under this key"), std::string::npos) << r.err;
 
   r = medsight("deid-verify " + (dir_ / "a").string() + " --originals " +
                (dir_ / "nowhere").string());

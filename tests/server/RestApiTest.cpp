@@ -210,6 +210,10 @@ TEST_F(RestApi, BodiesAreCheckedBeforeTheyAreRead) {
                           "POST /api/studies HTTP/1.1\r\nHost: x\r\nContent-Type: "
                           "application/dicom\r\nContent-Length: 200000\r\n\r\n"),
             "HTTP/1.1 401 Unauthorized");
+  // A URI over httplib's limit was answered with code NotFound.
+  auto c = harness_->client();
+  expectError(c.Get("/api/studies/" + std::string(20000, '1'), harness_->auth("radiologist")), 414,
+              "InvalidArgument");
   EXPECT_EQ(harness_->client().Get("/api/health")->status, 200) << "server went down";
 }
 
