@@ -1,5 +1,7 @@
 #include "core/MemoryBudget.h"
 
+#include <sstream>
+
 #include <atomic>
 #include <cctype>
 #include <limits>
@@ -63,6 +65,17 @@ std::uint64_t MemoryBudget::parseSize(const std::string& text) {
     throw Error(ErrorCode::InvalidArgument, "memory size '" + text + "' is too large");
   }
   return value << shift;
+}
+
+std::uint64_t MemoryBudget::checkedExtent(const std::string& context, double extent) {
+  if (!(extent <= static_cast<double>(maxAxisLength()))) {
+    std::ostringstream wanted;
+    wanted << extent;
+    throw Error(ErrorCode::TooLarge, context + ": extent " + wanted.str() +
+                                         " exceeds the axis limit of " +
+                                         std::to_string(maxAxisLength()));
+  }
+  return static_cast<std::uint64_t>(extent);
 }
 
 std::uint64_t MemoryBudget::checkedBytes(const std::string& context, std::uint64_t sampleBytes,

@@ -26,6 +26,10 @@ class MemoryBudget {
   /// or when the product exceeds the budget. Returns the byte count.
   static std::uint64_t checkedBytes(const std::string& context, std::uint64_t sampleBytes,
                                     std::initializer_list<std::uint64_t> extents);
+  /// \brief An extent computed in floating point (a field of view over a spacing), checked
+  /// against the axis limit before it is converted: TooLarge (naming `context`) when it is
+  /// larger or not finite, where the cast itself would be undefined.
+  static std::uint64_t checkedExtent(const std::string& context, double extent);
 };
 
 }  // namespace medsight

@@ -43,15 +43,10 @@ Image GridResampler::emptyGridWithSpacing(const Image& image, std::array<double,
   for (int i = 0; i < d; ++i) {
     const double s = spacing[i] > 0 ? spacing[i] : g.spacing[i];
     const double fov = static_cast<double>(extents[i]) * g.spacing[i];
-    const double wanted = std::max(1.0, std::round(fov / s));
-    // Checked as a double: 1e-300 mm gives more voxels than a 64-bit count holds.
-    if (!(wanted <= static_cast<double>(MemoryBudget::maxAxisLength()))) {
-      throw Error(ErrorCode::TooLarge,
-                  "resampled grid: a spacing of " + std::to_string(s) + " mm gives " +
-                      std::to_string(wanted) + " voxels along axis " + std::to_string(i) +
-                      ", over the limit of " + std::to_string(MemoryBudget::maxAxisLength()));
-    }
-    newExtents[i] = static_cast<std::uint64_t>(wanted);
+    // Checked before the cast: 1e-300 mm gives more voxels than a 64-bit count holds.
+    newExtents[i] = MemoryBudget::checkedExtent(
+        "resampled grid (spacing " + std::to_string(s) + " mm, axis " + std::to_string(i) + ")",
+        std::max(1.0, std::round(fov / s)));
     // Keep the outer edge of the first voxel where it was.
     shift[i] = (s - g.spacing[i]) / 2.0;
     g.spacing[i] = s;

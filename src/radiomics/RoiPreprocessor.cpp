@@ -236,17 +236,12 @@ RoiVolume RoiPreprocessor::prepare(const Image& image, const Image& mask,
     std::array<double, 3> step{}, gridOrigin{};
     std::array<std::ptrdiff_t, 3> newSize{};
     for (int a = 0; a < 3; ++a) {
-      // Checked as a double first: a spacing of 1e-300 mm gives more voxels than any integer
+      // Checked before the cast: a spacing of 1e-300 mm gives more voxels than any integer
       // holds.
-      const double wanted = std::ceil(double(limit[a]) * g.spacing[a] / newSpacing[a] - 1e-9);
-      if (!(wanted <= static_cast<double>(MemoryBudget::maxAxisLength()))) {
-        throw Error(ErrorCode::TooLarge, "radiomics interpolation: a spacing of " +
-                                             std::to_string(newSpacing[a]) + " mm gives " +
-                                             std::to_string(wanted) + " voxels along axis " +
-                                             std::to_string(a) + ", over the limit of " +
-                                             std::to_string(MemoryBudget::maxAxisLength()));
-      }
-      newSize[a] = std::ptrdiff_t(wanted);
+      newSize[a] = std::ptrdiff_t(MemoryBudget::checkedExtent(
+          "radiomics interpolation (spacing " + std::to_string(newSpacing[a]) + " mm, axis " +
+              std::to_string(a) + ")",
+          std::ceil(double(limit[a]) * g.spacing[a] / newSpacing[a] - 1e-9)));
       step[a] = newSpacing[a] / g.spacing[a];
       gridOrigin[a] = 0.5 * (double(limit[a]) - 1.0) - 0.5 * (double(newSize[a]) - 1.0) * step[a];
     }

@@ -240,14 +240,7 @@ SegmentationModelManifest SegmentationEnsembleBuilder::build(const std::string& 
   // Everything is written to a staging folder next to the output and swapped in only when
   // complete (AtomicFile::writeFolder), so a failed or interrupted run leaves any existing
   // package untouched.
-  if (std::filesystem::exists(output_)) {
-    const bool package = std::filesystem::exists(output_ / "manifest.json");
-    if (!package && !std::filesystem::is_empty(output_)) {
-      throw Error(ErrorCode::InvalidArgument,
-                  "segment-ensemble: " + output_.string() +
-                      " exists and is not a model package; give a new or package folder");
-    }
-  }
+  AtomicFile::requireReplaceableFolder(output_, "segment-ensemble --out");
   SegmentationModelManifest out = primary;
   out.network = first.configuration.network;
   out.inference = first.configuration.inference;

@@ -75,7 +75,8 @@ RestServer::RestServer(ServerServices& services)
     if (req.method != "POST" && req.method != "PUT" && req.method != "PATCH") {
       return Result::Unhandled;
     }
-    const auto refuse = [&res](const ApiResponse& out) {
+    const auto refuse = [this, &res](const ApiResponse& out) {
+      ++services_.metrics->httpClientErrors;
       write(out, res);
       res.set_header("Connection", "close");  // the unread body must not be taken as a request
       return Result::Handled;
@@ -93,8 +94,7 @@ RestServer::RestServer(ServerServices& services)
       length = std::stoull(v);
     }
     for (const auto& route : impl_->routes) {
-      std::smatch m;
-      if (route.method != req.method || !std::regex_match(req.path, m, route.pattern)) continue;
+      if (route.method != req.method || !std::regex_match(req.path, route.pattern)) continue;
       if (!hasLength && !chunked) {
         httplib::Request empty = req;
         empty.body.clear();
@@ -107,7 +107,6 @@ RestServer::RestServer(ServerServices& services)
         try {
           authenticator_.authenticate(req.get_header_value("Authorization"));
         } catch (const Error& e) {
-          ++services_.metrics->httpClientErrors;
           return refuse(errorResponse(e.code(), e.httpStatus(), e.what()));
         }
       }
