@@ -285,6 +285,10 @@ int main(int argc, char** argv) {
           row["medsight_dice"] = MaskComparison::dice(
               r.transform.resample(movingMask, ct, Interpolation::Nearest), ctMask);
           row["medsight_converged"] = true;
+          // Mattes MI after, and with the moving voxels shuffled: their ratio is the margin by
+          // which the pair passes the "shares structure" check (at least 2).
+          row["medsight_final_metric"] = r.finalMetric;
+          row["medsight_chance_metric"] = r.chanceMetric;
           // Whether a B-spline deformation was kept (dropped when it lowered the similarity on
           // held-out voxels).
           for (const auto& stage : r.report["stages"]) {

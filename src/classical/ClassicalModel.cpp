@@ -41,11 +41,15 @@ ClassicalModel ClassicalModel::train(const FeatureTable& table,
   FeatureTransformSettings base;
   base.imputeMedian = options.imputeMedian;
   base.correlationLimit = options.correlationLimit;
-  const auto candidates =
-      HyperparameterSearch::grid(options.learners, options.selectCounts, base, options.balanced);
   std::vector<std::vector<double>> oofScores;
   for (std::size_t k = 0; k < m.blocks_.size(); ++k) {
     const FeatureTable part = m.block(table, k);
+    // A count above the block's width would be recorded (and described) as a selection that
+    // never happened; it means "all of them".
+    const auto candidates = HyperparameterSearch::grid(
+        options.learners,
+        HyperparameterSearch::effectiveSelectCounts(options.selectCounts, part.cols()), base,
+        options.balanced);
     const std::string where = m.late_ ? source + " [" + m.blocks_[k].name + "]" : source;
     const SearchResult search = HyperparameterSearch::run(
         part, labels, candidates, options.innerFolds, options.seed + k, options.threads, where);

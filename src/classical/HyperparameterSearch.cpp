@@ -60,6 +60,16 @@ const std::vector<std::string>& HyperparameterSearch::autoLearners() {
   return names;
 }
 
+std::vector<std::size_t> HyperparameterSearch::effectiveSelectCounts(
+    const std::vector<std::size_t>& counts, std::size_t columns) {
+  std::vector<std::size_t> out;
+  for (std::size_t k : counts) {
+    const std::size_t e = k >= columns ? 0 : k;
+    if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
+  }
+  return out;
+}
+
 std::vector<PipelineSpec> HyperparameterSearch::grid(const std::vector<std::string>& learners,
                                                      const std::vector<std::size_t>& selectCounts,
                                                      const FeatureTransformSettings& base,

@@ -23,6 +23,10 @@ struct SearchResult {
 /// parallel.
 class HyperparameterSearch {
  public:
+  /// \brief Feature counts as they act on a table of `columns` features: a count at or above
+  /// it keeps them all (0), and counts that then coincide are tried once.
+  static std::vector<std::size_t> effectiveSelectCounts(const std::vector<std::size_t>& counts,
+                                                        std::size_t columns);
   /// \brief The grid: each learner's hyper-parameter values crossed with the feature counts.
   static std::vector<PipelineSpec> grid(const std::vector<std::string>& learners,
                                         const std::vector<std::size_t>& selectCounts,

@@ -57,8 +57,13 @@ std::string ModelCardWriter::render(const ModelManifest& m, const nlohmann::json
      << "- Training data: `" << m.training.value("data", std::string("?")) << "` ("
      << m.training.value("training_images", 0) << " images), SHA-256 of the exact content "
      << "`" << m.training.value("data_sha256", std::string("?")) << "`\n"
-     << "- Validation: " << m.validation.value("data", std::string("?")) << "\n"
-     << text(card, "data_notes", "") << "\n\n"
+     << "- Validation: " << m.validation.value("data", std::string("?")) << "\n";
+  if (const auto f = m.training.find("image_fingerprints"); f != m.training.end()) {
+    md << "- Every training image is fingerprinted in `" << f->value("file", std::string("?"))
+       << "` (" << f->value("fitted", 0) << " fitted on, " << f->value("selection", 0)
+       << " used for model selection), so `medsight validate` finds them in any other data set\n";
+  }
+  md << text(card, "data_notes", "") << "\n\n"
      << (m.training.contains("note") ? "Note: " + m.training["note"].get<std::string>() + "\n\n"
                                      : "")
      << "## Validation metrics\n\n"

@@ -23,6 +23,8 @@
 #include "models/EnsembleInference.h"
 #include "models/ImagePreprocessor.h"
 #include "models/LabeledImageSet.h"
+#include "models/TrainingDataSets.h"
+#include "models/TrainingImageFingerprints.h"
 
 namespace medsight {
 namespace {
@@ -256,18 +258,16 @@ ModelManifest ModelTrainer::run(bool resume) {
   std::vector<MemberResult> members;
   std::vector<double> validationLogits;
   std::vector<int> validationLabels;
-  std::string dataHash, validationDescription;
-  std::size_t trainCount = 0;
+  std::string validationDescription;
+  const TrainingDataSets data = TrainingDataSets::load(config_, threads_);
+  const std::string& dataHash = data.hash;
+  const auto fingerprints =
+      TrainingImageFingerprints::fromSets(data.fitted, data.selection ? &*data.selection : nullptr);
+  const std::size_t trainCount = data.fitted.size();
 
   if (config_.dataFormat == "npz") {
-    const auto train =
-        LabeledImageSet::fromNpz(config_.dataPath, config_.trainSplit).firstN(config_.trainLimit);
-    const auto val =
-        LabeledImageSet::fromNpz(config_.dataPath, config_.valSplit).firstN(config_.valLimit);
-    train.validateLabels(2, train.source);
-    val.validateLabels(2, val.source);
-    dataHash = LabeledImageSet::splitPairHash(train, val);
-    trainCount = train.size();
+    const auto& train = data.fitted;
+    const auto& val = *data.selection;
     const auto trainX = pre.toUnitBatch(train.images, threads_);
     const auto valX = pre.toUnitBatch(val.images, threads_);
     for (int m = 0; m < config_.members; ++m) {
@@ -284,11 +284,7 @@ ModelManifest ModelTrainer::run(bool resume) {
                             config_.dataPath.filename().string() +
                             " (also used for early stopping and calibration, so optimistic)";
   } else {
-    const auto all = LabeledImageSet::fromCsv(config_.dataPath, config_.imageColumn,
-                                              config_.labelColumn, threads_);
-    all.validateLabels(2, all.source);
-    dataHash = all.contentHash();
-    trainCount = all.size();
+    const auto& all = data.fitted;  // cross-validation: every row is fitted on
     const auto x = pre.toUnitBatch(all.images, threads_);
     // Every fold needs a case of each class to be validated on.
     std::size_t positives = 0;
@@ -392,6 +388,7 @@ ModelManifest ModelTrainer::run(bool resume) {
       {"seconds_this_run", std::chrono::duration<double>(finished - started).count()},
       {"threads", resolveThreadCount(threads_)},
       {"log", log}};
+  manifest.training["image_fingerprints"] = fingerprints.write(output_);
   manifest.write(output_);
   AtomicFile::write(logPath, log.dump(2));
   return manifest;

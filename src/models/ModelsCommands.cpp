@@ -20,6 +20,9 @@
 #include "models/LabeledImageSet.h"
 #include "models/ModelCardWriter.h"
 #include "models/ModelTrainer.h"
+#include "models/TrainingConfig.h"
+#include "models/TrainingDataSets.h"
+#include "models/TrainingImageFingerprints.h"
 
 namespace medsight {
 namespace {
@@ -279,6 +282,57 @@ class ModelCardCommand : public Command {
   std::string model_, out_, config_;
 };
 
+/// Records which images an already trained classifier saw, for packages trained before
+/// `train` wrote them: the data is re-read as the manifest's config names it and must hash to
+/// the manifest's `data_sha256`, so the fingerprints are of exactly what the weights saw.
+class ModelFingerprintCommand : public Command {
+ public:
+  std::string name() const override { return "model-fingerprint"; }
+  std::string summary() const override {
+    return "Record in a classifier package which images it was trained and selected on (from "
+           "its training data, checked by hash), for validate's image-by-image overlap check";
+  }
+  void configure(CLI::App& app) override {
+    app.add_option("--model", model_, "Model package folder")->required();
+    app.add_option("--data", data_,
+                   "The training data file, when it is no longer where the manifest says");
+  }
+  int run(const CommandContext& context) override {
+    ModelManifest m = ModelManifest::read(model_);
+    m.verify(model_);
+    const std::string where = (std::filesystem::path(model_) / "manifest.json").string();
+    json raw = m.training.value("config", json());
+    const std::string recorded = m.training.value("data_sha256", "");
+    if (!raw.is_object() || !raw.contains("data") || recorded.empty()) {
+      throw Error(ErrorCode::ModelInvalid,
+                  where +
+                      ": the manifest records no training config and data hash, so the "
+                      "images it was trained on cannot be identified");
+    }
+    if (!data_.empty()) raw["data"]["path"] = std::filesystem::absolute(data_).string();
+    const TrainingConfig config = TrainingConfig::fromJson(raw, where);
+    const TrainingDataSets data = TrainingDataSets::load(config, context.threads);
+    if (data.hash != recorded) {
+      throw Error(ErrorCode::IntegrityViolation,
+                  config.dataPath.string() + ": not the data this model was trained on (SHA-256 " +
+                      data.hash + ", the manifest records " + recorded +
+                      "); give the original file with --data");
+    }
+    const auto prints = TrainingImageFingerprints::fromSets(
+        data.fitted, data.selection ? &*data.selection : nullptr);
+    m.training["image_fingerprints"] = prints.write(model_);
+    m.write(model_);
+    std::cout << "recorded " << prints.fittedCount() << " fitted and " << prints.selectionCount()
+              << " model-selection image fingerprints in "
+              << (std::filesystem::path(model_) / TrainingImageFingerprints::kFile).string()
+              << '\n';
+    return 0;
+  }
+
+ private:
+  std::string model_, data_;
+};
+
 }  // namespace
 
 /// \brief Registers the models module's commands (train, eval, predict, model-card).
@@ -287,6 +341,7 @@ void registerModelsCommands(CommandRegistry& registry) {
   registry.add(std::make_unique<EvalCommand>());
   registry.add(std::make_unique<PredictCommand>());
   registry.add(std::make_unique<ModelCardCommand>());
+  registry.add(std::make_unique<ModelFingerprintCommand>());
 }
 
 }  // namespace medsight

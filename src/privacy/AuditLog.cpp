@@ -97,6 +97,30 @@ json eventJson(const AuditEvent& e, const std::string& time) {
   return j;
 }
 
+/// What the anchor says against the last stored record: {kind, detail} when they disagree.
+/// An anchor one record behind is the crash window between writing a record and its anchor,
+/// not tampering.
+std::optional<std::pair<std::string, std::string>> anchorDisagreement(const std::string& anchorText,
+                                                                      std::uint64_t lastSeq,
+                                                                      const std::string& lastHash) {
+  try {
+    const json anchor = json::parse(anchorText);
+    const auto anchorSeq = anchor.at("seq").get<std::uint64_t>();
+    if (anchorSeq > lastSeq) {
+      return std::make_pair(std::string("truncated"), "records seq " + std::to_string(lastSeq + 1) +
+                                                          ".." + std::to_string(anchorSeq) +
+                                                          " were removed from the end");
+    }
+    if (anchorSeq == lastSeq && anchor.at("hash").get<std::string>() != lastHash) {
+      return std::make_pair(std::string("edited"),
+                            std::string("last record differs from the one the anchor names"));
+    }
+  } catch (const json::exception&) {
+    return std::make_pair(std::string("malformed"), std::string("audit anchor is unreadable"));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 AuditLog::AuditLog(std::unique_ptr<AuditSink> sink, std::optional<KeyFile> key)
@@ -126,7 +150,7 @@ std::string AuditLog::chainHash(const std::string& previousHash, const std::stri
 std::uint64_t AuditLog::record(const AuditEvent& event) {
   const json body = eventJson(event, nowUtc());  // validate before touching the sink
   std::uint64_t seq = 0;
-  sink_->append([&](const std::string& last) {
+  sink_->append([&](const std::string& last, const std::optional<std::string>& anchorText) {
     std::string previousHash = kGenesis;
     seq = 1;
     if (!last.empty()) {
@@ -141,6 +165,16 @@ std::uint64_t AuditLog::record(const AuditEvent& event) {
                         "verify` before appending");
       }
     }
+    // Appending after records were cut from the end would overwrite the anchor, the only trace
+    // of the cut: refuse, so that the evidence stays for `audit verify`.
+    if (anchorText) {
+      if (const auto problem = anchorDisagreement(*anchorText, seq - 1, previousHash)) {
+        throw Error(ErrorCode::IntegrityViolation,
+                    sink_->location() + ": " + problem->second +
+                        "; not appended, so that this stays visible: run `medsight audit "
+                        "verify` and start a new log");
+      }
+    }
     json record{{"seq", seq}, {"prev", previousHash}, {"event", body}};
     const std::string canonical = record.dump();
     record["hash"] = chainHash(previousHash, canonical);
@@ -151,8 +185,26 @@ std::uint64_t AuditLog::record(const AuditEvent& event) {
 }
 
 void AuditLog::requireAppendable() const {
-  const auto lines = sink_->records();
-  if (lines.empty()) return;
+  std::vector<std::string> lines;
+  try {
+    lines = sink_->records();
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::FileNotFound) throw;  // a log not yet written; its anchor tells
+  }
+  const auto anchorText = sink_->anchor();
+  const auto refuseOnAnchor = [&](std::uint64_t lastSeq, const std::string& lastHash) {
+    if (!anchorText) return;
+    if (const auto problem = anchorDisagreement(*anchorText, lastSeq, lastHash)) {
+      throw Error(ErrorCode::IntegrityViolation,
+                  sink_->location() + ": " + problem->second +
+                      "; run `medsight audit verify` and start a new log (appending would "
+                      "overwrite the anchor, the only trace of this)");
+    }
+  };
+  if (lines.empty()) {
+    refuseOnAnchor(0, kGenesis);
+    return;
+  }
   json previous;
   try {
     previous = json::parse(lines.back());
@@ -180,6 +232,7 @@ void AuditLog::requireAppendable() const {
             ", or edited; give the log's own key (`medsight audit verify LOG --key "
             "KEY` tells) or start a new log");
   }
+  refuseOnAnchor(previous["seq"].get<std::uint64_t>(), previous["hash"].get<std::string>());
 }
 
 AuditVerification AuditLog::verify() const {
@@ -250,22 +303,16 @@ AuditVerification AuditLog::verify() const {
   }
   const auto anchorText = sink_->anchor();
   if (anchorText) {
-    try {
-      const json anchor = json::parse(*anchorText);
-      const auto anchorSeq = anchor.at("seq").get<std::uint64_t>();
-      if (anchorSeq > lastSeq) {
-        result.problems.push_back({lines.size() + 1, "truncated",
-                                   "records seq " + std::to_string(lastSeq + 1) + ".." +
-                                       std::to_string(anchorSeq) + " were removed from the end"});
-      } else if (anchorSeq == lastSeq && anchor.at("hash").get<std::string>() != lastHash) {
-        result.problems.push_back(
-            {lines.size(), "edited", "last record differs from the one the anchor names"});
-      }
-    } catch (const json::exception&) {
-      result.problems.push_back({0, "malformed", "audit anchor is unreadable"});
+    if (const auto problem = anchorDisagreement(*anchorText, lastSeq, lastHash)) {
+      const std::size_t line = problem->first == "truncated" ? lines.size() + 1
+                               : problem->first == "edited"  ? lines.size()
+                                                             : 0;
+      result.problems.push_back({line, problem->first, problem->second});
     }
   } else if (!lines.empty()) {
     result.problems.push_back({0, "truncated", "audit anchor is missing"});
+  } else if (const std::string concern = sink_->emptyStateConcern(); !concern.empty()) {
+    result.problems.push_back({0, "truncated", concern});
   }
   return result;
 }

@@ -137,8 +137,7 @@ DeidentificationRun::DeidentificationRun(DeidentificationRunSettings settings)
       throw Error(ErrorCode::InvalidArgument,
                   s.auditLog->string() + ": the audit log is a folder; give a file");
     }
-    if (std::filesystem::exists(*s.auditLog, ec))
-      AuditLog::openFile(*s.auditLog, key).requireAppendable();
+    AuditLog::openFile(*s.auditLog, key).requireAppendable();
   }
 }
 

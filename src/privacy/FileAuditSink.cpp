@@ -39,8 +39,7 @@ std::string lastLine(int fd) {
 FileAuditSink::FileAuditSink(std::filesystem::path path)
     : path_(std::move(path)), anchorPath_(path_.string() + ".head") {}
 
-void FileAuditSink::append(
-    const std::function<std::pair<std::string, std::string>(const std::string& last)>& makeRecord) {
+void FileAuditSink::append(const RecordMaker& makeRecord) {
   std::lock_guard lock(mutex_);
   std::error_code ec;
   if (!path_.parent_path().empty()) std::filesystem::create_directories(path_.parent_path(), ec);
@@ -54,7 +53,7 @@ void FileAuditSink::append(
     throw Error(ErrorCode::FileWriteFailed, path_.string() + ": cannot lock audit log");
   }
   try {
-    auto [record, anchorText] = makeRecord(lastLine(fd));
+    auto [record, anchorText] = makeRecord(lastLine(fd), anchor());
     record.push_back('\n');
     if (::write(fd, record.data(), record.size()) != static_cast<ssize_t>(record.size()) ||
         ::fsync(fd) != 0) {
@@ -82,6 +81,16 @@ std::vector<std::string> FileAuditSink::records() const {
     if (!line.empty()) lines.push_back(line);
   }
   return lines;
+}
+
+std::string FileAuditSink::emptyStateConcern() const {
+  // The file is created together with its first record and the anchor written right after it,
+  // so a file that exists with neither was emptied (or created empty by hand).
+  std::error_code ec;
+  if (!std::filesystem::exists(path_, ec)) return {};
+  return "the log file exists but holds no record and has no anchor (" + anchorPath_.string() +
+         "): every record may have been removed together with the anchor, or the file was "
+         "created empty by hand and never written to";
 }
 
 std::optional<std::string> FileAuditSink::anchor() const {

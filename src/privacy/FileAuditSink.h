@@ -14,14 +14,15 @@ class FileAuditSink : public AuditSink {
   /// \brief Uses `path`; the file and its folder are created on first append.
   explicit FileAuditSink(std::filesystem::path path);
   /// \copydoc AuditSink::append
-  void append(const std::function<std::pair<std::string, std::string>(const std::string& last)>&
-                  makeRecord) override;
+  void append(const RecordMaker& makeRecord) override;
   /// \copydoc AuditSink::records
   std::vector<std::string> records() const override;
   /// \copydoc AuditSink::anchor
   std::optional<std::string> anchor() const override;
   /// \copydoc AuditSink::location
   std::string location() const override { return path_.string(); }
+  /// \copydoc AuditSink::emptyStateConcern
+  std::string emptyStateConcern() const override;
 
  private:
   std::filesystem::path path_;

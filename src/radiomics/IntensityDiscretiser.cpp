@@ -3,22 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
 #include <string>
 
 #include "core/Error.h"
+#include "core/NumberText.h"
 
 namespace medsight {
-namespace {
-
-// 1e-09 rather than 0.000000; 6.96e+08 rather than 696000000.000000.
-std::string shortNumber(double v) {
-  std::ostringstream out;
-  out << v;
-  return out.str();
-}
-
-}  // namespace
 
 DiscretisedRoi IntensityDiscretiser::discretise(const RoiVolume& roi,
                                                 const DiscretisationSettings& settings,
@@ -79,8 +69,9 @@ DiscretisedRoi IntensityDiscretiser::discretise(const RoiVolume& roi,
       const double top = std::floor((hi - anchor) / w) + 1;
       if (!(w > 0) || top > maxLevels) {
         throw Error(ErrorCode::InvalidConfiguration,
-                    "fixed bin size " + shortNumber(w) + " gives " + shortNumber(top) +
-                        " grey levels (at most " + std::to_string(maxLevels) + " allowed)");
+                    "fixed bin size " + NumberText::significant(w) + " gives " +
+                        NumberText::significant(top) + " grey levels (at most " +
+                        std::to_string(maxLevels) + " allowed)");
       }
       int maxLevel = 1;
       for (std::size_t i = 0; i < roi.voxelCount(); ++i) {

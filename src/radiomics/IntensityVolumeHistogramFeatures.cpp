@@ -2,25 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iomanip>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/Error.h"
+#include "core/NumberText.h"
 
 namespace medsight {
-namespace {
-
-// "6.96e+08": three significant digits, whatever the size.
-std::string roughly(double v) {
-  std::ostringstream out;
-  out << std::setprecision(3) << v;
-  return out.str();
-}
-
-}  // namespace
-
 void IntensityVolumeHistogramFeatures::compute(const RoiVolume& roi,
                                                const DiscretisationSettings& settings,
                                                RadiomicFeatureSet& out) {
@@ -45,8 +33,9 @@ void IntensityVolumeHistogramFeatures::compute(const RoiVolume& roi,
                   "IVH: the intensity range is empty (its upper bound lies below its lower)");
     }
     if (!(wanted <= 50'000'000)) {
-      throw Error(ErrorCode::InvalidConfiguration,
-                  "IVH would need " + roughly(wanted) + " levels; use fixed_bin_number");
+      throw Error(
+          ErrorCode::InvalidConfiguration,
+          "IVH would need " + NumberText::significant(wanted, 3) + " levels; use fixed_bin_number");
     }
     return static_cast<std::size_t>(wanted);
   };

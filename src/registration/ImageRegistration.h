@@ -18,6 +18,9 @@ struct RegistrationResult {
   /// images before and after, over the same voxels.
   double initialMetric = 0.0;
   double finalMetric = 0.0;
+  /// \brief The same measure with the moving image's voxels shuffled (its histogram kept, its
+  /// structure gone): what the metric gives for images that share nothing.
+  double chanceMetric = 0.0;
   double seconds = 0.0;
   /// \brief Per stage and level: iterations, stop condition, metric values, learning rate.
   nlohmann::json report;
@@ -29,10 +32,12 @@ struct RegistrationResult {
 /// A registration that does not converge raises NotConverged and yields no transform, so no
 /// silently wrong transform is ever written: the optimiser must stop by its convergence
 /// monitor or on a plateau at every stage's finest level, the similarity must not get worse
-/// than at the start, and an affine stage must not collapse or blow up the volume
-/// (determinant within [0.2, 5]). A B-spline deformation that lowers the similarity on voxels
-/// it was not fitted to is dropped (identity deformation, with a warning in the
-/// report's `warnings`), since the stage can fit its samples' noise.
+/// than at the start, an affine stage must not collapse or blow up the volume
+/// (determinant within [0.2, 5]), and the aligned images must share at least five times the mutual
+/// information of the fixed image and the moving one with its voxels shuffled. A B-spline
+/// deformation that lowers the similarity on voxels it was not fitted to is dropped (identity
+/// deformation, with a warning in the report's `warnings`), since the stage can fit its samples'
+/// noise.
 class ImageRegistration {
  public:
   /// \brief Validates the settings (InvalidConfiguration).

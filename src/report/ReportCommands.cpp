@@ -99,8 +99,10 @@ class ValidateCommand : public Command {
     if (first.task != "binary" || first.labels.size() != 2) {
       throw Error(ErrorCode::ModelInvalid, model_ + ": validation reports support binary models");
     }
+    const auto fingerprints = TrainingImageFingerprints::read(classifiers.front().folder(), first);
     const ValidationDataset data =
-        ValidationDataset::load(data_, split_, imageColumn_, labelColumn_, first, context.threads);
+        ValidationDataset::load(data_, split_, imageColumn_, labelColumn_, first, context.threads,
+                                fingerprints ? &*fingerprints : nullptr);
     std::error_code ec;
     std::filesystem::create_directories(out_, ec);
     if (ec) throw Error(ErrorCode::FileWriteFailed, out_ + ": " + ec.message());

@@ -18,6 +18,8 @@ std::string roleName(DataRole role) {
       return "model-selection";
     case DataRole::Independent:
       return "independent";
+    case DataRole::Overlapping:
+      return "overlapping";
     case DataRole::Unknown:
       return "unknown";
   }
@@ -78,7 +80,8 @@ DataRole ValidationDataset::roleFor(const std::filesystem::path& data, const std
 ValidationDataset ValidationDataset::load(const std::filesystem::path& data,
                                           const std::string& split, const std::string& imageColumn,
                                           const std::string& labelColumn,
-                                          const ModelManifest& manifest, int threads) {
+                                          const ModelManifest& manifest, int threads,
+                                          const TrainingImageFingerprints* fingerprints) {
   std::error_code ec;
   if (!std::filesystem::exists(data, ec)) {
     throw Error(ErrorCode::FileNotFound, data.string() + ": data file not found");
@@ -105,6 +108,23 @@ ValidationDataset ValidationDataset::load(const std::filesystem::path& data,
   d.hash = d.set.contentHash();
   d.role = roleFor(data, d.split, manifest);
   if (d.role == DataRole::Independent) d.role = roleByContent(data, d.split, d.hash, manifest);
+  if (fingerprints) {
+    d.overlap = fingerprints->overlapWith(d.set);
+    const std::size_t n = d.set.size(), seen = d.overlap->fitted + d.overlap->selection;
+    // The file-level role stands when it already says the data was used; image by image can
+    // only find more.
+    if (d.role == DataRole::Independent || d.role == DataRole::Unknown) {
+      if (d.overlap->fitted == n) {
+        d.role = DataRole::Training;
+      } else if (d.overlap->selection == n) {
+        d.role = DataRole::ModelSelection;
+      } else if (seen > 0) {
+        d.role = DataRole::Overlapping;
+      } else {
+        d.role = DataRole::Independent;
+      }
+    }
+  }
   switch (d.role) {
     case DataRole::Training:
       d.roleTitle = "Training data";
@@ -122,11 +142,26 @@ ValidationDataset ValidationDataset::load(const std::filesystem::path& data,
       break;
     case DataRole::Independent:
       d.roleTitle = "Data not used in training or model selection";
-      d.roleNote =
-          "This file is not the training data recorded in the model's manifest, by name or by "
-          "content (SHA-256), and the split is not one the model was fitted or selected on. "
-          "Single images copied out of the training data cannot be told apart this way: check "
-          "that these images come from patients the model was not built on.";
+      d.roleNote = d.overlap
+                       ? "None of these images is pixel-identical to an image the model was "
+                         "fitted or selected on (the package records them all). Images of the "
+                         "same patients taken again, or processed differently, cannot be told "
+                         "apart this way: check that these patients are new to the model."
+                       : "This file is not the training data recorded in the model's manifest, "
+                         "by name or by content (SHA-256), and the split is not one the model "
+                         "was fitted or selected on. This package does not record its "
+                         "training images (`medsight model-fingerprint` adds them), so single "
+                         "images copied out of the training data cannot be told apart: check "
+                         "that these images come from patients the model was not built on.";
+      break;
+    case DataRole::Overlapping:
+      d.roleTitle = "Data that includes images the model was built on";
+      d.roleNote = std::to_string(d.overlap->fitted) + " of " + std::to_string(d.set.size()) +
+                   " images are pixel-identical to images the model was fitted on and " +
+                   std::to_string(d.overlap->selection) +
+                   " to images of its model-selection split. The figures mix seen and unseen "
+                   "images and are optimistic; remove the images listed in report.json "
+                   "(data.overlap) for an estimate on new data.";
       break;
     case DataRole::Unknown:
       d.roleTitle = "Data of unknown relation to the model";
@@ -139,9 +174,19 @@ ValidationDataset ValidationDataset::load(const std::filesystem::path& data,
 }
 
 nlohmann::json ValidationDataset::toJson() const {
-  return {{"path", path.string()},  {"split", split}, {"source", set.source},
-          {"samples", set.size()},  {"sha256", hash}, {"role", roleName(role)},
-          {"role_title", roleTitle}};
+  nlohmann::json j{{"path", path.string()},  {"split", split}, {"source", set.source},
+                   {"samples", set.size()},  {"sha256", hash}, {"role", roleName(role)},
+                   {"role_title", roleTitle}};
+  if (overlap) {
+    j["overlap"] = {{"checked", "image by image against the package's training fingerprints"},
+                    {"fitted", overlap->fitted},
+                    {"selection", overlap->selection},
+                    {"fitted_ids", overlap->fittedIds},
+                    {"selection_ids", overlap->selectionIds}};
+  } else {
+    j["overlap"] = {{"checked", "no: the package does not record its training images"}};
+  }
+  return j;
 }
 
 }  // namespace medsight

@@ -12,7 +12,6 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <vector>
 
 #include "core/AtomicFile.h"
@@ -20,6 +19,7 @@
 #include "core/Error.h"
 #include "core/ImageContentCheck.h"
 #include "core/ImageModality.h"
+#include "core/NumberText.h"
 #include "core/OutputFileSet.h"
 #include "io/ImageFileReader.h"
 #include "io/NiftiWriter.h"
@@ -150,17 +150,8 @@ class SegmentCompareCommand : public Command {
       std::cout << r.dump(2) << '\n';
       return 0;
     }
-    auto fmt = [](double v) {
-      std::ostringstream o;
-      o << std::fixed << std::setprecision(3) << v;
-      return o.str();
-    };
+    auto fmt = [](double v) { return NumberText::fixed(v, 3); };
     auto signedFmt = [&](double v) { return (v >= 0 ? "+" : "") + fmt(v); };
-    auto significant = [](double v) {  // 3 significant digits, without changing std::cout
-      std::ostringstream o;
-      o << std::setprecision(3) << v;
-      return o.str();
-    };
     std::cout << "patient      baseline  candidate  difference\n";
     for (const auto& row : r["per_patient"]) {
       std::cout << std::left << std::setw(13) << row["patient"].get<std::string>() << std::right
@@ -184,8 +175,8 @@ class SegmentCompareCommand : public Command {
               << signedFmt(d["ci95_lower"]) << " to " << signedFmt(d["ci95_upper"])
               << "); candidate better on " << r["candidate_better"] << ", baseline on "
               << r["baseline_better"] << ", tied " << r["ties"]
-              << "; Wilcoxon signed-rank p = " << significant(w["p_two_sided"]) << " ("
-              << w["method"].get<std::string>() << ")\n";
+              << "; Wilcoxon signed-rank p = " << NumberText::significant(w["p_two_sided"], 3)
+              << " (" << w["method"].get<std::string>() << ")\n";
     auto list = [](const json& names) {
       std::string s;
       for (const auto& n : names) s += (s.empty() ? "" : ", ") + n.get<std::string>();
@@ -562,11 +553,7 @@ class SegmentCommand : public Command {
   }
 
   /// Short decimal form for people (full precision stays in --json).
-  static std::string formatNumber(double v) {
-    std::ostringstream o;
-    o << std::setprecision(4) << v;
-    return o.str();
-  }
+  static std::string formatNumber(double v) { return NumberText::significant(v, 4); }
 
   CLI::Option* roiOption_ = nullptr;
   CLI::Option* marginOption_ = nullptr;

@@ -14,8 +14,7 @@ class DatabaseAuditSink : public AuditSink {
   /// \brief Uses `database` (must outlive the sink).
   explicit DatabaseAuditSink(Database& database) : db_(database) {}
   /// \copydoc AuditSink::append
-  void append(const std::function<std::pair<std::string, std::string>(const std::string& last)>&
-                  makeRecord) override;
+  void append(const RecordMaker& makeRecord) override;
   /// \copydoc AuditSink::records
   std::vector<std::string> records() const override;
   /// \copydoc AuditSink::anchor

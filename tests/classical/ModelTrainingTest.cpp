@@ -62,6 +62,21 @@ TEST(ClassicalModel, LateFusionStacksOnePipelinePerBlock) {
   EXPECT_THROW(ClassicalModel::train(t, {{"all", 0, 6}}, y, o, "t"), Error);
 }
 
+TEST(ClassicalModel, FeatureCountsAboveTheTableWidthMeanAllFeatures) {
+  EXPECT_EQ(HyperparameterSearch::effectiveSelectCounts({50, 3, 0, 5}, 5),
+            (std::vector<std::size_t>{0, 3}));
+  std::vector<int> y;
+  const FeatureTable t = test::syntheticTable(120, 5, 16, true, &y);
+  TrainingOptions o = quickOptions({"logistic_l2"});
+  o.selectCounts = {50};
+  TrainingSummary summary;
+  ClassicalModel::train(t, {}, y, o, "t", &summary);
+  ASSERT_EQ(summary.chosen.size(), 1u);
+  // Five features cannot be narrowed to 50: the record says what was used.
+  EXPECT_NE(summary.chosen[0].find("all features"), std::string::npos) << summary.chosen[0];
+  EXPECT_EQ(summary.chosen[0].find("50"), std::string::npos) << summary.chosen[0];
+}
+
 TEST(ClassicalModel, SingleClassTrainingSetIsRefused) {
   std::vector<int> y;
   const FeatureTable t = test::syntheticTable(30, 3, 15, true, &y);

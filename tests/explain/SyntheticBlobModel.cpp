@@ -95,7 +95,7 @@ const BlobModel& trainedBlobModel() {
   // ctest runs every test in its own process: the model is trained once per build folder and
   // shared through a cache guarded by a lock (tests may run in parallel).
   const char* binary = std::getenv("MEDSIGHT_BINARY_DIR");
-  const auto cache = binary ? std::filesystem::path(binary) / "test-cache" / "blob-model-v2"
+  const auto cache = binary ? std::filesystem::path(binary) / "test-cache" / "blob-model-v3"
                             : temporaryDirectory("blob") / "cache";
   std::filesystem::create_directories(cache);
   const int lock = ::open((cache / "lock").c_str(), O_CREAT | O_RDWR, 0600);

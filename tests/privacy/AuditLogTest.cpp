@@ -114,6 +114,52 @@ TEST(AuditLog, RemovalFromTheEndIsDetectedByTheAnchor) {
   EXPECT_EQ(result.problems.back().kind, "truncated");
 }
 
+// Cutting records from the end and then letting the system append used to start the new record
+// where the cut left off and overwrite the anchor, which erased the only trace of the cut.
+TEST(AuditLog, AppendingAfterRecordsWereCutFromTheEndIsRefused) {
+  const auto path = logWithRecords(5);
+  auto lines = readLines(path);
+  lines.resize(3);
+  writeLines(path, lines);
+  for (const bool emptied : {false, true}) {
+    if (emptied) writeLines(path, {});
+    auto log = AuditLog::openFile(path);
+    try {
+      log.requireAppendable();
+      FAIL() << "requireAppendable accepted a cut log";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::IntegrityViolation);
+      EXPECT_NE(std::string(e.what()).find("removed from the end"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(log.record(event("late", "9.9")), Error);
+    EXPECT_EQ(readLines(path).size(), emptied ? 0u : 3u);  // nothing appended
+    const auto result = log.verify();
+    ASSERT_FALSE(result.intact());
+    EXPECT_EQ(result.problems.back().kind, "truncated");
+  }
+  // Deleting the records file but not the anchor: still refused before any work.
+  std::filesystem::remove(path);
+  EXPECT_THROW(AuditLog::openFile(path).requireAppendable(), Error);
+}
+
+// A file log is created with its first record, so one that exists with no record and no anchor
+// was emptied along with its anchor: that does not verify as intact.
+TEST(AuditLog, EmptiedLogWithoutItsAnchorIsNotIntact) {
+  const auto path = logWithRecords(3);
+  writeLines(path, {});
+  std::filesystem::remove(path.string() + ".head");
+  const auto result = AuditLog::openFile(path).verify();
+  EXPECT_EQ(result.records, 0u);
+  ASSERT_FALSE(result.intact());
+  EXPECT_EQ(result.problems.front().kind, "truncated");
+  EXPECT_NE(result.problems.front().detail.find("no anchor"), std::string::npos);
+  // A log that was never created has nothing to verify and can be started.
+  const auto fresh = test::temporaryDirectory("audit") / "new.log";
+  EXPECT_NO_THROW(AuditLog::openFile(fresh).requireAppendable());
+  AuditLog::openFile(fresh).record(event("a", "1"));
+  EXPECT_TRUE(AuditLog::openFile(fresh).verify().intact());
+}
+
 TEST(AuditLog, KeyedChainCannotBeRecomputedWithoutTheKey) {
   const auto path = test::temporaryDirectory("audit") / "keyed.log";
   const KeyFile key = KeyFile::fromBytes(std::string(32, 'k'));

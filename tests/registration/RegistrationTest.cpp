@@ -172,6 +172,55 @@ TEST(ImageRegistration, RefusesWhenItCannotConverge) {
   EXPECT_EQ(codeOf([&] { ImageRegistration(few).run(fixed, moved); }), ErrorCode::NotConverged);
 }
 
+// Two volumes of independent noise share nothing, yet the optimiser stops on a plateau as if it
+// had converged; the shuffled-voxel reference tells that the "alignment" found no structure.
+TEST(ImageRegistration, RefusesImagesThatShareNoStructure) {
+  auto noise = [](std::uint64_t seed, int box) {
+    Image img = phantom(false);
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<float> n(100.0f, 30.0f);
+    auto p = img.pixels<float>();
+    std::vector<float> raw(p.size());
+    for (float& v : raw) v = n(rng);
+    const auto& sz = img.size();
+    for (std::size_t z = 0; z < sz.z; ++z)
+      for (std::size_t y = 0; y < sz.y; ++y)
+        for (std::size_t x = 0; x < sz.x; ++x) {
+          double s = 0;
+          int c = 0;
+          for (int dz = -box; dz <= box; ++dz)
+            for (int dy = -box; dy <= box; ++dy)
+              for (int dx = -box; dx <= box; ++dx) {
+                const long xx = long(x) + dx, yy = long(y) + dy, zz = long(z) + dz;
+                if (xx < 0 || yy < 0 || zz < 0 || xx >= long(sz.x) || yy >= long(sz.y) ||
+                    zz >= long(sz.z))
+                  continue;
+                s += raw[(zz * sz.y + yy) * sz.x + xx];
+                ++c;
+              }
+          p[(z * sz.y + y) * sz.x + x] = float(s / c);
+        }
+    return img;
+  };
+  RegistrationSettings s;
+  s.threads = 2;
+  try {
+    // Smoothed by a 7-voxel box: unsmoothed noise pairs mostly end less similar than they
+    // started, which is refused earlier; these two end on a plateau and "converge".
+    ImageRegistration(s).run(noise(11, 3), noise(21, 3));
+    FAIL() << "two noise volumes were registered";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::NotConverged);
+    EXPECT_NE(std::string(e.what()).find("no shared structure"), std::string::npos) << e.what();
+  }
+  // Structured images of another contrast share far more than their shuffled reference.
+  Image moving = phantom(true);
+  HeaderRepositioner::reposition(moving, {0.08, -0.05, 0.12}, {6, -4, 5}, {0, 0, 0});
+  const RegistrationResult r = ImageRegistration(s).run(phantom(false), moving);
+  EXPECT_LT(r.finalMetric, 10.0 * r.chanceMetric) << r.finalMetric << " vs " << r.chanceMetric;
+  EXPECT_TRUE(r.report.contains("chance_metric"));
+}
+
 TEST(ImageRegistration, TheBSplineStageMaySkipLevelsButNotAll) {
   const auto settings = [](std::vector<int> iterations) {
     return RegistrationSettings::fromJson(

@@ -266,6 +266,89 @@ TEST(ValidateCommand, ARenamedCopyOfTheTrainingDataIsNotCalledIndependent) {
   EXPECT_NE(err.find("described an earlier run"), std::string::npos) << err;
 }
 
+// A new labels CSV is neither the training file nor its hash; only the package's record of every
+// training image tells that it repeats some of them.
+TEST(ValidateCommand, ALabelsCsvRepeatingTrainingImagesIsFoundImageByImage) {
+  const auto& blob = test::trainedBlobModel();
+  ASSERT_TRUE(std::filesystem::exists(blob.folder / "training_images.txt"));
+  const auto dir = test::temporaryDirectory("validate-overlap");
+  const auto train = LabeledImageSet::fromNpz(blob.data.npz, "train");
+  const auto other =
+      LabeledImageSet::fromNpz(test::writeBlobDataset(dir / "o.npz", 8, 8, 77).npz, "train");
+  auto writeCsv = [&](const std::string& name, std::size_t fromTraining, std::size_t fromOther) {
+    std::ofstream csv(dir / name);
+    csv << "image,label\n";
+    for (std::size_t i = 0; i < fromTraining + fromOther; ++i) {
+      const bool seen = i < fromTraining;
+      const auto& set = seen ? train : other;
+      const std::size_t k = seen ? i : i - fromTraining;
+      const std::string png = name + std::to_string(i) + ".png";
+      RasterImageIO::writePng(set.images[k], dir / png);
+      csv << png << "," << set.labels[k] << "\n";
+    }
+    return (dir / name).string();
+  };
+  std::string out, err;
+  struct Case {
+    std::string name;
+    std::size_t seen, unseen;
+    std::string role;
+  };
+  for (const Case& c : {Case{"mixed.csv", 5, 8, "overlapping"}, Case{"seen.csv", 6, 0, "training"},
+                        Case{"new.csv", 0, 8, "independent"}}) {
+    const auto csv = writeCsv(c.name, c.seen, c.unseen);
+    ASSERT_EQ(run("--json validate --model " + blob.folder.string() + " --data " + csv + " --out " +
+                      (dir / ("out-" + c.name)).string() + " --no-pdf --bootstrap 50",
+                  &out, &err),
+              0)
+        << err;
+    const auto data =
+        nlohmann::json::parse(std::ifstream(dir / ("out-" + c.name) / "report.json"))["data"];
+    EXPECT_EQ(data["role"], c.role) << c.name;
+    EXPECT_EQ(data["overlap"]["fitted"].get<std::size_t>(), c.seen) << c.name;
+    EXPECT_EQ(data["overlap"]["fitted_ids"].size(), c.seen) << c.name;
+  }
+  EXPECT_NE(readText(dir / "out-mixed.csv" / "report.html").find("5 of 13 images"),
+            std::string::npos);
+}
+
+// Packages trained before the fingerprints were recorded get them from their training data,
+// which must be exactly what the manifest's hash says.
+TEST(ModelFingerprintCommand, RecordsTheTrainingImagesOfAnOlderPackage) {
+  const auto& blob = test::trainedBlobModel();
+  const auto dir = test::temporaryDirectory("fingerprint");
+  const auto package = dir / "package";
+  std::filesystem::copy(blob.folder, package, std::filesystem::copy_options::recursive);
+  const std::string original = readText(package / "training_images.txt");
+  auto manifest = nlohmann::json::parse(std::ifstream(package / "manifest.json"));
+  manifest["training"].erase("image_fingerprints");
+  std::ofstream(package / "manifest.json") << manifest.dump(2);
+  std::filesystem::remove(package / "training_images.txt");
+  std::string out, err;
+  // Not the training data: refused, nothing recorded.
+  const auto other = test::writeBlobDataset(dir / "other.npz", 12, 12, 99).npz;
+  EXPECT_EQ(run("model-fingerprint --model " + package.string() + " --data " + other.string(), &out,
+                &err),
+            exitCodeOf(ErrorCode::IntegrityViolation));
+  EXPECT_NE(err.find("not the data this model was trained on"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(package / "training_images.txt"));
+  ASSERT_EQ(
+      run("model-fingerprint --model " + package.string() + " --data " + blob.data.npz.string(),
+          &out, &err),
+      0)
+      << err;
+  EXPECT_EQ(readText(package / "training_images.txt"), original);
+  EXPECT_NE(out.find("fitted"), std::string::npos) << out;
+  // The package still loads, and a tampered fingerprint file is refused by validate.
+  EXPECT_NO_THROW(ImageClassifier::load(package));
+  std::ofstream(package / "training_images.txt", std::ios::app) << "fit 0123456789abcdef\n";
+  EXPECT_EQ(run("validate --model " + package.string() + " --data " + blob.data.npz.string() +
+                    " --split val --out " + (dir / "v").string() + " --no-pdf",
+                &out, &err),
+            exitCodeOf(ErrorCode::ModelTampered))
+      << err;
+}
+
 TEST(ExplainSanityCommand, PrintsRandomisationAndDeletionFigures) {
   const auto& blob = test::trainedBlobModel();
   std::string out, err;
