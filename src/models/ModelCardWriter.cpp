@@ -60,8 +60,10 @@ std::string ModelCardWriter::render(const ModelManifest& m, const nlohmann::json
      << "- Validation: " << m.validation.value("data", std::string("?")) << "\n";
   if (const auto f = m.training.find("image_fingerprints"); f != m.training.end()) {
     md << "- Every training image is fingerprinted in `" << f->value("file", std::string("?"))
-       << "` (" << f->value("fitted", 0) << " fitted on, " << f->value("selection", 0)
-       << " used for model selection), so `medsight validate` finds them in any other data set\n";
+       << "` (" << f->value("fitted", 0) << " distinct images fitted on; "
+       << f->value("selection", 0)
+       << " further distinct images used only for model selection), so `medsight validate` "
+          "finds them in any other data set\n";
   }
   md << text(card, "data_notes", "") << "\n\n"
      << (m.training.contains("note") ? "Note: " + m.training["note"].get<std::string>() + "\n\n"
