@@ -23,7 +23,7 @@ void ModelPackageFiles::verifyFile(const std::filesystem::path& folder, const st
   const auto path = folder / file;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    throw Error(ErrorCode::ModelInvalid, path.string() + ": weights file missing");
+    throw Error(ErrorCode::ModelInvalid, path.string() + ": package file missing");
   }
   const std::string actual = Sha256::ofFile(path);
   if (actual != expectedSha256) {

@@ -166,7 +166,14 @@ std::uint64_t AuditLog::record(const AuditEvent& event) {
       }
     }
     // Appending after records were cut from the end would overwrite the anchor, the only trace
-    // of the cut: refuse, so that the evidence stays for `audit verify`.
+    // of the cut: refuse, so that the evidence stays for `audit verify`. Without an anchor the
+    // cut cannot be measured, and the next record would write a new anchor that hides it.
+    if (!last.empty() && !anchorText) {
+      throw Error(ErrorCode::IntegrityViolation,
+                  sink_->location() +
+                      ": the audit anchor is missing, so records may have been cut from the end; "
+                      "not appended: run `medsight audit verify` and start a new log");
+    }
     if (anchorText) {
       if (const auto problem = anchorDisagreement(*anchorText, seq - 1, previousHash)) {
         throw Error(ErrorCode::IntegrityViolation,
@@ -203,6 +210,12 @@ void AuditLog::requireAppendable() const {
   };
   if (lines.empty()) {
     refuseOnAnchor(0, kGenesis);
+    if (const std::string concern = sink_->emptyStateConcern(); !anchorText && !concern.empty()) {
+      throw Error(ErrorCode::IntegrityViolation,
+                  sink_->location() + ": " + concern +
+                      "; if it was created empty on purpose, delete it and MedSight creates it "
+                      "with its first record");
+    }
     return;
   }
   json previous;
@@ -231,6 +244,13 @@ void AuditLog::requireAppendable() const {
             (key_ ? std::string("with another key or without one") : std::string("with a key")) +
             ", or edited; give the log's own key (`medsight audit verify LOG --key "
             "KEY` tells) or start a new log");
+  }
+  if (!anchorText) {
+    throw Error(ErrorCode::IntegrityViolation,
+                sink_->location() +
+                    ": the audit anchor is missing, so records may have been cut from the end; "
+                    "run `medsight audit verify` and start a new log (appending would write a new "
+                    "anchor that hides the cut)");
   }
   refuseOnAnchor(previous["seq"].get<std::uint64_t>(), previous["hash"].get<std::string>());
 }

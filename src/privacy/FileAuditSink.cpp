@@ -43,6 +43,7 @@ void FileAuditSink::append(const RecordMaker& makeRecord) {
   std::lock_guard lock(mutex_);
   std::error_code ec;
   if (!path_.parent_path().empty()) std::filesystem::create_directories(path_.parent_path(), ec);
+  const bool existed = std::filesystem::exists(path_, ec);
   const int fd = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     throw Error(ErrorCode::FileWriteFailed,
@@ -53,14 +54,23 @@ void FileAuditSink::append(const RecordMaker& makeRecord) {
     throw Error(ErrorCode::FileWriteFailed, path_.string() + ": cannot lock audit log");
   }
   try {
-    auto [record, anchorText] = makeRecord(lastLine(fd), anchor());
+    const std::string last = lastLine(fd);
+    const auto anchorText = anchor();
+    // A first record on an emptied log without its anchor would start a chain that verifies.
+    if (existed && last.empty() && !anchorText) {
+      throw Error(ErrorCode::IntegrityViolation,
+                  path_.string() + ": " + emptyStateConcern() +
+                      "; not appended (if it was created empty on purpose, delete it and MedSight "
+                      "creates it with its first record)");
+    }
+    auto [record, newAnchor] = makeRecord(last, anchorText);
     record.push_back('\n');
     if (::write(fd, record.data(), record.size()) != static_cast<ssize_t>(record.size()) ||
         ::fsync(fd) != 0) {
       throw Error(ErrorCode::FileWriteFailed,
                   path_.string() + ": audit record not written: " + std::strerror(errno));
     }
-    StagedOutputFile::writeAll(anchorPath_, anchorText + "\n", 0600);
+    StagedOutputFile::writeAll(anchorPath_, newAnchor + "\n", 0600);
   } catch (...) {
     ::flock(fd, LOCK_UN);
     ::close(fd);
@@ -73,7 +83,14 @@ void FileAuditSink::append(const RecordMaker& makeRecord) {
 std::vector<std::string> FileAuditSink::records() const {
   std::ifstream in(path_);
   if (!in) {
-    throw Error(ErrorCode::FileNotFound, path_.string() + ": audit log not found");
+    std::error_code ec;
+    const bool anchored = std::filesystem::exists(anchorPath_, ec);
+    throw Error(ErrorCode::FileNotFound,
+                path_.string() + ": audit log not found" +
+                    (anchored ? " (its anchor " + anchorPath_.string() +
+                                    " is there, naming the last record: the log was deleted or "
+                                    "moved)"
+                              : std::string()));
   }
   std::vector<std::string> lines;
   std::string line;

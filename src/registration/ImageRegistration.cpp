@@ -50,6 +50,8 @@ using StockMattes = itk::MattesMutualInformationImageToImageMetricv4<ImageT, Ima
 /// The number of work units every stage's metric splits its samples into, whatever the thread
 /// count: with the split fixed, the sums are the same on 1 or 64 threads.
 constexpr unsigned kMetricWorkUnits = 16;
+/// A step this many times the stage's max_step_mm is a runaway and is undone.
+constexpr double kRunawayStepFactor = 10.0;
 /// How many times the chance-level mutual information aligned images must share at least. On
 /// the 44 MR-to-CT and PET-to-CT pairs of the STS cohort the lowest ratio was 24.7 (median
 /// above 50); two volumes of smoothed noise that "converged" reached 2.3 and 3.6.
@@ -301,6 +303,7 @@ nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
 
   nlohmann::json levelsJson = nlohmann::json::array();
   std::vector<double> values;
+  int undoneSteps = 0;
   // The position each value was measured at (the one before the step the event follows).
   typename TTransform::ParametersType measuredAt = transform->GetParameters(), best = measuredAt;
   double bestValue = std::numeric_limits<double>::infinity();
@@ -339,6 +342,17 @@ nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
     }
     values.push_back(value);
     if (value < bestValue) bestValue = value, best = measuredAt;
+    // The rate is estimated once, from the first gradient. Where that gradient is almost zero
+    // (noise-free images already aligned: the search starts on the optimum) the rate comes out
+    // enormous, and the next gradient threw the transform far outside the images ("all samples
+    // map outside"). The optimiser's gradient is now the step just taken: one far beyond the
+    // step limit is undone and the rate scaled down to the limit, so the search backs off.
+    const double stepMm = scales->EstimateStepScale(optimizer->GetGradient());
+    if (std::isfinite(stepMm) && stepMm > kRunawayStepFactor * stage.maxStepMm) {
+      optimizer->SetLearningRate(optimizer->GetLearningRate() * stage.maxStepMm / stepMm);
+      transform->SetParameters(measuredAt);
+      ++undoneSteps;
+    }
     measuredAt = transform->GetParameters();
   });
   try {
@@ -403,6 +417,7 @@ nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
   nlohmann::json report{{"stage", name},
                         {"levels", levelsJson},
                         {"converged", converged},
+                        {"undone_runaway_steps", undoneSteps},
                         {"stop", why},
                         {"metric_work_units", metric->GetNumberOfWorkUnitsUsed()}};
   if (!converged) {

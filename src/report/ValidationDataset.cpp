@@ -108,29 +108,43 @@ ValidationDataset ValidationDataset::load(const std::filesystem::path& data,
   d.hash = d.set.contentHash();
   d.role = roleFor(data, d.split, manifest);
   if (d.role == DataRole::Independent) d.role = roleByContent(data, d.split, d.hash, manifest);
+  bool unrecordedFile = false;  // another file, and no record of the training images
   if (fingerprints) {
+    // The images decide: a file name says nothing about what is inside (an independent test
+    // set may well be called labels.csv, and a new CSV may list training images again).
     d.overlap = fingerprints->overlapWith(d.set);
     const std::size_t n = d.set.size(), seen = d.overlap->fitted + d.overlap->selection;
-    // The file-level role stands when it already says the data was used; image by image can
-    // only find more.
-    if (d.role == DataRole::Independent || d.role == DataRole::Unknown) {
-      if (d.overlap->fitted == n) {
-        d.role = DataRole::Training;
-      } else if (d.overlap->selection == n) {
-        d.role = DataRole::ModelSelection;
-      } else if (seen > 0) {
-        d.role = DataRole::Overlapping;
-      } else {
-        d.role = DataRole::Independent;
-      }
+    if (seen == 0) {
+      d.role = DataRole::Independent;
+    } else if (seen < n) {
+      d.role = DataRole::Overlapping;
+    } else {
+      d.role =
+          d.overlap->fitted >= d.overlap->selection ? DataRole::Training : DataRole::ModelSelection;
+    }
+  } else if (d.role == DataRole::Independent) {
+    const auto config = manifest.training.value("config", nlohmann::json::object());
+    const std::string trainedOn =
+        config.value("data", nlohmann::json::object()).value("path", std::string());
+    // An unused split of the training file is known to be new; another file is not.
+    if (std::filesystem::path(trainedOn).filename() != data.filename()) {
+      d.role = DataRole::Unknown;
+      unrecordedFile = true;
     }
   }
+  const std::string seenCounts =
+      d.overlap
+          ? " By pixel content, " + std::to_string(d.overlap->fitted) + " of " +
+                std::to_string(d.set.size()) + " images are ones the model was fitted on and " +
+                std::to_string(d.overlap->selection) + " are of its model-selection split."
+          : std::string();
   switch (d.role) {
     case DataRole::Training:
       d.roleTitle = "Training data";
       d.roleNote =
           "The model's weights were fitted on these images. Every figure below is optimistic "
-          "and says nothing about performance on new patients.";
+          "and says nothing about performance on new patients." +
+          seenCounts;
       break;
     case DataRole::ModelSelection:
       d.roleTitle = "Validation split used for model selection";
@@ -138,7 +152,8 @@ ValidationDataset ValidationDataset::load(const std::filesystem::path& data,
           "This split chose the training epoch (early stopping), fitted the calibration "
           "temperature and set the operating threshold. Figures are therefore optimistic; "
           "they are not an estimate of performance on new patients. Use held-out test data for "
-          "that.";
+          "that." +
+          seenCounts;
       break;
     case DataRole::Independent:
       d.roleTitle = "Data not used in training or model selection";
@@ -147,12 +162,11 @@ ValidationDataset ValidationDataset::load(const std::filesystem::path& data,
                          "fitted or selected on (the package records them all). Images of the "
                          "same patients taken again, or processed differently, cannot be told "
                          "apart this way: check that these patients are new to the model."
-                       : "This file is not the training data recorded in the model's manifest, "
-                         "by name or by content (SHA-256), and the split is not one the model "
-                         "was fitted or selected on. This package does not record its "
-                         "training images (`medsight model-fingerprint` adds them), so single "
-                         "images copied out of the training data cannot be told apart: check "
-                         "that these images come from patients the model was not built on.";
+                       : "This is a split of the model's training data file that it was not "
+                         "fitted or selected on. This package does not record its training "
+                         "images (`medsight model-fingerprint` adds them), so images repeated "
+                         "across splits cannot be told apart: check that these images come "
+                         "from patients the model was not built on.";
       break;
     case DataRole::Overlapping:
       d.roleTitle = "Data that includes images the model was built on";
@@ -166,8 +180,13 @@ ValidationDataset ValidationDataset::load(const std::filesystem::path& data,
     case DataRole::Unknown:
       d.roleTitle = "Data of unknown relation to the model";
       d.roleNote =
-          "The model's manifest does not record its training data; check that these "
-          "images were not used to build it.";
+          unrecordedFile
+              ? "This file is not the training data recorded in the model's manifest, by name or "
+                "by content (SHA-256), but the package does not record its training images "
+                "(`medsight model-fingerprint` adds them), so whether some of these images were "
+                "used to build it cannot be told; check that they were not."
+              : "The model's manifest does not record its training data; check that these "
+                "images were not used to build it.";
       break;
   }
   return d;

