@@ -309,7 +309,16 @@ class ModelFingerprintCommand : public Command {
                       ": the manifest records no training config and data hash, so the "
                       "images it was trained on cannot be identified");
     }
-    if (!data_.empty()) raw["data"]["path"] = std::filesystem::absolute(data_).string();
+    if (!data_.empty()) {
+      std::error_code ec;
+      if (std::filesystem::is_directory(data_, ec)) {
+        throw Error(ErrorCode::InvalidArgument,
+                    "--data " + data_ +
+                        " is a folder; give the training data file (npz or "
+                        "labels CSV)");
+      }
+      raw["data"]["path"] = std::filesystem::absolute(data_).string();
+    }
     const TrainingConfig config = TrainingConfig::fromJson(raw, where);
     const TrainingDataSets data = TrainingDataSets::load(config, context.threads);
     if (data.hash != recorded) {

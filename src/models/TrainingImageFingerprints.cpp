@@ -99,6 +99,16 @@ std::optional<TrainingImageFingerprints> TrainingImageFingerprints::read(
     }
     (kind == "fit" ? f.fitted_ : f.selection_).insert(print);
   }
+  // The counts the manifest states must be what the file holds (an edited file re-hashed into
+  // the manifest would otherwise pass).
+  for (const auto& [key, held] :
+       {std::pair{"fitted", f.fitted_.size()}, std::pair{"selection", f.selection_.size()}}) {
+    if (entry->contains(key) && entry->at(key) != held) {
+      throw Error(ErrorCode::ModelInvalid,
+                  (folder / file).string() + " holds " + std::to_string(held) + " " + key +
+                      " fingerprints; the manifest says " + entry->at(key).dump());
+    }
+  }
   return f;
 }
 

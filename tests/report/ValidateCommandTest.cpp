@@ -342,6 +342,10 @@ TEST(ModelFingerprintCommand, RecordsTheTrainingImagesOfAnOlderPackage) {
                 &err),
             exitCodeOf(ErrorCode::IntegrityViolation));
   EXPECT_NE(err.find("not the data this model was trained on"), std::string::npos) << err;
+  EXPECT_EQ(
+      run("model-fingerprint --model " + package.string() + " --data " + dir.string(), &out, &err),
+      exitCodeOf(ErrorCode::InvalidArgument));
+  EXPECT_NE(err.find("is a folder"), std::string::npos) << err;
   EXPECT_FALSE(std::filesystem::exists(package / "training_images.txt"));
   ASSERT_EQ(
       run("model-fingerprint --model " + package.string() + " --data " + blob.data.npz.string(),
@@ -352,6 +356,20 @@ TEST(ModelFingerprintCommand, RecordsTheTrainingImagesOfAnOlderPackage) {
   EXPECT_NE(out.find("fitted"), std::string::npos) << out;
   // The package still loads, and a tampered fingerprint file is refused by validate.
   EXPECT_NO_THROW(ImageClassifier::load(package));
+  {
+    // Counts the manifest states that the file does not hold (the file re-hashed after an edit).
+    const auto copy = dir / "counts";
+    std::filesystem::copy(package, copy, std::filesystem::copy_options::recursive);
+    auto m = nlohmann::json::parse(std::ifstream(copy / "manifest.json"));
+    m["training"]["image_fingerprints"]["fitted"] = 3;
+    std::ofstream(copy / "manifest.json") << m.dump(2);
+    EXPECT_EQ(run("validate --model " + copy.string() + " --data " + blob.data.npz.string() +
+                      " --split val --out " + (dir / "vc").string() + " --no-pdf",
+                  &out, &err),
+              exitCodeOf(ErrorCode::ModelInvalid))
+        << err;
+    EXPECT_NE(err.find("the manifest says 3"), std::string::npos) << err;
+  }
   std::ofstream(package / "training_images.txt", std::ios::app) << "fit 0123456789abcdef\n";
   EXPECT_EQ(run("validate --model " + package.string() + " --data " + blob.data.npz.string() +
                     " --split val --out " + (dir / "v").string() + " --no-pdf",
