@@ -365,7 +365,9 @@ nlohmann::json runStage(const std::string& name, const RegistrationSettings& s,
     const int coarsest = s.shrinkFactors.empty()
                              ? 1
                              : *std::max_element(s.shrinkFactors.begin(), s.shrinkFactors.end());
-    std::string hint = " (do the images overlap in patient space? try initialization geometry)";
+    std::string hint =
+        " (do the images overlap in patient space? try `--initialization geometry` or "
+        "`--initialization moments`, \"initialization\" in a settings file)";
     for (unsigned a = 0; a < 3; ++a) {
       if (fs[a] < static_cast<unsigned>(4 * coarsest) ||
           ms[a] < static_cast<unsigned>(4 * coarsest)) {
