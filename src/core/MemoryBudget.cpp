@@ -1,12 +1,11 @@
 #include "core/MemoryBudget.h"
 
-#include <sstream>
-
 #include <atomic>
 #include <cctype>
 #include <limits>
 
 #include "core/Error.h"
+#include "core/NumberText.h"
 
 namespace medsight {
 namespace {
@@ -69,9 +68,7 @@ std::uint64_t MemoryBudget::parseSize(const std::string& text) {
 
 std::uint64_t MemoryBudget::checkedExtent(const std::string& context, double extent) {
   if (!(extent <= static_cast<double>(maxAxisLength()))) {
-    std::ostringstream wanted;
-    wanted << extent;
-    throw Error(ErrorCode::TooLarge, context + ": extent " + wanted.str() +
+    throw Error(ErrorCode::TooLarge, context + ": extent " + NumberText::significant(extent) +
                                          " exceeds the axis limit of " +
                                          std::to_string(maxAxisLength()));
   }

@@ -261,8 +261,7 @@ ModelManifest ModelTrainer::run(bool resume) {
   std::string validationDescription;
   const TrainingDataSets data = TrainingDataSets::load(config_, threads_);
   const std::string& dataHash = data.hash;
-  const auto fingerprints =
-      TrainingImageFingerprints::fromSets(data.fitted, data.selection ? &*data.selection : nullptr);
+  const auto fingerprints = TrainingImageFingerprints::fromTrainingData(data);
   const std::size_t trainCount = data.fitted.size();
 
   if (config_.dataFormat == "npz") {

@@ -327,8 +327,7 @@ class ModelFingerprintCommand : public Command {
                       data.hash + ", the manifest records " + recorded +
                       "); give the original file with --data");
     }
-    const auto prints = TrainingImageFingerprints::fromSets(
-        data.fitted, data.selection ? &*data.selection : nullptr);
+    const auto prints = TrainingImageFingerprints::fromTrainingData(data);
     m.training["image_fingerprints"] = prints.write(model_);
     m.write(model_);
     std::cout << "recorded " << prints.fittedCount() << " fitted and " << prints.selectionCount()

@@ -9,6 +9,7 @@
 #include "models/LabeledImageSet.h"
 #include "models/ModelManifest.h"
 #include "models/ModelPackageFiles.h"
+#include "models/TrainingDataSets.h"
 
 namespace medsight {
 namespace {
@@ -39,12 +40,12 @@ std::string TrainingImageFingerprints::of(const Image& image) {
   return Sha256::ofString(text).substr(0, 16);
 }
 
-TrainingImageFingerprints TrainingImageFingerprints::fromSets(const LabeledImageSet& fitted,
-                                                              const LabeledImageSet* selection) {
+TrainingImageFingerprints TrainingImageFingerprints::fromTrainingData(
+    const TrainingDataSets& data) {
   TrainingImageFingerprints f;
-  for (const auto& image : fitted.images) f.fitted_.insert(of(image));
-  if (selection) {
-    for (const auto& image : selection->images) {
+  for (const auto& image : data.fitted.images) f.fitted_.insert(of(image));
+  if (data.selection) {
+    for (const auto& image : data.selection->images) {
       const std::string print = of(image);
       if (!f.fitted_.count(print)) f.selection_.insert(print);
     }

@@ -13,6 +13,7 @@ namespace medsight {
 
 struct LabeledImageSet;
 struct ModelManifest;
+struct TrainingDataSets;
 
 /// \brief Which images of a set a model has seen, found by pixel content.
 struct TrainingOverlap {
@@ -37,9 +38,8 @@ class TrainingImageFingerprints {
 
   /// \brief One image's fingerprint (16 hex digits).
   static std::string of(const Image& image);
-  /// \brief Fingerprints of `fitted` and, when given, of `selection`.
-  static TrainingImageFingerprints fromSets(const LabeledImageSet& fitted,
-                                            const LabeledImageSet* selection);
+  /// \brief Fingerprints of the images training fitted on and selected on.
+  static TrainingImageFingerprints fromTrainingData(const TrainingDataSets& data);
   /// \brief Writes `folder/training_images.txt` atomically and returns the manifest entry
   /// (`training.image_fingerprints`: file, sha256 and counts).
   nlohmann::json write(const std::filesystem::path& folder) const;

@@ -121,6 +121,29 @@ std::optional<std::pair<std::string, std::string>> anchorDisagreement(const std:
   return std::nullopt;
 }
 
+/// Why no record may follow the stored last one (`lastSeq` 0 and the genesis hash when there is
+/// none) under the stored anchor: appending would write a new anchor over the only trace of
+/// records cut from the end, or of the anchor's own removal.
+std::optional<std::string> appendRefusal(std::uint64_t lastSeq, const std::string& lastHash,
+                                         const std::optional<std::string>& anchorText) {
+  if (!anchorText) {
+    if (lastSeq == 0) return std::nullopt;
+    return std::string("the audit anchor is missing, so records may have been cut from the end");
+  }
+  if (const auto problem = anchorDisagreement(*anchorText, lastSeq, lastHash)) {
+    return problem->second;
+  }
+  return std::nullopt;
+}
+
+/// The refusal of an append, with what to do.
+Error appendRefused(const std::string& location, const std::string& why) {
+  return Error(ErrorCode::IntegrityViolation,
+               location + ": " + why +
+                   "; not appended, so that this stays visible: run `medsight audit verify` and "
+                   "start a new log");
+}
+
 }  // namespace
 
 AuditLog::AuditLog(std::unique_ptr<AuditSink> sink, std::optional<KeyFile> key)
@@ -165,22 +188,8 @@ std::uint64_t AuditLog::record(const AuditEvent& event) {
                         "verify` before appending");
       }
     }
-    // Appending after records were cut from the end would overwrite the anchor, the only trace
-    // of the cut: refuse, so that the evidence stays for `audit verify`. Without an anchor the
-    // cut cannot be measured, and the next record would write a new anchor that hides it.
-    if (!last.empty() && !anchorText) {
-      throw Error(ErrorCode::IntegrityViolation,
-                  sink_->location() +
-                      ": the audit anchor is missing, so records may have been cut from the end; "
-                      "not appended: run `medsight audit verify` and start a new log");
-    }
-    if (anchorText) {
-      if (const auto problem = anchorDisagreement(*anchorText, seq - 1, previousHash)) {
-        throw Error(ErrorCode::IntegrityViolation,
-                    sink_->location() + ": " + problem->second +
-                        "; not appended, so that this stays visible: run `medsight audit "
-                        "verify` and start a new log");
-      }
+    if (const auto why = appendRefusal(seq - 1, previousHash, anchorText)) {
+      throw appendRefused(sink_->location(), *why);
     }
     json record{{"seq", seq}, {"prev", previousHash}, {"event", body}};
     const std::string canonical = record.dump();
@@ -199,22 +208,12 @@ void AuditLog::requireAppendable() const {
     if (e.code() != ErrorCode::FileNotFound) throw;  // a log not yet written; its anchor tells
   }
   const auto anchorText = sink_->anchor();
-  const auto refuseOnAnchor = [&](std::uint64_t lastSeq, const std::string& lastHash) {
-    if (!anchorText) return;
-    if (const auto problem = anchorDisagreement(*anchorText, lastSeq, lastHash)) {
-      throw Error(ErrorCode::IntegrityViolation,
-                  sink_->location() + ": " + problem->second +
-                      "; run `medsight audit verify` and start a new log (appending would "
-                      "overwrite the anchor, the only trace of this)");
-    }
-  };
   if (lines.empty()) {
-    refuseOnAnchor(0, kGenesis);
+    if (const auto why = appendRefusal(0, kGenesis, anchorText)) {
+      throw appendRefused(sink_->location(), *why);
+    }
     if (const std::string concern = sink_->emptyStateConcern(); !anchorText && !concern.empty()) {
-      throw Error(ErrorCode::IntegrityViolation,
-                  sink_->location() + ": " + concern +
-                      "; if it was created empty on purpose, delete it and MedSight creates it "
-                      "with its first record");
+      throw appendRefused(sink_->location(), concern);
     }
     return;
   }
@@ -245,14 +244,10 @@ void AuditLog::requireAppendable() const {
             ", or edited; give the log's own key (`medsight audit verify LOG --key "
             "KEY` tells) or start a new log");
   }
-  if (!anchorText) {
-    throw Error(ErrorCode::IntegrityViolation,
-                sink_->location() +
-                    ": the audit anchor is missing, so records may have been cut from the end; "
-                    "run `medsight audit verify` and start a new log (appending would write a new "
-                    "anchor that hides the cut)");
+  if (const auto why = appendRefusal(previous["seq"].get<std::uint64_t>(),
+                                     previous["hash"].get<std::string>(), anchorText)) {
+    throw appendRefused(sink_->location(), *why);
   }
-  refuseOnAnchor(previous["seq"].get<std::uint64_t>(), previous["hash"].get<std::string>());
 }
 
 AuditVerification AuditLog::verify() const {

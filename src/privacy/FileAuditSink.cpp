@@ -59,9 +59,7 @@ void FileAuditSink::append(const RecordMaker& makeRecord) {
     // A first record on an emptied log without its anchor would start a chain that verifies.
     if (existed && last.empty() && !anchorText) {
       throw Error(ErrorCode::IntegrityViolation,
-                  path_.string() + ": " + emptyStateConcern() +
-                      "; not appended (if it was created empty on purpose, delete it and MedSight "
-                      "creates it with its first record)");
+                  path_.string() + ": " + emptyStateConcern() + "; not appended");
     }
     auto [record, newAnchor] = makeRecord(last, anchorText);
     record.push_back('\n');
@@ -107,7 +105,8 @@ std::string FileAuditSink::emptyStateConcern() const {
   if (!std::filesystem::exists(path_, ec)) return {};
   return "the log file exists but holds no record and has no anchor (" + anchorPath_.string() +
          "): every record may have been removed together with the anchor, or the file was "
-         "created empty by hand and never written to";
+         "created empty by hand and never written to (then delete it: MedSight creates a log "
+         "with its first record)";
 }
 
 std::optional<std::string> FileAuditSink::anchor() const {

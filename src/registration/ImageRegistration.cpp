@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "core/Error.h"
+#include "core/NumberText.h"
 #include "core/ParallelFor.h"
 #include "preprocess/ItkLogWindow.h"
 #include "preprocess/ItkScalarFilterRunner.h"
@@ -1003,7 +1004,7 @@ RegistrationResult ImageRegistration::run(const Image& fixedImage, const Image& 
                     " nats of mutual information, and the moving image with its voxels shuffled "
                     "shares " +
                     std::to_string(-result.chanceMetric) + " (at least " +
-                    std::to_string(kSharedInformationFactor).substr(0, 3) +
+                    NumberText::significant(kSharedInformationFactor) +
                     " times that is needed); are these images of the same body part? no "
                     "transform written");
   }

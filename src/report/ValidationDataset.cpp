@@ -57,6 +57,14 @@ DataRole roleByContent(const std::filesystem::path& data, const std::string& spl
   return DataRole::Independent;
 }
 
+/// Whether `data` carries the name of the file the manifest says the model was trained on.
+bool hasTrainingFileName(const std::filesystem::path& data, const ModelManifest& manifest) {
+  const auto config = manifest.training.value("config", nlohmann::json::object());
+  const std::string trainedOn =
+      config.value("data", nlohmann::json::object()).value("path", std::string());
+  return std::filesystem::path(trainedOn).filename() == data.filename();
+}
+
 }  // namespace
 
 DataRole ValidationDataset::roleFor(const std::filesystem::path& data, const std::string& split,
@@ -65,8 +73,7 @@ DataRole ValidationDataset::roleFor(const std::filesystem::path& data, const std
   const auto dataConfig = config.value("data", nlohmann::json::object());
   const std::string trainedOn = dataConfig.value("path", "");
   if (trainedOn.empty()) return DataRole::Unknown;
-  const bool sameFile = std::filesystem::path(trainedOn).filename() == data.filename();
-  if (!sameFile) return DataRole::Independent;
+  if (!hasTrainingFileName(data, manifest)) return DataRole::Independent;
   const std::string format = dataConfig.value("format", "npz");
   if (format != "npz" || split.empty()) {
     // Labels CSVs are trained with cross-validation: every row was used for training.
@@ -106,8 +113,6 @@ ValidationDataset ValidationDataset::load(const std::filesystem::path& data,
     }
   }
   d.hash = d.set.contentHash();
-  d.role = roleFor(data, d.split, manifest);
-  if (d.role == DataRole::Independent) d.role = roleByContent(data, d.split, d.hash, manifest);
   bool unrecordedFile = false;  // another file, and no record of the training images
   if (fingerprints) {
     // The images decide: a file name says nothing about what is inside (an independent test
@@ -122,12 +127,11 @@ ValidationDataset ValidationDataset::load(const std::filesystem::path& data,
       d.role =
           d.overlap->fitted >= d.overlap->selection ? DataRole::Training : DataRole::ModelSelection;
     }
-  } else if (d.role == DataRole::Independent) {
-    const auto config = manifest.training.value("config", nlohmann::json::object());
-    const std::string trainedOn =
-        config.value("data", nlohmann::json::object()).value("path", std::string());
+  } else {
+    d.role = roleFor(data, d.split, manifest);
+    if (d.role == DataRole::Independent) d.role = roleByContent(data, d.split, d.hash, manifest);
     // An unused split of the training file is known to be new; another file is not.
-    if (std::filesystem::path(trainedOn).filename() != data.filename()) {
+    if (d.role == DataRole::Independent && !hasTrainingFileName(data, manifest)) {
       d.role = DataRole::Unknown;
       unrecordedFile = true;
     }
@@ -170,12 +174,9 @@ ValidationDataset ValidationDataset::load(const std::filesystem::path& data,
       break;
     case DataRole::Overlapping:
       d.roleTitle = "Data that includes images the model was built on";
-      d.roleNote = std::to_string(d.overlap->fitted) + " of " + std::to_string(d.set.size()) +
-                   " images are pixel-identical to images the model was fitted on and " +
-                   std::to_string(d.overlap->selection) +
-                   " to images of its model-selection split. The figures mix seen and unseen "
-                   "images and are optimistic; remove the images listed in report.json "
-                   "(data.overlap) for an estimate on new data.";
+      d.roleNote = "Some of these images are ones the model was built on." + seenCounts +
+                   " The figures mix seen and unseen images and are optimistic; remove the "
+                   "images listed in report.json (data.overlap) for an estimate on new data.";
       break;
     case DataRole::Unknown:
       d.roleTitle = "Data of unknown relation to the model";
